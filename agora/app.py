@@ -1,0 +1,197 @@
+"""The application factory: wires settings, database, group commit, tallies, hub and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agora import __version__
+from agora.core.db import Database
+from agora.core.errors import AgoraError
+from agora.core.groupcommit import GroupCommitter
+from agora.core.i18n import gettext, ngettext, set_language
+from agora.core.security import Signer
+from agora.core.settings import Settings, get_settings
+from agora.live.hub import Hub
+from agora.live.messages import LiveMessages
+from agora.polls.display import ranking_order
+from agora.polls.results import ResultsStore
+from agora.polls.services import Recorded, Submission, record_responses
+from agora.web.state import AppState
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in ("web", "events", "polls", "live")]
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds a strict Content-Security-Policy and friends to every response (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Language:
+    """Sets the language of a request from its ``agora_lang`` cookie (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp, default: str) -> None:
+        self.app = app
+        self.default = default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        language = self.default
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"cookie" and b"agora_lang" in value:
+                    chosen = cookie_parser(value.decode("latin-1")).get("agora_lang", "")
+                    if chosen.isalpha() and len(chosen) <= 8:
+                        language = chosen
+        set_language(language)
+        await self.app(scope, receive, send)
+
+
+def make_templates() -> Jinja2Templates:
+    """Return the Jinja2 environment of every domain's templates, with gettext installed."""
+    templates = Jinja2Templates(directory=TEMPLATE_DIRS)
+    env = templates.env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["agora_version"] = __version__
+    env.globals["ranking_order"] = ranking_order
+    return templates
+
+
+def build_state(settings: Settings) -> AppState:
+    """Create the objects one app shares; the group committer starts with the app."""
+    db = Database(settings.database_url)
+
+    def write(batch: Sequence[Submission]) -> list[Recorded | AgoraError]:
+        with db.sessionmaker() as session:
+            outcomes = record_responses(session, batch)
+            session.commit()
+        return outcomes
+
+    def committed(outcomes: Sequence[Recorded | BaseException]) -> None:
+        # results and hub are created below; this runs only once the app serves requests
+        for event_id, question_id in results.apply(outcomes):
+            hub.results_changed(event_id, question_id)
+
+    committer: GroupCommitter[Submission, Recorded] = GroupCommitter(
+        write, max_batch=settings.commit_batch_size, on_committed=committed
+    )
+    results = ResultsStore(db, committer)
+    live = LiveMessages(db, results)
+    hub = Hub(
+        live.render,
+        live.snapshot,
+        interval=settings.live_interval_ms / 1000,
+        buffer_size=settings.replay_buffer,
+        heartbeat=settings.heartbeat_s,
+    )
+    return AppState(
+        settings=settings,
+        db=db,
+        signer=Signer(settings.signing_key()),
+        committer=committer,
+        results=results,
+        hub=hub,
+        templates=make_templates(),
+    )
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return a configured Agora application."""
+    settings = settings or get_settings()
+    state = build_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.committer.start()
+        try:
+            yield
+        finally:
+            await state.committer.stop()
+            state.db.dispose()
+
+    app = FastAPI(
+        title="Agora",
+        version=__version__,
+        summary="Live sessions, takeaways and partner matching for cities and regions.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.agora = state
+
+    @app.exception_handler(AgoraError)
+    async def agora_error(request: Request, exc: AgoraError) -> Response:
+        if _wants_json(request):
+            return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+        return state.templates.TemplateResponse(
+            request, "web/error.html", {"error": exc}, status_code=exc.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        field = ".".join(str(p) for p in first.get("loc", ()) if p not in {"body", "query", "path"})
+        body = {
+            "error": "InvalidInput",
+            "message": f"{field}: {first.get('msg')}" if field else str(first.get("msg")),
+            "field": field,
+            "errors": [
+                {"field": ".".join(map(str, e.get("loc", ()))), "message": e.get("msg")}
+                for e in errors
+            ],
+        }
+        return JSONResponse(body, status_code=422)
+
+    from agora.events.routes import router as events_router
+    from agora.live.routes import router as live_router
+    from agora.polls.routes import router as polls_router
+    from agora.web.routes import router as web_router
+
+    for router in (web_router, events_router, polls_router, live_router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(Language, default=settings.default_language)
+    return app

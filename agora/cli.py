@@ -1,0 +1,145 @@
+"""The ``agora`` command: ``serve`` (the default), ``demo``, ``db upgrade``, accounts and tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from agora.core.settings import get_settings
+
+app = typer.Typer(
+    help="Agora: live sessions, takeaways and partner matching for cities and regions.",
+    no_args_is_help=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database commands.")
+token_app = typer.Typer(help="API tokens of organisers.")
+organiser_app = typer.Typer(help="Organiser accounts.")
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+app.add_typer(organiser_app, name="organiser")
+console = Console()
+
+HostOption = Annotated[str | None, typer.Option(help="Address to listen on (AGORA_HOST).")]
+PortOption = Annotated[int | None, typer.Option(help="Port to listen on (AGORA_PORT).")]
+
+
+def _serve(host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from agora.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
+def _upgrade() -> None:
+    from agora.core.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context) -> None:
+    """Serve Agora when no command is given."""
+    if ctx.invoked_subcommand is None:
+        _upgrade()
+        _serve(None, None)
+
+
+@app.command()
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+    migrate: Annotated[bool, typer.Option(help="Upgrade the database first.")] = True,
+) -> None:
+    """Serve Agora (the default command)."""
+    if migrate:
+        _upgrade()
+    _serve(host, port)
+
+
+@app.command()
+def demo(host: HostOption = None, port: PortOption = None) -> None:
+    """Set up the reference session (code EUREG23), print its links and serve it."""
+    from agora.core.db import Database
+    from agora.events.reference import create_reference_session
+
+    settings = get_settings()
+    _upgrade()
+    database = Database(settings.database_url)
+    with database.session() as session:
+        event = create_reference_session(session)
+        code, moderator_key, screen_key = event.code, event.moderator_key, event.screen_key
+    database.dispose()
+    base = (
+        settings.public_url.rstrip("/") or f"http://{host or settings.host}:{port or settings.port}"
+    )
+    console.print(f"[bold]Agora demo[/bold]: {event.title}")
+    console.print(f"  participants: {base}/e/{code}   (or type {code} on {base}/)")
+    console.print(f"  screen:       {base}/e/{code}/screen?key={screen_key}")
+    console.print(f"  moderator:    {base}/e/{code}/moderate?key={moderator_key}")
+    _serve(host, port)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema (AGORA_DATABASE_URL)."""
+    _upgrade()
+    console.print("database is up to date")
+
+
+@organiser_app.command("create")
+def organiser_create(
+    email: Annotated[str, typer.Option(help="The organiser's e-mail address.")],
+    name: Annotated[str, typer.Option(help="The organiser's name.")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an organiser account."""
+    from agora.accounts.services import create_organiser
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            create_organiser(session, email=email, password=password, name=name)
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"organiser {email} created")
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Option(help="E-mail address of the organiser.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+) -> None:
+    """Issue an API token for an organiser and print it (it is not shown again)."""
+    from agora.accounts.services import create_api_token
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            token = create_api_token(session, email=email, label=label)
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    print(token)
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,95 @@
+"""Passwords, API tokens and the signed tokens that identify participants and moderators."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeSerializer
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Tell whether ``password`` matches ``password_hash``."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_api_token() -> str:
+    """Return a fresh API token to show once to its owner."""
+    return "agora_" + secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """Return the SHA-256 digest under which an API token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_key() -> str:
+    """Return a random key for a moderator or screen link."""
+    return secrets.token_urlsafe(18)
+
+
+class Signer:
+    """Signs and checks the opaque tokens Agora hands to browsers and API clients."""
+
+    def __init__(self, secret: str) -> None:
+        self._participant = URLSafeSerializer(secret, salt="agora.participant")
+        self._moderator = URLSafeSerializer(secret, salt="agora.moderator")
+        self._flash = URLSafeSerializer(secret, salt="agora.flash")
+
+    def flash(self, question_id: int, message: str) -> str:
+        """Return a cookie value carrying an error message to the next page."""
+        return str(self._flash.dumps([question_id, message]))
+
+    def read_flash(self, token: str) -> tuple[int, str] | None:
+        """Return (question id, message) from a flash cookie, or None if it was forged."""
+        try:
+            value = self._flash.loads(token)
+        except BadSignature:
+            return None
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
+            return value[0], str(value[1])
+        return None
+
+    def participant_token(self, event_id: int, participant_id: int) -> str:
+        """Return the token that identifies a participant of an event."""
+        return str(self._participant.dumps([event_id, participant_id]))
+
+    def read_participant_token(self, token: str) -> tuple[int, int] | None:
+        """Return (event id, participant id) from a valid token, or None."""
+        try:
+            value = self._participant.loads(token)
+        except BadSignature:
+            return None
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        ):
+            return value[0], value[1]
+        return None
+
+    def moderator_token(self, event_ids: list[int]) -> str:
+        """Return the cookie value that lets a browser moderate the given events."""
+        return str(self._moderator.dumps(sorted(set(event_ids))))
+
+    def read_moderator_token(self, token: str) -> set[int]:
+        """Return the event ids a moderator cookie grants, empty when invalid."""
+        try:
+            value = self._moderator.loads(token)
+        except BadSignature:
+            return set()
+        if isinstance(value, list):
+            return {v for v in value if isinstance(v, int) and not isinstance(v, bool)}
+        return set()

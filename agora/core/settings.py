@@ -1,0 +1,104 @@
+"""One typed settings object, read from ``AGORA_*`` environment variables (and ``.env``)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+INSTANCE_DIR = Path("instance")
+
+
+class Settings(BaseSettings):
+    """Every setting Agora reads; each one is documented in ``docs/configuration.md``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AGORA_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="`production` refuses to start without a real secret key.",
+    )
+    database_url: str = Field(
+        f"sqlite:///{INSTANCE_DIR / 'agora.db'}",
+        description="SQLAlchemy URL of the database; SQLite under ./instance/ by default, "
+        "PostgreSQL as postgresql+psycopg://user@host:5432/name.",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs participant and moderator cookies. Empty in development "
+        "means: generate one and keep it in ./instance/secret_key.",
+    )
+    host: str = Field("127.0.0.1", description="Address `agora serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `agora serve` listens on.")
+    public_url: str = Field(
+        "",
+        description="Address participants use to reach Agora (for links and QR codes), "
+        "e.g. https://agora.example.org. Empty: taken from each request.",
+    )
+    default_language: str = Field(
+        "en", description="Language of pages when neither the event nor the browser sets one."
+    )
+    broker: Literal["memory", "redis"] = Field(
+        "memory",
+        description="How live updates travel between processes: `memory` for one process, "
+        "`redis` when several processes serve the same events.",
+    )
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0", description="Redis server used when broker is `redis`."
+    )
+    commit_batch_size: int = Field(
+        500, ge=1, le=10_000, description="Most responses written in one database transaction."
+    )
+    live_interval_ms: int = Field(
+        200,
+        ge=20,
+        le=5_000,
+        description="Shortest time between two live updates of one event (coalescing window).",
+    )
+    replay_buffer: int = Field(
+        512,
+        ge=16,
+        le=100_000,
+        description="Live messages kept per event for clients reconnecting with Last-Event-ID.",
+    )
+    heartbeat_s: float = Field(
+        15.0, gt=0, le=300, description="Seconds between keep-alive comments on live streams."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_missing_secret_in_production(self) -> Settings:
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError(
+                "AGORA_SECRET_KEY must be set to at least 32 random characters in production"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+    def signing_key(self) -> str:
+        """Return the secret key, creating a development key under ./instance/ if none is set."""
+        if self.secret_key:
+            return self.secret_key
+        path = INSTANCE_DIR / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings read from the environment."""
+    return Settings()

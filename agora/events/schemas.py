@@ -1,0 +1,62 @@
+"""Pydantic shapes of the events API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventIn(BaseModel):
+    """An event to create; the join code is random unless given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    venue: str = Field("", max_length=300)
+    capacity: int | None = Field(None, ge=1, le=1_000_000)
+    description: str = Field("", max_length=5000)
+    language: str = Field("en", min_length=2, max_length=8, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    ask_identity: bool = False
+    code: str | None = Field(None, min_length=4, max_length=12)
+
+
+class EventOut(BaseModel):
+    """An event as everyone may see it."""
+
+    id: int
+    code: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    venue: str
+    capacity: int | None
+    description: str
+    language: str
+    ask_identity: bool
+
+
+class EventAdminOut(EventOut):
+    """An event as its organiser sees it, with the moderator and screen links."""
+
+    moderator_url: str
+    screen_url: str
+    participant_url: str
+
+
+class JoinIn(BaseModel):
+    """Who joins; name and organisation only matter when the event asks for them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=200)
+    organisation: str = Field("", max_length=300)
+
+
+class JoinOut(BaseModel):
+    """The participant token to send as ``Authorization: Bearer`` with each response."""
+
+    participant_token: str
+    event: EventOut

@@ -1,0 +1,122 @@
+"""State changes of events: create one, give it a join code, let participants join."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agora.core.errors import Conflict, InvalidInput, NotFound
+from agora.core.i18n import _
+from agora.core.security import new_key
+from agora.events.models import Event, Participant
+
+#: Join code letters: no 0/O, 1/I/L, so a code read off a screen is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+MAX_CODE_LENGTH = 12
+
+
+def normalize_code(code: str) -> str:
+    """Return a join code in canonical form (upper case, no spaces or dashes)."""
+    return code.strip().upper().replace(" ", "").replace("-", "")
+
+
+def check_code(code: str) -> str:
+    """Return the canonical code or raise if it has characters a join code cannot have."""
+    code = normalize_code(code)
+    if not 4 <= len(code) <= MAX_CODE_LENGTH:
+        raise InvalidInput(
+            _("A join code has 4 to {n} characters.").format(n=MAX_CODE_LENGTH), field="code"
+        )
+    wrong = sorted({c for c in code if c not in CODE_ALPHABET})
+    if wrong:
+        raise InvalidInput(
+            _("A join code cannot contain {chars}.").format(chars=", ".join(wrong)), field="code"
+        )
+    return code
+
+
+def new_join_code(session: Session) -> str:
+    """Return a random join code no event uses yet."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        if session.scalar(select(Event.id).where(Event.code == code)) is None:
+            return code
+
+
+def create_event(
+    session: Session,
+    *,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    venue: str = "",
+    capacity: int | None = None,
+    description: str = "",
+    language: str = "en",
+    ask_identity: bool = False,
+    organiser_id: int | None = None,
+    code: str | None = None,
+) -> Event:
+    """Create an event with a join code (random unless ``code`` is given)."""
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("The event needs a title."), field="title")
+    ends_on = ends_on or starts_on
+    if ends_on < starts_on:
+        raise InvalidInput(_("The event cannot end before it starts."), field="ends_on")
+    if capacity is not None and capacity < 1:
+        raise InvalidInput(_("The capacity must be at least 1."), field="capacity")
+    if code is None:
+        code = new_join_code(session)
+    else:
+        code = check_code(code)
+        if session.scalar(select(Event.id).where(Event.code == code)) is not None:
+            raise Conflict(_("Another event uses the code {code}.").format(code=code), field="code")
+    event = Event(
+        code=code,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue.strip(),
+        capacity=capacity,
+        description=description.strip(),
+        language=language,
+        ask_identity=ask_identity,
+        organiser_id=organiser_id,
+        moderator_key=new_key(),
+        screen_key=new_key(),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def get_event(session: Session, code: str) -> Event:
+    """Return the event with join ``code`` (any case), or raise NotFound."""
+    event = session.scalar(select(Event).where(Event.code == normalize_code(code)))
+    if event is None:
+        raise NotFound(_("No event has the code {code}.").format(code=normalize_code(code)))
+    return event
+
+
+def join_event(
+    session: Session, event: Event, *, name: str = "", organisation: str = ""
+) -> Participant:
+    """Add a participant to ``event``; a name is required when the event asks for one."""
+    name, organisation = name.strip(), organisation.strip()
+    if event.ask_identity and not name:
+        raise InvalidInput(_("Please give your name to join this event."), field="name")
+    if len(name) > 200:
+        raise InvalidInput(_("The name is longer than 200 characters."), field="name")
+    if len(organisation) > 300:
+        raise InvalidInput(
+            _("The organisation is longer than 300 characters."), field="organisation"
+        )
+    participant = Participant(event_id=event.id, name=name, organisation=organisation)
+    session.add(participant)
+    session.flush()
+    return participant

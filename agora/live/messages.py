@@ -1,0 +1,77 @@
+"""What live messages carry: the poll list of an event and each question's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+
+from agora.core.db import Database
+from agora.polls.models import PollState
+from agora.polls.results import ResultsStore
+from agora.polls.services import event_polls
+
+#: Poll states whose results the screen and moderator follow.
+LIVE_STATES = frozenset({PollState.open, PollState.closed})
+
+
+def poll_list(db: Database, results: ResultsStore, event_id: int) -> list[dict[str, Any]]:
+    """Return the event's non-archived polls with their questions, as live messages show them."""
+    with db.session() as session:
+        polls = event_polls(session, event_id, include_archived=False)
+        out = []
+        for poll in polls:
+            results.note_poll(poll)
+            out.append(
+                {
+                    "id": poll.id,
+                    "title": poll.title,
+                    "state": poll.state.value,
+                    "results_visible": poll.results_visible,
+                    "allow_change": poll.allow_change,
+                    "screen_position": poll.screen_position,
+                    "questions": [
+                        {"id": q.id, "position": q.position, "kind": q.kind, "prompt": q.prompt}
+                        for q in poll.questions
+                    ],
+                }
+            )
+        return out
+
+
+class LiveMessages:
+    """Renders the hub's messages and snapshots from the database and the tallies."""
+
+    def __init__(self, db: Database, results: ResultsStore) -> None:
+        self._db = db
+        self._results = results
+
+    async def polls(self, event_id: int) -> list[dict[str, Any]]:
+        """Return the event's poll list."""
+        return await anyio.to_thread.run_sync(poll_list, self._db, self._results, event_id)
+
+    async def render(
+        self, event_id: int, question_ids: set[int], polls_changed: bool
+    ) -> list[tuple[str, dict[str, Any], bool]]:
+        """Return the messages for what changed in an event."""
+        messages: list[tuple[str, dict[str, Any], bool]] = []
+        if polls_changed:
+            messages.append(("polls", {"polls": await self.polls(event_id)}, True))
+        for question_id in sorted(question_ids):
+            info = await self._results.question(question_id)
+            poll = await self._results.poll(info.poll_id)
+            result = await self._results.result(question_id)
+            data = {"question_id": question_id, "poll_id": info.poll_id, "result": result}
+            messages.append(("results", data, poll.results_visible))
+        return messages
+
+    async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
+        """Return everything a new stream of one audience needs to draw the event."""
+        polls = await self.polls(event_id)
+        results: dict[str, Any] = {}
+        for poll in polls:
+            if poll["state"] not in LIVE_STATES or (public_only and not poll["results_visible"]):
+                continue
+            for question in poll["questions"]:
+                results[str(question["id"])] = await self._results.result(question["id"])
+        return {"polls": polls, "results": results}

@@ -1,0 +1,279 @@
+"""Every URL of the live session: the participant, screen and moderator pages and the stream."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from agora.core.errors import AgoraError, NotAllowed
+from agora.core.i18n import _
+from agora.events.models import Event
+from agora.events.routes import event_links, set_participant_cookie
+from agora.events.services import get_event, join_event
+from agora.live.messages import LIVE_STATES, poll_list
+from agora.polls import services as poll_services
+from agora.polls.models import Poll, PollState
+from agora.polls.routes import after_change, apply_action
+from agora.polls.schemas import PollPatch
+from agora.web.deps import (
+    FLASH_COOKIE,
+    MODERATOR_COOKIE,
+    SessionDep,
+    StateDep,
+    can_moderate,
+    check_moderator,
+    participant_ref,
+)
+from agora.web.state import AppState
+
+router = APIRouter()
+
+
+def screen_poll(polls: list[Poll]) -> Poll | None:
+    """Return the poll the screen shows: the first open one, else the last closed one."""
+    open_polls = [p for p in polls if p.state is PollState.open]
+    if open_polls:
+        return open_polls[0]
+    closed = [p for p in polls if p.state is PollState.closed]
+    return closed[-1] if closed else None
+
+
+# -- the participant's phone ---------------------------------------------------------------
+
+
+@router.get("/e/{code}", include_in_schema=False)
+async def participant_page(
+    code: str,
+    request: Request,
+    state: StateDep,
+    q: Annotated[int | None, Query()] = None,
+) -> Response:
+    """Show the event on a phone: what is open now and one obvious action."""
+
+    def load() -> dict[str, Any]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            ref = participant_ref(request, state)
+            participant_id = ref.participant_id if ref and ref.event_id == event.id else None
+            new_token = None
+            if participant_id is None and not event.ask_identity:
+                participant = join_event(session, event)
+                participant_id = participant.id
+                new_token = state.signer.participant_token(event.id, participant.id)
+            polls = [
+                p
+                for p in poll_services.event_polls(session, event.id, include_archived=False)
+                if p.state in LIVE_STATES
+            ]
+            for poll in polls:
+                state.results.note_poll(poll)
+            question_ids = [qu.id for p in polls for qu in p.questions]
+            answers = (
+                poll_services.participant_answers(session, participant_id, question_ids)
+                if participant_id is not None
+                else {}
+            )
+            return {
+                "event": event,
+                "participant_id": participant_id,
+                "new_token": new_token,
+                "polls": polls,
+                "answers": answers,
+            }
+
+    context = await anyio.to_thread.run_sync(load)
+    event: Event = context["event"]
+    if context["participant_id"] is None:
+        return state.templates.TemplateResponse(request, "events/join.html", {"event": event})
+    flash = None
+    flash_cookie = request.cookies.get(FLASH_COOKIE)
+    if flash_cookie:
+        flash = state.signer.read_flash(flash_cookie)
+    visible: dict[int, Any] = {}
+    for poll in context["polls"]:
+        if poll.results_visible:
+            for question in poll.questions:
+                visible[question.id] = await state.results.result(question.id)
+    response = state.templates.TemplateResponse(
+        request,
+        "live/participant.html",
+        {
+            **context,
+            "focus_question": q,
+            "flash": flash,
+            "results": visible,
+            "submission_key": secrets.token_urlsafe(12),
+            "signature": [[p.id, p.state.value, p.results_visible] for p in context["polls"]],
+        },
+    )
+    if context["new_token"]:
+        set_participant_cookie(response, request, context["new_token"])
+    if flash_cookie:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+# -- the projector -------------------------------------------------------------------------
+
+
+def _screen_allowed(
+    request: Request, state: AppState, session: Session, event: Event, key: str | None
+) -> bool:
+    return key in {event.screen_key, event.moderator_key} or can_moderate(
+        request, state, session, event
+    )
+
+
+@router.get("/e/{code}/screen", include_in_schema=False)
+async def screen_page(
+    code: str,
+    request: Request,
+    state: StateDep,
+    key: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """Show the projector page: join code, QR code and the current poll's results."""
+
+    def load() -> dict[str, Any]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            if not _screen_allowed(request, state, session, event, key):
+                raise NotAllowed(_("This screen link is not valid; ask the moderator for it."))
+            polls = poll_services.event_polls(session, event.id, include_archived=False)
+            return {
+                "event": event,
+                "poll": screen_poll(polls),
+                "polls": poll_list(state.db, state.results, event.id),
+            }
+
+    context = await anyio.to_thread.run_sync(load)
+    results: dict[int, Any] = {}
+    poll = context["poll"]
+    if poll is not None:
+        for question in poll.questions:
+            results[question.id] = await state.results.result(question.id)
+    return state.templates.TemplateResponse(
+        request,
+        "live/screen.html",
+        {
+            **context,
+            "results": results,
+            "key": key or "",
+            **event_links(request, state, context["event"]),
+        },
+    )
+
+
+# -- the moderator -------------------------------------------------------------------------
+
+
+@router.get("/e/{code}/moderate", include_in_schema=False)
+async def moderator_page(
+    code: str,
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    key: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """Run the session: every poll with its controls and a live preview of the results."""
+    event = get_event(session, code)
+    if key is not None:
+        if not secrets.compare_digest(key, event.moderator_key):
+            raise NotAllowed(_("This moderator link is not valid."))
+        granted = state.signer.read_moderator_token(request.cookies.get(MODERATOR_COOKIE, ""))
+        response = RedirectResponse(f"/e/{event.code}/moderate", status_code=303)
+        response.set_cookie(
+            MODERATOR_COOKIE,
+            state.signer.moderator_token([*granted, event.id]),
+            max_age=60 * 60 * 24 * 7,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+    check_moderator(request, state, session, event)
+    polls = poll_services.event_polls(session, event.id)
+    for poll in polls:
+        state.results.note_poll(poll)
+    results: dict[int, Any] = {}
+    for poll in polls:
+        if poll.state in LIVE_STATES:
+            for question in poll.questions:
+                results[question.id] = await state.results.result(question.id)
+    return state.templates.TemplateResponse(
+        request,
+        "live/moderator.html",
+        {"event": event, "polls": polls, "results": results, **event_links(request, state, event)},
+    )
+
+
+@router.post("/e/{code}/moderate/polls/{poll_id}/{action}", include_in_schema=False)
+async def moderator_action(
+    code: str, poll_id: int, action: str, request: Request, state: StateDep
+) -> Response:
+    """Run a moderator button (open, close, reveal, duplicate, move…) and return to the page."""
+    form = await request.form()
+
+    def run() -> Poll:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            check_moderator(request, state, session, event)
+            poll = poll_services.get_poll(session, poll_id)
+            if poll.event_id != event.id:
+                raise NotAllowed(_("This poll belongs to another event."))
+            if action in {"up", "down"}:
+                poll_services.move_poll(
+                    session, poll, max(0, poll.position + (1 if action == "down" else -1))
+                )
+                return poll
+            if action == "screen":
+                position = str(form.get("position", "0"))
+                patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
+                return poll_services.update_poll(session, poll, patch)
+            return apply_action(session, poll, action)
+
+    try:
+        poll = await anyio.to_thread.run_sync(run)
+    except AgoraError as exc:
+        return state.templates.TemplateResponse(
+            request, "web/error.html", {"error": exc}, status_code=exc.status_code
+        )
+    after_change(state, poll, resend_results=action in {"reveal", "open", "close"})
+    return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)
+
+
+# -- the stream ----------------------------------------------------------------------------
+
+
+@router.get("/api/v1/events/{code}/stream", tags=["live"], response_class=StreamingResponse)
+async def stream(
+    code: str,
+    request: Request,
+    state: StateDep,
+    key: Annotated[str | None, Query(max_length=64)] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+    last_id: Annotated[str | None, Query(alias="lastEventId", max_length=20)] = None,
+) -> StreamingResponse:
+    """Server-Sent Events of an event: results (when visible), poll changes, snapshots.
+
+    Moderators and the screen (``key``) also get results that participants cannot see yet.
+    A client reconnecting with ``Last-Event-ID`` gets the messages it missed or a snapshot.
+    """
+
+    def load() -> tuple[int, bool]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            return event.id, _screen_allowed(request, state, session, event, key)
+
+    event_id, privileged = await anyio.to_thread.run_sync(load)
+    return StreamingResponse(
+        state.hub.stream(
+            event_id, public_only=not privileged, last_event_id=last_event_id or last_id
+        ),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+    )

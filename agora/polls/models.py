@@ -1,0 +1,91 @@
+"""Polls, their questions, the responses to them and the keys that make retries safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from agora.core.db import Base, utcnow
+
+
+class PollState(enum.StrEnum):
+    """Lifecycle of a poll: draft → open → closed → archived (closed may reopen)."""
+
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    archived = "archived"
+
+
+class Poll(Base):
+    """A set of questions answered in turn ("1/2", "2/2")."""
+
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    state: Mapped[PollState] = mapped_column(
+        Enum(PollState, native_enum=False, length=16), default=PollState.draft
+    )
+    results_visible: Mapped[bool] = mapped_column(default=False)
+    allow_change: Mapped[bool] = mapped_column(default=False)
+    screen_position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="poll",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class Question(Base):
+    """One question of a poll; ``config`` holds its kind's settings (options, limits…)."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(32))
+    prompt: Mapped[str] = mapped_column(Text)
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    poll: Mapped[Poll] = relationship(back_populates="questions")
+
+
+class Response(Base):
+    """A participant's answer to a question: at most one, enforced by the database."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("question_id", "participant_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    answer: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SubmissionKey(Base):
+    """An Idempotency-Key already used by a participant, with the result it produced."""
+
+    __tablename__ = "submission_keys"
+    __table_args__ = (UniqueConstraint("participant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    status_code: Mapped[int]
+    body: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

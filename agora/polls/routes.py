@@ -1,0 +1,327 @@
+"""Every URL of polls: create, change state, respond, read results (JSON API and form posts)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from agora.core.errors import AgoraError, InvalidInput, NotFound
+from agora.core.i18n import _
+from agora.events.models import Event
+from agora.events.services import get_event
+from agora.polls import services
+from agora.polls.answers import validate_answer
+from agora.polls.kinds import QuestionKind
+from agora.polls.models import Poll
+from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut
+from agora.web.deps import (
+    ParticipantDep,
+    SessionDep,
+    StateDep,
+    can_moderate,
+    check_moderator,
+    participant_ref,
+)
+from agora.web.state import AppState
+
+router = APIRouter()
+
+MAX_BODY = 64 * 1024
+MAX_KEY = 200
+
+RESPONSE_BODY_SCHEMA: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["answer"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "answer": {
+                            "type": "object",
+                            "description": "Shape by question kind: {option}, {options}, "
+                            "{ranking}, {texts}, {words}, {value} or {points}; see docs/api.md.",
+                        }
+                    },
+                }
+            }
+        },
+    },
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": MAX_KEY},
+            "description": "A retry with the same key returns the first result and counts once.",
+        }
+    ],
+}
+
+
+def poll_out(poll: Poll) -> PollOut:
+    """Return the API view of a poll."""
+    return PollOut(
+        id=poll.id,
+        event_id=poll.event_id,
+        title=poll.title,
+        position=poll.position,
+        state=poll.state,
+        results_visible=poll.results_visible,
+        allow_change=poll.allow_change,
+        screen_position=poll.screen_position,
+        questions=[
+            QuestionOut(
+                id=q.id,
+                position=q.position,
+                kind=QuestionKind(q.kind),
+                prompt=q.prompt,
+                config=q.config,
+            )
+            for q in poll.questions
+        ],
+    )
+
+
+def after_change(state: AppState, poll: Poll, *, resend_results: bool = False) -> None:
+    """Tell the tallies and the live hub that a poll changed."""
+    state.results.note_poll(poll)
+    questions = {q.id for q in poll.questions} if resend_results else set()
+    state.hub.polls_changed(poll.event_id, questions)
+
+
+def moderated_poll(request: Request, state: AppState, session: Any, poll_id: int) -> Poll:
+    """Load a poll and check that the caller moderates its event."""
+    poll = services.get_poll(session, poll_id)
+    event = session.get(Event, poll.event_id)
+    check_moderator(request, state, session, event)
+    return poll
+
+
+# -- JSON API ------------------------------------------------------------------------------
+
+
+@router.post("/api/v1/events/{code}/polls", status_code=201, tags=["polls"])
+async def create_poll(code: str, data: PollIn, request: Request, state: StateDep) -> PollOut:
+    """Create a draft poll with its questions."""
+
+    def run() -> Poll:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            check_moderator(request, state, session, event)
+            return services.create_poll(session, event, data)
+
+    poll = await anyio.to_thread.run_sync(run)
+    after_change(state, poll)
+    return poll_out(poll)
+
+
+@router.get("/api/v1/events/{code}/polls", tags=["polls"])
+def list_polls(code: str, request: Request, state: StateDep, session: SessionDep) -> list[PollOut]:
+    """Return an event's polls; participants see only open and closed ones."""
+    event = get_event(session, code)
+    polls = services.event_polls(session, event.id)
+    if not can_moderate(request, state, session, event):
+        polls = [p for p in polls if p.state.value in {"open", "closed"}]
+    return [poll_out(p) for p in polls]
+
+
+@router.get("/api/v1/polls/{poll_id}", tags=["polls"])
+def read_poll(poll_id: int, request: Request, state: StateDep, session: SessionDep) -> PollOut:
+    """Return one poll (moderators only while it is a draft or archived)."""
+    poll = services.get_poll(session, poll_id)
+    if poll.state.value not in {"open", "closed"}:
+        moderated_poll(request, state, session, poll_id)
+    return poll_out(poll)
+
+
+@router.post("/api/v1/polls/{poll_id}/{action}", tags=["polls"])
+async def poll_action(poll_id: int, action: str, request: Request, state: StateDep) -> PollOut:
+    """Open, close, archive, restore, reveal, hide or duplicate a poll."""
+
+    def run() -> Poll:
+        with state.db.session() as session:
+            poll = moderated_poll(request, state, session, poll_id)
+            return apply_action(session, poll, action)
+
+    poll = await anyio.to_thread.run_sync(run)
+    after_change(state, poll, resend_results=action in {"reveal", "open", "close"})
+    return poll_out(poll)
+
+
+def apply_action(session: Any, poll: Poll, action: str) -> Poll:
+    """Run one moderator action on a poll and return the poll to show afterwards."""
+    if action == "duplicate":
+        return services.duplicate_poll(session, poll)
+    if action == "reveal":
+        return services.update_poll(session, poll, PollPatch(results_visible=True))
+    if action == "hide":
+        return services.update_poll(session, poll, PollPatch(results_visible=False))
+    if action == "reopen":
+        action = "open"
+    return services.change_state(session, poll, action)
+
+
+@router.patch("/api/v1/polls/{poll_id}", tags=["polls"])
+async def patch_poll(poll_id: int, patch: PollPatch, request: Request, state: StateDep) -> PollOut:
+    """Change a poll's visibility, answer-changing rule, screen question or position."""
+
+    def run() -> Poll:
+        with state.db.session() as session:
+            poll = moderated_poll(request, state, session, poll_id)
+            return services.update_poll(session, poll, patch)
+
+    poll = await anyio.to_thread.run_sync(run)
+    after_change(state, poll, resend_results=patch.results_visible is True)
+    return poll_out(poll)
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY or not key.isprintable():
+        raise InvalidInput(
+            _("The Idempotency-Key header must be 1 to {n} printable characters.").format(
+                n=MAX_KEY
+            ),
+            field="Idempotency-Key",
+        )
+    return key
+
+
+async def _read_answer(request: Request) -> Any:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise InvalidInput(_("The request is too large."))
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(_("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict) or set(data) != {"answer"}:
+        raise InvalidInput(_("Send a JSON object with one field, 'answer'."), field="answer")
+    return data["answer"]
+
+
+async def submit(
+    state: AppState, participant: tuple[int, int], question_id: int, raw: Any, key: str | None
+) -> services.Recorded:
+    """Validate an answer against its question and record it through the group committer."""
+    event_id, participant_id = participant
+    try:
+        info = await state.results.question(question_id)
+    except NotFound:
+        raise NotFound(_("There is no question {id}.").format(id=question_id)) from None
+    if info.event_id != event_id:
+        raise NotFound(_("There is no question {id}.").format(id=question_id))
+    answer = validate_answer(info.spec, raw)
+    return await state.committer.submit(
+        services.Submission(question_id, participant_id, event_id, answer, key)
+    )
+
+
+@router.post(
+    "/api/v1/questions/{question_id}/responses",
+    status_code=201,
+    tags=["polls"],
+    openapi_extra=RESPONSE_BODY_SCHEMA,
+    responses={200: {"description": "Answer changed, or a retry replayed"}},
+)
+async def respond(
+    question_id: int, request: Request, state: StateDep, participant: ParticipantDep
+) -> Response:
+    """Record a participant's answer; acknowledged only once it is committed."""
+    key = _idempotency_key(request)
+    raw = await _read_answer(request)
+    outcome = await submit(
+        state, (participant.event_id, participant.participant_id), question_id, raw, key
+    )
+    headers = {"idempotency-replayed": "true"} if outcome.replayed else None
+    return Response(
+        json.dumps(outcome.body, separators=(",", ":")),
+        status_code=outcome.status_code,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+@router.get("/api/v1/questions/{question_id}/results", tags=["polls"])
+async def results(
+    question_id: int,
+    request: Request,
+    state: StateDep,
+    method: Annotated[str | None, Query(max_length=32)] = None,
+) -> dict[str, Any]:
+    """Return a question's results; participants only once the moderator shows them."""
+    info = await state.results.question(question_id)
+    poll = await state.results.poll(info.poll_id)
+    if not poll.results_visible or poll.state.value not in {"open", "closed"}:
+
+        def check() -> None:
+            with state.db.session() as session:
+                moderated_poll(request, state, session, info.poll_id)
+
+        await anyio.to_thread.run_sync(check)
+    return await state.results.result(question_id, method)
+
+
+# -- form posts (the participant page without JavaScript) ---------------------------------
+
+
+def answer_from_form(kind: QuestionKind, form: Any) -> Any:
+    """Turn a participant page's form fields into an answer of the question's shape."""
+    if kind is QuestionKind.single_choice:
+        return {"option": form.get("option", "")}
+    if kind is QuestionKind.multiple_choice:
+        return {"options": form.getlist("options")}
+    if kind is QuestionKind.ranking:
+        # each option has a position field "rank-<id>"; blank ones are left unranked
+        positions: list[tuple[int, str]] = []
+        for name, value in form.multi_items():
+            if name.startswith("rank-") and str(value).strip():
+                try:
+                    positions.append((int(str(value)), name[5:]))
+                except ValueError:
+                    raise InvalidInput(_("A position must be a number."), field=name) from None
+        return {"ranking": [option for _pos, option in sorted(positions)]}
+    if kind is QuestionKind.open_text:
+        return {"texts": [t for t in form.getlist("texts") if str(t).strip()]}
+    if kind is QuestionKind.word_cloud:
+        return {"words": [w for w in form.getlist("words") if str(w).strip()]}
+    if kind is QuestionKind.rating:
+        value = str(form.get("value", ""))
+        return {"value": int(value) if value.isdigit() else value}
+    points: dict[str, Any] = {}
+    for name, value in form.multi_items():
+        if name.startswith("points-") and str(value).strip():
+            text = str(value).strip()
+            points[name[7:]] = int(text) if text.isdigit() else text
+    return {"points": points}
+
+
+@router.post("/e/{code}/questions/{question_id}/answer", include_in_schema=False)
+async def answer_form(code: str, question_id: int, request: Request, state: StateDep) -> Response:
+    """Record an answer sent by the participant page's plain HTML form."""
+    ref = participant_ref(request, state)
+    target = f"/e/{code.upper()}"
+    if ref is None:
+        return RedirectResponse(target, status_code=303)
+    form = await request.form()
+    info = await state.results.question(question_id)
+    try:
+        raw = answer_from_form(info.spec.kind, form)
+        key = str(form.get("idempotency_key") or "") or None
+        await submit(state, (ref.event_id, ref.participant_id), question_id, raw, key)
+    except AgoraError as exc:
+        from urllib.parse import quote
+
+        return RedirectResponse(
+            f"{target}?q={question_id}&error={quote(exc.message)}", status_code=303
+        )
+    return RedirectResponse(f"{target}?answered={question_id}", status_code=303)

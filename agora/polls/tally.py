@@ -1,0 +1,404 @@
+"""Incremental tallies: one per question, fed normalized answers, read as JSON-ready results.
+
+A participant who changes their answer is ``remove``-d with the old answer and ``add``-ed
+with the new one, so every tally keeps counts that can go both ways. Answers given to a
+tally must already be normalized by ``agora.polls.answers.validate_answer``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from agora.core.errors import InvalidInput
+from agora.core.i18n import _
+from agora.polls.kinds import QuestionKind, QuestionSpec
+from agora.polls.ranking import DEFAULT_METHOD, RANKING_METHODS
+from agora.polls.stopwords import stop_words
+
+# iOS and macOS type a curly apostrophe; stop word lists use the straight one.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+
+
+class Tally(ABC):
+    """Running counts for one question; ``voters`` is how many answers it currently holds."""
+
+    #: Whether ``result`` accepts a ranking method.
+    takes_method = False
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        self.spec = spec
+        self._voters = 0
+
+    @property
+    def voters(self) -> int:
+        """Return the number of participants whose answer is counted."""
+        return self._voters
+
+    def add(self, answer: Mapping[str, Any]) -> None:
+        """Count one participant's normalized answer."""
+        self._add(answer)
+        self._voters += 1
+
+    def remove(self, answer: Mapping[str, Any]) -> None:
+        """Uncount an answer added before; raises ``ValueError`` and changes nothing otherwise."""
+        if not self._voters:
+            raise ValueError("Cannot remove an answer from an empty tally.")
+        self._remove(answer)
+        self._voters -= 1
+
+    def result(self, method: str | None = None) -> dict[str, Any]:
+        """Return the JSON-serializable result; only ranking questions take a ``method``."""
+        if method is not None and not self.takes_method:
+            raise InvalidInput(
+                _("Only ranking questions can be counted with a ranking method."),
+                field="method",
+            )
+        return {"kind": self.spec.kind.value, "voters": self._voters, **self._result(method)}
+
+    @abstractmethod
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        """Count an answer's content."""
+
+    @abstractmethod
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        """Uncount an answer's content, checking first that it was counted."""
+
+    @abstractmethod
+    def _result(self, method: str | None) -> dict[str, Any]:
+        """Return the kind-specific fields of the result."""
+
+
+class ChoiceTally(Tally):
+    """Single and multiple choice: how many participants chose each option."""
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        super().__init__(spec)
+        self._counts = dict.fromkeys(spec.option_ids(), 0)
+
+    def _chosen(self, answer: Mapping[str, Any]) -> list[str]:
+        chosen: list[str] = (
+            [answer["option"]]
+            if self.spec.kind is QuestionKind.single_choice
+            else list(answer["options"])
+        )
+        _check_known(chosen, self._counts)
+        return chosen
+
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        for option_id in self._chosen(answer):
+            self._counts[option_id] += 1
+
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        chosen = self._chosen(answer)
+        _check_counted(chosen, self._counts)
+        for option_id in chosen:
+            self._counts[option_id] -= 1
+
+    def _result(self, method: str | None) -> dict[str, Any]:
+        return {
+            "options": [
+                {
+                    "id": option.id,
+                    "label": option.label,
+                    "count": self._counts[option.id],
+                    "share": _ratio(self._counts[option.id], self._voters),
+                }
+                for option in self.spec.options
+            ]
+        }
+
+
+class RatingTally(Tally):
+    """Rating on a 1..N scale: the distribution, mean and median of the values."""
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        super().__init__(spec)
+        self._counts = dict.fromkeys(range(1, spec.scale_max + 1), 0)
+
+    def _value(self, answer: Mapping[str, Any]) -> int:
+        value: int = answer["value"]
+        _check_known([value], self._counts)
+        return value
+
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        self._counts[self._value(answer)] += 1
+
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        value = self._value(answer)
+        _check_counted([value], self._counts)
+        self._counts[value] -= 1
+
+    def _result(self, method: str | None) -> dict[str, Any]:
+        total = sum(value * count for value, count in self._counts.items())
+        return {
+            "distribution": [
+                {"value": value, "count": count} for value, count in self._counts.items()
+            ],
+            "mean": total / self._voters if self._voters else None,
+            "median": self._median(),
+            "min_label": self.spec.min_label,
+            "max_label": self.spec.max_label,
+            "scale_max": self.spec.scale_max,
+        }
+
+    def _median(self) -> float | None:
+        """Return the middle value, or the mean of the two middle ones, read off the counts."""
+        if not self._voters:
+            return None
+        middle = [(self._voters - 1) // 2, self._voters // 2]
+        found: list[int] = []
+        seen = 0
+        for value, count in self._counts.items():
+            seen += count
+            while middle and middle[0] < seen:
+                middle.pop(0)
+                found.append(value)
+        return sum(found) / 2
+
+
+class PointsTally(Tally):
+    """Points distributed from a budget: total, mean per participant and share per option."""
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        super().__init__(spec)
+        self._totals = dict.fromkeys(spec.option_ids(), 0)
+
+    def _points(self, answer: Mapping[str, Any]) -> Mapping[str, int]:
+        points: Mapping[str, int] = answer["points"]
+        _check_known(points, self._totals)
+        return points
+
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        for option_id, value in self._points(answer).items():
+            self._totals[option_id] += value
+
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        points = self._points(answer)
+        if any(self._totals[option_id] < value for option_id, value in points.items()):
+            raise ValueError("Cannot remove points that were not counted.")
+        for option_id, value in points.items():
+            self._totals[option_id] -= value
+
+    def _result(self, method: str | None) -> dict[str, Any]:
+        budget = self.spec.budget
+        return {
+            "budget": budget,
+            "options": [
+                {
+                    "id": option.id,
+                    "label": option.label,
+                    "total": self._totals[option.id],
+                    "mean": _ratio(self._totals[option.id], self._voters),
+                    "share": _ratio(self._totals[option.id], self._voters * budget),
+                }
+                for option in self.spec.options
+            ],
+        }
+
+
+class WordCloudTally(Tally):
+    """Word cloud: how many entries give each word, once folded and stripped of stop words."""
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        super().__init__(spec)
+        self._stop_words = stop_words_for(spec.language)
+        self._counts: Counter[str] = Counter()
+        # Per folded word, how often each lower-cased spelling was typed, to show the usual one.
+        self._spellings: dict[str, Counter[str]] = {}
+
+    def _folded(self, answer: Mapping[str, Any]) -> list[tuple[str, str]]:
+        entries = (fold_entry(word, self._stop_words) for word in answer["words"])
+        return [entry for entry in entries if entry is not None]
+
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        for key, spelling in self._folded(answer):
+            self._counts[key] += 1
+            self._spellings.setdefault(key, Counter())[spelling] += 1
+
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        folded = self._folded(answer)
+        needed = Counter(folded)
+        if any(
+            self._spellings.get(key, Counter())[spelling] < count
+            for (key, spelling), count in needed.items()
+        ):
+            raise ValueError("Cannot remove words that were not counted.")
+        for key, spelling in folded:
+            self._counts[key] -= 1
+            self._spellings[key][spelling] -= 1
+            if not self._counts[key]:
+                del self._counts[key]
+                del self._spellings[key]
+            elif not self._spellings[key][spelling]:
+                del self._spellings[key][spelling]
+
+    def _result(self, method: str | None) -> dict[str, Any]:
+        shown = sorted(
+            ((self._usual_spelling(key), count) for key, count in self._counts.items()),
+            key=lambda item: (-item[1], item[0]),
+        )
+        return {"words": [{"word": word, "count": count} for word, count in shown]}
+
+    def _usual_spelling(self, key: str) -> str:
+        """Return the spelling typed most often for a folded word, alphabetically first on ties."""
+        spelling, _count = min(self._spellings[key].items(), key=lambda item: (-item[1], item[0]))
+        return spelling
+
+
+class OpenTextTally(Tally):
+    """Open text: every entry, in the order the answers arrived."""
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        super().__init__(spec)
+        self._answers: list[tuple[str, ...]] = []
+
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        self._answers.append(tuple(answer["texts"]))
+
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        # Answers carry no participant id, so identical answers are interchangeable.
+        try:
+            self._answers.remove(tuple(answer["texts"]))
+        except ValueError:
+            raise ValueError("Cannot remove an answer that was not counted.") from None
+
+    def _result(self, method: str | None) -> dict[str, Any]:
+        return {"answers": [{"text": text} for texts in self._answers for text in texts]}
+
+
+class RankingTally(Tally):
+    """Ranking: identical ballots counted together, ordered by the method asked for."""
+
+    takes_method = True
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        super().__init__(spec)
+        self._ballots: Counter[tuple[str, ...]] = Counter()
+        self._labels = {option.id: option.label for option in spec.options}
+
+    def _ballot(self, answer: Mapping[str, Any]) -> tuple[str, ...]:
+        ballot = tuple(answer["ranking"])
+        _check_known(ballot, self._labels)
+        return ballot
+
+    def _add(self, answer: Mapping[str, Any]) -> None:
+        self._ballots[self._ballot(answer)] += 1
+
+    def _remove(self, answer: Mapping[str, Any]) -> None:
+        ballot = self._ballot(answer)
+        if not self._ballots[ballot]:
+            raise ValueError("Cannot remove a ballot that was not counted.")
+        self._ballots[ballot] -= 1
+        if not self._ballots[ballot]:
+            del self._ballots[ballot]
+
+    def _result(self, method: str | None) -> dict[str, Any]:
+        """Return the options ordered by ``method`` (default positional) with its workings."""
+        name = DEFAULT_METHOD if method is None else method
+        if name not in RANKING_METHODS:
+            raise InvalidInput(
+                _("'{method}' is not a ranking method; choose one of: {methods}.").format(
+                    method=name, methods=", ".join(RANKING_METHODS)
+                ),
+                field="method",
+            )
+        label, rank = RANKING_METHODS[name]
+        ranked = rank(self.spec.option_ids(), self._ballots)
+        return {
+            "method": name,
+            "method_label": _(label),
+            "ballots": self._voters,
+            "lower_is_better": ranked.lower_is_better,
+            "options": [
+                {
+                    "id": option_id,
+                    "label": self._labels[option_id],
+                    "score": ranked.scores[option_id],
+                    "rank": ranked.ranks[option_id],
+                }
+                for option_id in ranked.order
+            ],
+            "details": ranked.details,
+        }
+
+
+_TALLIES: dict[QuestionKind, Callable[[QuestionSpec], Tally]] = {
+    QuestionKind.single_choice: ChoiceTally,
+    QuestionKind.multiple_choice: ChoiceTally,
+    QuestionKind.ranking: RankingTally,
+    QuestionKind.open_text: OpenTextTally,
+    QuestionKind.word_cloud: WordCloudTally,
+    QuestionKind.rating: RatingTally,
+    QuestionKind.points: PointsTally,
+}
+
+
+def make_tally(spec: QuestionSpec) -> Tally:
+    """Return an empty tally for the kind of question ``spec`` describes."""
+    return _TALLIES[spec.kind](spec)
+
+
+def fold_entry(text: str, stop_words: frozenset[str]) -> tuple[str, str] | None:
+    """Return a word cloud entry's counting key and lower-cased spelling, or None if none is left.
+
+    The key is case-folded, without accents, without punctuation at the ends of its
+    words, with single spaces, and without stop words; the spelling keeps the accents of
+    the words that remain so that the cloud shows "coopération", not "cooperation".
+    """
+    keys: list[str] = []
+    spellings: list[str] = []
+    for token in text.split():
+        key = fold_word(token)
+        if key and key not in stop_words:
+            keys.append(key)
+            spellings.append(_strip_punctuation(token.lower()))
+    if not keys:
+        return None
+    return " ".join(keys), " ".join(spellings)
+
+
+def fold_word(word: str) -> str:
+    """Return a word case-folded, without accents and without punctuation at its ends."""
+    # Case-fold before decomposing: folding can itself produce combining marks ("İ").
+    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_APOSTROPHES))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _strip_punctuation(bare)
+
+
+@cache
+def stop_words_for(language: str) -> frozenset[str]:
+    """Return the folded stop words of an ISO 639-1 language (none for an unknown language)."""
+    return frozenset(filter(None, map(fold_word, stop_words(language))))
+
+
+def _strip_punctuation(word: str) -> str:
+    """Return ``word`` without the punctuation characters at its start and end."""
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(word[end - 1]).startswith("P"):
+        end -= 1
+    return word[start:end]
+
+
+def _check_known(keys: Iterable[Any], counts: Mapping[Any, Any]) -> None:
+    """Refuse an answer naming something the question does not have; it was never validated."""
+    unknown = [key for key in keys if key not in counts]
+    if unknown:
+        raise ValueError(f"Answer names {unknown!r}, which this question does not have.")
+
+
+def _check_counted(keys: Iterable[Any], counts: Mapping[Any, int]) -> None:
+    """Refuse to uncount what was never counted, before changing anything."""
+    if any(counts[key] < needed for key, needed in Counter(keys).items()):
+        raise ValueError("Cannot remove an answer that was not counted.")
+
+
+def _ratio(part: int, whole: int) -> float:
+    """Return ``part / whole``, or 0.0 when there is nothing to divide by."""
+    return part / whole if whole else 0.0

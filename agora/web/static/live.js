@@ -1,0 +1,138 @@
+// Shared by the three live pages: the event stream and the result charts.
+// Every text that came from a person is inserted with textContent, never as HTML.
+
+const DEFAULT_STRINGS = {
+  ballots: "ballots", answers: "answers", mean: "mean", median: "median",
+  word: "Word", count: "Count", points: "points", reconnecting: "Connection lost, reconnecting…",
+};
+
+export function readJSON(id, fallback) {
+  const node = document.getElementById(id);
+  if (!node) return fallback;
+  try { return JSON.parse(node.textContent); } catch { return fallback; }
+}
+
+export const strings = { ...DEFAULT_STRINGS, ...readJSON("strings", {}) };
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+// Open the event's stream; the browser resends Last-Event-ID by itself on reconnect.
+export function connect(url, handlers) {
+  const status = document.querySelector("[data-connection]");
+  const source = new EventSource(url);
+  source.onopen = () => { if (status) { status.hidden = true; status.textContent = ""; } };
+  source.onerror = () => {
+    if (status) { status.hidden = false; status.textContent = strings.reconnecting; }
+  };
+  for (const [name, handler] of Object.entries(handlers)) {
+    source.addEventListener(name, (event) => handler(JSON.parse(event.data), event));
+  }
+  return source;
+}
+
+const pct = (x) => `${Math.round(x * 100)} %`;
+const fixed = (x, digits) => (x === null || x === undefined ? "–" : Number(x).toFixed(digits));
+
+// Bars keyed by id, so a new result moves existing bars instead of redrawing (no flicker).
+function bars(container, rows, max) {
+  let list = container.querySelector(":scope > ol.bars");
+  if (!list) { list = el("ol", "bars"); container.append(list); }
+  const existing = new Map([...list.children].map((li) => [li.dataset.key, li]));
+  const wanted = new Set(rows.map((r) => r.key));
+  for (const [key, li] of existing) if (!wanted.has(key)) li.remove();
+  rows.forEach((row, index) => {
+    let li = existing.get(row.key);
+    if (!li) {
+      li = el("li", "bar-row");
+      li.dataset.key = row.key;
+      li.append(el("span", "bar-rank"), el("span", "bar-label"), el("span", "bar-figure"));
+      const track = el("span", "bar-track");
+      track.append(el("span", "bar-fill"));
+      li.append(track);
+    }
+    li.querySelector(".bar-rank").textContent = row.rank ?? "";
+    li.querySelector(".bar-label").textContent = row.label;
+    li.querySelector(".bar-figure").textContent = row.figure;
+    li.querySelector(".bar-fill").style.width = `${max > 0 ? Math.max(0, (row.value / max) * 100) : 0}%`;
+    if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
+  });
+}
+
+function meta(container, text) {
+  let node = container.querySelector(":scope > .result-meta");
+  if (!node) { node = el("p", "result-meta"); container.prepend(node); }
+  node.textContent = text;
+}
+
+export function renderResult(container, result) {
+  if (!container || !result) return;
+  container.querySelector(":scope > .result")?.remove();  // the server's plain table
+  container.dataset.kind = result.kind;
+  if (result.kind === "ranking") {
+    meta(container, `${result.method_label} · ${result.ballots} ${strings.ballots}`);
+    const max = Math.max(0, ...result.options.map((o) => o.score));
+    bars(container, result.options.map((o) => ({
+      key: o.id, label: o.label, rank: o.rank, value: o.score, figure: fixed(o.score, 2),
+    })), max);
+  } else if (result.kind === "single_choice" || result.kind === "multiple_choice") {
+    meta(container, `${result.voters} ${strings.answers}`);
+    const max = Math.max(0, ...result.options.map((o) => o.count));
+    bars(container, result.options.map((o) => ({
+      key: o.id, label: o.label, value: o.count, figure: `${o.count} · ${pct(o.share)}`,
+    })), max);
+  } else if (result.kind === "rating") {
+    meta(container, `${result.voters} ${strings.answers} · ${strings.mean} ${fixed(result.mean, 2)} · ${strings.median} ${fixed(result.median, 1)}`);
+    const max = Math.max(0, ...result.distribution.map((d) => d.count));
+    bars(container, result.distribution.map((d) => ({
+      key: String(d.value), label: String(d.value), value: d.count, figure: String(d.count),
+    })), max);
+  } else if (result.kind === "points") {
+    meta(container, `${result.voters} ${strings.answers}`);
+    const max = Math.max(0, ...result.options.map((o) => o.total));
+    bars(container, result.options.map((o) => ({
+      key: o.id, label: o.label, value: o.total, figure: `${o.total} · ${strings.mean} ${fixed(o.mean, 1)}`,
+    })), max);
+  } else if (result.kind === "word_cloud") {
+    meta(container, `${result.voters} ${strings.answers}`);
+    container.querySelector(":scope > .cloud")?.remove();
+    container.querySelector(":scope > table")?.remove();
+    const cloud = el("p", "cloud");
+    const top = result.words.length ? result.words[0].count : 1;
+    for (const w of result.words.slice(0, 60)) {
+      const word = el("span", "cloud-word", w.word);
+      word.style.fontSize = `${1 + 2.5 * (w.count / top)}em`;
+      cloud.append(word, document.createTextNode(" "));
+    }
+    const table = el("table", "frequencies");
+    const head = el("tr");
+    head.append(el("th", "", strings.word), el("th", "", strings.count));
+    head.querySelectorAll("th").forEach((th) => th.setAttribute("scope", "col"));
+    const thead = el("thead"); thead.append(head);
+    const body = el("tbody");
+    for (const w of result.words) {
+      const tr = el("tr"); tr.append(el("td", "", w.word), el("td", "", w.count)); body.append(tr);
+    }
+    table.append(thead, body);
+    container.append(cloud, table);
+  } else if (result.kind === "open_text") {
+    meta(container, `${result.voters} ${strings.answers}`);
+    let list = container.querySelector(":scope > ul.cards");
+    if (!list) { list = el("ul", "cards"); container.append(list); }
+    // answers only grow in order: append the new ones, keep the cards already shown
+    const shown = list.children.length;
+    if (shown > result.answers.length) list.replaceChildren();
+    for (const a of result.answers.slice(list.children.length)) list.append(el("li", "answer-card", a.text));
+  }
+}
+
+export function renderAll(results) {
+  for (const [id, result] of Object.entries(results || {})) {
+    document.querySelectorAll(`[data-chart][data-question="${id}"], [data-result-live="${id}"]`)
+      .forEach((node) => renderResult(node, result));
+  }
+}

@@ -1,0 +1,46 @@
+// The projector: follows the poll on screen and redraws its results as they arrive.
+import { connect, readJSON, renderResult } from "./live.js";
+
+const root = document.getElementById("live");
+const stage = root.querySelector("[data-stage]");
+let polls = readJSON("initial-polls", []);
+const results = readJSON("initial-results", {});
+
+function current() {
+  const open = polls.filter((p) => p.state === "open");
+  if (open.length) return open[0];
+  const closed = polls.filter((p) => p.state === "closed");
+  return closed.length ? closed[closed.length - 1] : null;
+}
+
+function draw() {
+  const poll = current();
+  const step = stage.querySelector("[data-step]");
+  const prompt = stage.querySelector("[data-prompt]");
+  let chart = stage.querySelector("[data-chart]");
+  if (!poll) {
+    prompt.textContent = document.title.split(" · ")[0];
+    step.textContent = readJSON("strings", {}).waiting || "";
+    chart.replaceChildren();
+    chart.dataset.question = "";
+    return;
+  }
+  const question = poll.questions[poll.screen_position] || poll.questions[0];
+  step.textContent = `${poll.title ? `${poll.title} · ` : ""}${question.position + 1}/${poll.questions.length}`;
+  prompt.textContent = question.prompt;
+  if (chart.dataset.question !== String(question.id)) {
+    const fresh = document.createElement("div");
+    fresh.dataset.chart = "";
+    fresh.dataset.question = String(question.id);
+    chart.replaceWith(fresh);
+    chart = fresh;
+  }
+  if (results[question.id]) renderResult(chart, results[question.id]);
+}
+
+connect(root.dataset.stream, {
+  snapshot: (data) => { polls = data.polls; Object.assign(results, data.results); draw(); },
+  polls: (data) => { polls = data.polls; draw(); },
+  results: (data) => { results[data.question_id] = data.result; draw(); },
+});
+draw();

@@ -1,0 +1,94 @@
+"""Responses through the API: validation, one per participant, idempotent retries."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from agora.core.db import Database
+from agora.polls.models import Response
+from tests.conftest import EventFactory, PollFactory, join, question
+
+
+def count_responses(db: Database) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Response)) or 0)
+
+
+def test_ranking_response_is_recorded_and_counted(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("ranking"))
+    qid = poll.questions[0].id
+    auth = join(client, event.code)
+    response = client.post(
+        f"/api/v1/questions/{qid}/responses",
+        json={"answer": {"ranking": ["o2", "o1", "o3", "o4"]}},
+        headers=auth,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["answer"] == {"ranking": ["o2", "o1", "o3", "o4"]}
+    assert count_responses(db) == 1
+    client.post(f"/e/{event.code}/moderate?key={event.moderator_key}", follow_redirects=False)
+    result = client.get(
+        f"/api/v1/questions/{qid}/results", headers={"X-Moderator-Key": event.moderator_key}
+    ).json()
+    assert result["ballots"] == 1
+    assert result["options"][0]["id"] == "o2"
+    assert result["options"][0]["score"] == 4
+
+
+def test_closed_poll_rejects_response_and_stores_nothing(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("single_choice"))
+    auth = join(client, event.code)
+    closed = client.post(
+        f"/api/v1/polls/{poll.id}/close", headers={"X-Moderator-Key": event.moderator_key}
+    )
+    assert closed.status_code == 200, closed.text
+    response = client.post(
+        f"/api/v1/questions/{poll.questions[0].id}/responses",
+        json={"answer": {"option": "o1"}},
+        headers=auth,
+    )
+    assert response.status_code == 409
+    assert "not open" in response.json()["message"]
+    assert count_responses(db) == 0
+
+
+def test_idempotent_retry_returns_first_result_and_counts_once(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("single_choice"))
+    qid = poll.questions[0].id
+    auth = {**join(client, event.code), "Idempotency-Key": "abc-1"}
+    first = client.post(
+        f"/api/v1/questions/{qid}/responses", json={"answer": {"option": "o1"}}, headers=auth
+    )
+    again = client.post(
+        f"/api/v1/questions/{qid}/responses", json={"answer": {"option": "o1"}}, headers=auth
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert again.headers["idempotency-replayed"] == "true"
+    assert count_responses(db) == 1
+
+
+def test_unknown_option_is_refused_with_a_message(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("single_choice"))
+    response = client.post(
+        f"/api/v1/questions/{poll.questions[0].id}/responses",
+        json={"answer": {"option": "zz"}},
+        headers=join(client, event.code),
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "option"
+    assert "'zz'" in response.json()["message"]
+    assert count_responses(db) == 0
