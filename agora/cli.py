@@ -20,7 +20,7 @@ organiser_app = typer.Typer(help="Organiser accounts.")
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(organiser_app, name="organiser")
-console = Console()
+console = Console(soft_wrap=True)  # links must stay whole to be clicked or copied
 
 HostOption = Annotated[str | None, typer.Option(help="Address to listen on (AGORA_HOST).")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on (AGORA_PORT).")]
@@ -38,6 +38,7 @@ def _serve(host: str | None, port: int | None) -> None:
         port=port or settings.port,
         log_level="info",
         proxy_headers=True,
+        timeout_graceful_shutdown=5,  # live streams never end by themselves
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
 import segno
@@ -125,12 +126,21 @@ def join_page(
     return response
 
 
+def qr_svg(url: str, *, inline: bool) -> str:
+    """Return the QR code of ``url`` as SVG (inline: without XML declaration and size)."""
+    qr = segno.make(url, error="m")
+    if inline:
+        return str(qr.svg_inline(scale=8, dark="#000", light="#fff", omitsize=True))
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=8, dark="#000", light="#fff", xmldecl=False)
+    return out.getvalue().decode()
+
+
 @router.get("/e/{code}/qr.svg", include_in_schema=False)
 def qr_code(code: str, request: Request, state: StateDep, session: SessionDep) -> Response:
-    """Return the QR code that opens the event's participant page."""
+    """Return the QR code that opens the event's participant page, as an SVG file."""
     event = services.get_event(session, code)
-    url = f"{base_url(request, state)}/e/{event.code}"
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
+    svg = qr_svg(f"{base_url(request, state)}/e/{event.code}", inline=False)
     return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=3600"})
 
 

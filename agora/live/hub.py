@@ -37,7 +37,7 @@ class Message:
         return f"id: {self.seq}\nevent: {self.event}\ndata: {self.data}\n\n"
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity, to live in a set
 class _Subscriber:
     public_only: bool
     queue: asyncio.Queue[Message | None] = field(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from agora.core.errors import AgoraError, NotAllowed
 from agora.core.i18n import _
 from agora.events.models import Event
-from agora.events.routes import event_links, set_participant_cookie
+from agora.events.routes import event_links, qr_svg, set_participant_cookie
 from agora.events.services import get_event, join_event
 from agora.live.messages import LIVE_STATES, poll_list
 from agora.polls import services as poll_services
@@ -156,6 +156,7 @@ async def screen_page(
     if poll is not None:
         for question in poll.questions:
             results[question.id] = await state.results.result(question.id)
+    links = event_links(request, state, context["event"])
     return state.templates.TemplateResponse(
         request,
         "live/screen.html",
@@ -163,7 +164,8 @@ async def screen_page(
             **context,
             "results": results,
             "key": key or "",
-            **event_links(request, state, context["event"]),
+            "qr": qr_svg(links["participant_url"], inline=True),
+            **links,
         },
     )
 

@@ -2,7 +2,7 @@
 // Every text that came from a person is inserted with textContent, never as HTML.
 
 const DEFAULT_STRINGS = {
-  ballots: "ballots", answers: "answers", mean: "mean", median: "median",
+  ballot: "ballot", ballots: "ballots", answer: "answer", answers: "answers", mean: "mean", median: "median",
   word: "Word", count: "Count", points: "points", reconnecting: "Connection lost, reconnecting…",
 };
 
@@ -35,6 +35,9 @@ export function connect(url, handlers) {
   return source;
 }
 
+// Singular or plural by the page language's rules (full plural forms come with the catalogues).
+const plural = new Intl.PluralRules(document.documentElement.lang || "en");
+const count = (n, one, many) => `${n} ${plural.select(n) === "one" ? strings[one] : strings[many]}`;
 const pct = (x) => `${Math.round(x * 100)} %`;
 const fixed = (x, digits) => (x === null || x === undefined ? "–" : Number(x).toFixed(digits));
 
@@ -74,31 +77,31 @@ export function renderResult(container, result) {
   container.querySelector(":scope > .result")?.remove();  // the server's plain table
   container.dataset.kind = result.kind;
   if (result.kind === "ranking") {
-    meta(container, `${result.method_label} · ${result.ballots} ${strings.ballots}`);
+    meta(container, `${result.method_label} · ${count(result.ballots, "ballot", "ballots")}`);
     const max = Math.max(0, ...result.options.map((o) => o.score));
     bars(container, result.options.map((o) => ({
       key: o.id, label: o.label, rank: o.rank, value: o.score, figure: fixed(o.score, 2),
     })), max);
   } else if (result.kind === "single_choice" || result.kind === "multiple_choice") {
-    meta(container, `${result.voters} ${strings.answers}`);
+    meta(container, `${count(result.voters, "answer", "answers")}`);
     const max = Math.max(0, ...result.options.map((o) => o.count));
     bars(container, result.options.map((o) => ({
       key: o.id, label: o.label, value: o.count, figure: `${o.count} · ${pct(o.share)}`,
     })), max);
   } else if (result.kind === "rating") {
-    meta(container, `${result.voters} ${strings.answers} · ${strings.mean} ${fixed(result.mean, 2)} · ${strings.median} ${fixed(result.median, 1)}`);
+    meta(container, `${count(result.voters, "answer", "answers")} · ${strings.mean} ${fixed(result.mean, 2)} · ${strings.median} ${fixed(result.median, 1)}`);
     const max = Math.max(0, ...result.distribution.map((d) => d.count));
     bars(container, result.distribution.map((d) => ({
       key: String(d.value), label: String(d.value), value: d.count, figure: String(d.count),
     })), max);
   } else if (result.kind === "points") {
-    meta(container, `${result.voters} ${strings.answers}`);
+    meta(container, `${count(result.voters, "answer", "answers")}`);
     const max = Math.max(0, ...result.options.map((o) => o.total));
     bars(container, result.options.map((o) => ({
       key: o.id, label: o.label, value: o.total, figure: `${o.total} · ${strings.mean} ${fixed(o.mean, 1)}`,
     })), max);
   } else if (result.kind === "word_cloud") {
-    meta(container, `${result.voters} ${strings.answers}`);
+    meta(container, `${count(result.voters, "answer", "answers")}`);
     container.querySelector(":scope > .cloud")?.remove();
     container.querySelector(":scope > table")?.remove();
     const cloud = el("p", "cloud");
@@ -120,7 +123,7 @@ export function renderResult(container, result) {
     table.append(thead, body);
     container.append(cloud, table);
   } else if (result.kind === "open_text") {
-    meta(container, `${result.voters} ${strings.answers}`);
+    meta(container, `${count(result.voters, "answer", "answers")}`);
     let list = container.querySelector(":scope > ul.cards");
     if (!list) { list = el("ul", "cards"); container.append(list); }
     // answers only grow in order: append the new ones, keep the cards already shown

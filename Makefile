@@ -1,0 +1,54 @@
+# The two commands people and CI use: `make demo` and `make test`.
+# Each installs what it needs into ./.venv first (and `make test` Debian's Chromium).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install demo serve test lint typecheck unit browser-deps bench i18n clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the reference session (code EUREG23) on SQLite and print its links.
+demo: $(STAMP)
+	$(BIN)/agora demo --host $(HOST) --port $(PORT)
+
+serve: $(STAMP)
+	$(BIN)/agora serve --host $(HOST) --port $(PORT)
+
+## Debian's Chromium for the browser tests (DESIGN.md: no browser downloads).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o agora/locale/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel compile -d agora/locale --statistics || true
+
+## Everything CI runs: lint, type checks and the whole test suite (SQLite, PostgreSQL, browser).
+test: $(STAMP) browser-deps lint typecheck
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_responses.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis

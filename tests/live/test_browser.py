@@ -1,0 +1,58 @@
+"""End to end in Chromium: a phone joins by code and ranks by keyboard; the screen follows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from agora.core.db import Database
+from agora.events.reference import WORLD_AREAS, create_reference_session
+from tests.live.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+def test_participant_ranks_by_keyboard_and_screen_updates_without_reload(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    database = Database(live_server.settings.database_url)
+    with database.session() as session:
+        event = create_reference_session(session)
+        screen_key = event.screen_key
+    database.dispose()
+
+    screen = browser.new_page(viewport={"width": 1280, "height": 720})
+    screen.goto(f"{live_server.url}/e/EUREG23/screen?key={screen_key}")
+    expect(screen.locator("[data-code]")).to_have_text("EUREG23")
+    expect(screen.locator("[data-prompt]")).to_contain_text("rank your interest")
+    expect(screen.locator(".result-meta")).to_contain_text("0 ballots")
+    screen.evaluate("window.__notReloaded = true")
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Code shown on the screen").fill("eureg23")  # case does not matter
+    page.get_by_role("button", name="Join").click()
+    expect(page).to_have_url(re.compile(r"/e/EUREG23$"))
+    items = page.locator(".rank-item")
+    expect(items).to_have_count(len(WORLD_AREAS))
+
+    # Move "North America" (4th) to the top with the keyboard only.
+    north_america = page.locator('.rank-item[data-option="north-america"]')
+    north_america.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowUp")
+    expect(items.first).to_have_attribute("data-option", "north-america")
+    expect(north_america.locator(".rank-pos")).to_have_text("1")
+    expect(north_america).to_be_focused()
+    expect(page.locator("[data-announce]")).to_contain_text("North America")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Thank you, your answers are in.")).to_be_visible()
+
+    # The screen shows the new result without a reload.
+    expect(screen.locator(".result-meta")).to_contain_text("1 ballot")
+    expect(screen.locator(".bar-row").first.locator(".bar-label")).to_have_text("North America")
+    assert screen.evaluate("window.__notReloaded") is True
+    phone.close()
