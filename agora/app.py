@@ -29,7 +29,7 @@ from agora.polls.services import Recorded, Submission, record_responses
 from agora.web.state import AppState
 
 PACKAGE = Path(__file__).resolve().parent
-TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in ("web", "events", "polls", "live")]
+TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in ("web", "accounts", "events", "polls", "live")]
 
 SECURITY_HEADERS = [
     (
@@ -184,12 +184,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
         return JSONResponse(body, status_code=422)
 
+    from agora.accounts.routes import router as accounts_router
     from agora.events.routes import router as events_router
     from agora.live.routes import router as live_router
     from agora.polls.routes import router as polls_router
     from agora.web.routes import router as web_router
 
-    for router in (web_router, events_router, polls_router, live_router):
+    for router in (web_router, accounts_router, events_router, polls_router, live_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.add_middleware(SecurityHeaders)

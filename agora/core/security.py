@@ -47,6 +47,19 @@ class Signer:
         self._participant = URLSafeSerializer(secret, salt="agora.participant")
         self._moderator = URLSafeSerializer(secret, salt="agora.moderator")
         self._flash = URLSafeSerializer(secret, salt="agora.flash")
+        self._organiser = URLSafeSerializer(secret, salt="agora.organiser")
+
+    def organiser_token(self, organiser_id: int) -> str:
+        """Return the cookie value of a signed-in organiser."""
+        return str(self._organiser.dumps(organiser_id))
+
+    def read_organiser_token(self, token: str) -> int | None:
+        """Return the organiser id of a valid sign-in cookie, or None."""
+        try:
+            value = self._organiser.loads(token)
+        except BadSignature:
+            return None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def flash(self, question_id: int, message: str) -> str:
         """Return a cookie value carrying an error message to the next page."""

@@ -17,7 +17,7 @@ from agora.polls import services
 from agora.polls.answers import validate_answer
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
-from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut
+from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
 from agora.web.deps import (
     ParticipantDep,
     SessionDep,
@@ -179,6 +179,24 @@ async def patch_poll(poll_id: int, patch: PollPatch, request: Request, state: St
 
     poll = await anyio.to_thread.run_sync(run)
     after_change(state, poll, resend_results=patch.results_visible is True)
+    return poll_out(poll)
+
+
+@router.patch("/api/v1/questions/{question_id}", tags=["polls"])
+async def patch_question(
+    question_id: int, patch: QuestionPatch, request: Request, state: StateDep
+) -> PollOut:
+    """Move a question of a draft poll; returns the poll with its new order."""
+
+    def run() -> Poll:
+        with state.db.session() as session:
+            question = services.get_question(session, question_id)
+            poll = moderated_poll(request, state, session, question.poll_id)
+            services.move_question(session, poll, question_id, patch.position)
+            return poll
+
+    poll = await anyio.to_thread.run_sync(run)
+    after_change(state, poll)
     return poll_out(poll)
 
 

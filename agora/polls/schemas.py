@@ -61,6 +61,14 @@ class PollPatch(BaseModel):
     position: int | None = Field(None, ge=0)
 
 
+class QuestionPatch(BaseModel):
+    """A question of a draft poll moved to another place."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position: int = Field(ge=0)
+
+
 class QuestionOut(BaseModel):
     """A question as the API shows it."""
 

@@ -19,6 +19,7 @@ from agora.web.state import AppState
 PARTICIPANT_COOKIE = "agora_p"
 MODERATOR_COOKIE = "agora_m"
 FLASH_COOKIE = "agora_flash"
+ORGANISER_COOKIE = "agora_o"
 
 
 def get_state(request: Request) -> AppState:
@@ -75,10 +76,16 @@ ParticipantDep = Annotated[ParticipantRef, Depends(require_participant)]
 
 
 def current_organiser(request: Request, session: SessionDep) -> Organiser | None:
-    """Return the organiser of an API token, or None."""
+    """Return the organiser of an API token or of the sign-in cookie, or None."""
     token = bearer_token(request)
     if token and token.startswith("agora_"):
         return organiser_for_token(session, token)
+    cookie = request.cookies.get(ORGANISER_COOKIE)
+    if cookie:
+        state: AppState = request.app.state.agora
+        organiser_id = state.signer.read_organiser_token(cookie)
+        if organiser_id is not None:
+            return session.get(Organiser, organiser_id)
     return None
 
 

@@ -92,3 +92,37 @@ def test_unknown_option_is_refused_with_a_message(
     assert response.json()["field"] == "option"
     assert "'zz'" in response.json()["message"]
     assert count_responses(db) == 0
+
+
+def test_moderator_reorders_questions_of_a_draft_poll(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(
+        event, question("rating", prompt="First"), question("open_text", prompt="Second"),
+        state="draft",
+    )
+    second = poll.questions[1].id
+    moved = client.patch(
+        f"/api/v1/questions/{second}",
+        json={"position": 0},
+        headers={"X-Moderator-Key": event.moderator_key},
+    )
+    assert moved.status_code == 200, moved.text
+    assert [q["prompt"] for q in moved.json()["questions"]] == ["Second", "First"]
+    refused = client.patch(f"/api/v1/questions/{second}", json={"position": 1})
+    assert refused.status_code == 403
+
+
+def test_open_poll_questions_cannot_be_reordered(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("rating"), question("open_text"))
+    response = client.patch(
+        f"/api/v1/questions/{poll.questions[1].id}",
+        json={"position": 0},
+        headers={"X-Moderator-Key": event.moderator_key},
+    )
+    assert response.status_code == 409
+    assert "draft" in response.json()["message"]
