@@ -15,6 +15,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agora import __version__
+from agora.core.broker import make_broker
 from agora.core.db import Database
 from agora.core.errors import AgoraError
 from agora.core.groupcommit import GroupCommitter
@@ -102,9 +103,8 @@ def build_state(settings: Settings) -> AppState:
         return outcomes
 
     def committed(outcomes: Sequence[Recorded | BaseException]) -> None:
-        # results and hub are created below; this runs only once the app serves requests
-        for event_id, question_id in results.apply(outcomes):
-            hub.results_changed(event_id, question_id)
+        # the state is created below; this runs only once the app serves requests
+        state.responses_committed(outcomes)
 
     committer: GroupCommitter[Submission, Recorded] = GroupCommitter(
         write, max_batch=settings.commit_batch_size, on_committed=committed
@@ -118,15 +118,17 @@ def build_state(settings: Settings) -> AppState:
         buffer_size=settings.replay_buffer,
         heartbeat=settings.heartbeat_s,
     )
-    return AppState(
+    state = AppState(
         settings=settings,
         db=db,
         signer=Signer(settings.signing_key()),
         committer=committer,
         results=results,
         hub=hub,
+        broker=make_broker(settings.broker, settings.redis_url),
         templates=make_templates(),
     )
+    return state
 
 
 def _wants_json(request: Request) -> bool:
@@ -143,9 +145,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         state.committer.start()
+        await state.broker.start(state.remote_change, state.resync)
         try:
             yield
         finally:
+            await state.broker.stop()
             await state.committer.stop()
             state.db.dispose()
 

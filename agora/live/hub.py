@@ -91,6 +91,10 @@ class Hub:
             self._channels[event_id] = channel
         return channel
 
+    def event_ids(self) -> list[int]:
+        """Return the events this process has live channels for."""
+        return list(self._channels)
+
     def subscribers(self, event_id: int) -> int:
         """Return how many streams are open for an event."""
         channel = self._channels.get(event_id)

@@ -57,6 +57,9 @@ class ResultsStore:
         self._questions: dict[int, QuestionInfo] = {}
         self._polls: dict[int, PollInfo] = {}
         self._tallies: dict[int, Tally] = {}
+        # bumped when another process changes a question: a load that started before
+        # the bump may have missed that change, so it is not installed
+        self._generation: dict[int, int] = {}
 
     # -- descriptions ---------------------------------------------------------------
 
@@ -123,6 +126,7 @@ class ResultsStore:
         if tally is not None:
             return tally
         info = await self.question(question_id)
+        generation = self._generation.get(question_id, 0)
 
         def load() -> Tally:
             fresh = make_tally(info.spec)
@@ -132,10 +136,33 @@ class ResultsStore:
             return fresh
 
         def install(fresh: Tally) -> None:
-            self._tallies.setdefault(question_id, fresh)
+            if self._generation.get(question_id, 0) == generation:
+                self._tallies.setdefault(question_id, fresh)
 
-        await self._committer.run_exclusive(load, install)
-        return self._tallies[question_id]
+        fresh: Tally = await self._committer.run_exclusive(load, install)
+        return self._tallies.get(question_id, fresh)
+
+    def invalidate(self, question_id: int) -> None:
+        """Forget a question's tally (changed elsewhere): the next use reloads it."""
+        self._generation[question_id] = self._generation.get(question_id, 0) + 1
+        self._tallies.pop(question_id, None)
+
+    def invalidate_all(self) -> set[tuple[int, int]]:
+        """Forget every tally and poll state; return the (event, question) pairs dropped."""
+        dropped = {
+            (info.event_id, qid) for qid, info in self._questions.items() if qid in self._tallies
+        }
+        for question_id in list(self._tallies):
+            self.invalidate(question_id)
+        self._polls.clear()
+        self._questions.clear()
+        return dropped
+
+    def forget_poll(self, poll_id: int) -> None:
+        """Forget a poll's state and its questions' descriptions (changed elsewhere)."""
+        self._polls.pop(poll_id, None)
+        for question_id in [q for q, info in self._questions.items() if info.poll_id == poll_id]:
+            del self._questions[question_id]
 
     def apply(self, outcomes: Sequence[Recorded | BaseException]) -> set[tuple[int, int]]:
         """Apply a committed batch to the loaded tallies; return the (event, question) changed."""

@@ -90,10 +90,8 @@ def poll_out(poll: Poll) -> PollOut:
 
 
 def after_change(state: AppState, poll: Poll, *, resend_results: bool = False) -> None:
-    """Tell the tallies and the live hub that a poll changed."""
-    state.results.note_poll(poll)
-    questions = {q.id for q in poll.questions} if resend_results else set()
-    state.hub.polls_changed(poll.event_id, questions)
+    """Tell the tallies, the live hub and the other processes that a poll changed."""
+    state.poll_changed(poll, resend_results=resend_results)
 
 
 def moderated_poll(request: Request, state: AppState, session: Any, poll_id: int) -> Poll:

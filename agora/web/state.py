@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from agora.core.broker import Broker
 from agora.core.db import Database
 from agora.core.groupcommit import GroupCommitter
 from agora.core.security import Signer
 from agora.core.settings import Settings
 from agora.live.hub import Hub
+from agora.polls.models import Poll
 from agora.polls.results import ResultsStore
 from agora.polls.services import Recorded, Submission
 
@@ -25,4 +29,41 @@ class AppState:
     committer: GroupCommitter[Submission, Recorded]
     results: ResultsStore
     hub: Hub
+    broker: Broker
     templates: Jinja2Templates
+
+    def responses_committed(self, outcomes: Sequence[Recorded | BaseException]) -> None:
+        """Update tallies and streams after a batch commit, and tell the other processes."""
+        changed = self.results.apply(outcomes)
+        for event_id, question_id in changed:
+            self.hub.results_changed(event_id, question_id)
+        if changed:
+            self.broker.publish({"kind": "responses", "changed": sorted(changed)})
+
+    def poll_changed(self, poll: Poll, *, resend_results: bool = False) -> None:
+        """Update the poll's cached state and the streams, and tell the other processes."""
+        self.results.note_poll(poll)
+        questions = sorted(q.id for q in poll.questions) if resend_results else []
+        self.hub.polls_changed(poll.event_id, set(questions))
+        self.broker.publish(
+            {"kind": "polls", "event_id": poll.event_id, "poll_id": poll.id, "resend": questions}
+        )
+
+    async def remote_change(self, message: dict[str, Any]) -> None:
+        """Apply another process's change notice to this process's memory and streams."""
+        if message.get("kind") == "responses":
+            for event_id, question_id in message["changed"]:
+                self.results.invalidate(int(question_id))
+                self.hub.results_changed(int(event_id), int(question_id))
+        elif message.get("kind") == "polls":
+            self.results.forget_poll(int(message["poll_id"]))
+            resend = {int(q) for q in message.get("resend", [])}
+            for question_id in resend:
+                self.results.invalidate(question_id)
+            self.hub.polls_changed(int(message["event_id"]), resend)
+
+    async def resync(self) -> None:
+        """After a gap in the broker: forget what memory holds and redraw every stream."""
+        dropped = self.results.invalidate_all()
+        for event_id in self.hub.event_ids():
+            self.hub.polls_changed(event_id, {q for e, q in dropped if e == event_id})
