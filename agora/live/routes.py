@@ -23,6 +23,7 @@ from agora.polls.schemas import PollPatch
 from agora.web.deps import (
     FLASH_COOKIE,
     MODERATOR_COOKIE,
+    IdPath,
     SessionDep,
     StateDep,
     can_moderate,
@@ -215,7 +216,7 @@ async def moderator_page(
 
 @router.post("/e/{code}/moderate/polls/{poll_id}/{action}", include_in_schema=False)
 async def moderator_action(
-    code: str, poll_id: int, action: str, request: Request, state: StateDep
+    code: str, poll_id: IdPath, action: str, request: Request, state: StateDep
 ) -> Response:
     """Run a moderator button (open, close, reveal, duplicate, move…) and return to the page."""
     form = await request.form()

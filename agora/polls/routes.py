@@ -19,6 +19,7 @@ from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
 from agora.web.deps import (
+    IdPath,
     ParticipantDep,
     SessionDep,
     StateDep,
@@ -131,7 +132,7 @@ def list_polls(code: str, request: Request, state: StateDep, session: SessionDep
 
 
 @router.get("/api/v1/polls/{poll_id}", tags=["polls"])
-def read_poll(poll_id: int, request: Request, state: StateDep, session: SessionDep) -> PollOut:
+def read_poll(poll_id: IdPath, request: Request, state: StateDep, session: SessionDep) -> PollOut:
     """Return one poll (moderators only while it is a draft or archived)."""
     poll = services.get_poll(session, poll_id)
     if poll.state.value not in {"open", "closed"}:
@@ -140,7 +141,7 @@ def read_poll(poll_id: int, request: Request, state: StateDep, session: SessionD
 
 
 @router.post("/api/v1/polls/{poll_id}/{action}", tags=["polls"])
-async def poll_action(poll_id: int, action: str, request: Request, state: StateDep) -> PollOut:
+async def poll_action(poll_id: IdPath, action: str, request: Request, state: StateDep) -> PollOut:
     """Open, close, archive, restore, reveal, hide or duplicate a poll."""
 
     def run() -> Poll:
@@ -167,7 +168,9 @@ def apply_action(session: Any, poll: Poll, action: str) -> Poll:
 
 
 @router.patch("/api/v1/polls/{poll_id}", tags=["polls"])
-async def patch_poll(poll_id: int, patch: PollPatch, request: Request, state: StateDep) -> PollOut:
+async def patch_poll(
+    poll_id: IdPath, patch: PollPatch, request: Request, state: StateDep
+) -> PollOut:
     """Change a poll's visibility, answer-changing rule, screen question or position."""
 
     def run() -> Poll:
@@ -182,7 +185,7 @@ async def patch_poll(poll_id: int, patch: PollPatch, request: Request, state: St
 
 @router.patch("/api/v1/questions/{question_id}", tags=["polls"])
 async def patch_question(
-    question_id: int, patch: QuestionPatch, request: Request, state: StateDep
+    question_id: IdPath, patch: QuestionPatch, request: Request, state: StateDep
 ) -> PollOut:
     """Move a question of a draft poll; returns the poll with its new order."""
 
@@ -250,7 +253,7 @@ async def submit(
     responses={200: {"description": "Answer changed, or a retry replayed"}},
 )
 async def respond(
-    question_id: int, request: Request, state: StateDep, participant: ParticipantDep
+    question_id: IdPath, request: Request, state: StateDep, participant: ParticipantDep
 ) -> Response:
     """Record a participant's answer; acknowledged only once it is committed."""
     key = _idempotency_key(request)
@@ -269,7 +272,7 @@ async def respond(
 
 @router.get("/api/v1/questions/{question_id}/results", tags=["polls"])
 async def results(
-    question_id: int,
+    question_id: IdPath,
     request: Request,
     state: StateDep,
     method: Annotated[str | None, Query(max_length=32)] = None,
@@ -322,7 +325,9 @@ def answer_from_form(kind: QuestionKind, form: Any) -> Any:
 
 
 @router.post("/e/{code}/questions/{question_id}/answer", include_in_schema=False)
-async def answer_form(code: str, question_id: int, request: Request, state: StateDep) -> Response:
+async def answer_form(
+    code: str, question_id: IdPath, request: Request, state: StateDep
+) -> Response:
     """Record an answer sent by the participant page's plain HTML form."""
     ref = participant_ref(request, state)
     target = f"/e/{code.upper()}"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from agora.accounts.models import Organiser
@@ -20,6 +20,10 @@ PARTICIPANT_COOKIE = "agora_p"
 MODERATOR_COOKIE = "agora_m"
 FLASH_COOKIE = "agora_flash"
 ORGANISER_COOKIE = "agora_o"
+
+
+#: A database id in a URL: a positive 32-bit integer, so a huge number is a clear 422.
+IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def get_state(request: Request) -> AppState:
