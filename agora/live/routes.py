@@ -18,6 +18,7 @@ from agora.events.services import get_event, join_event
 from agora.live.messages import LIVE_STATES, poll_list
 from agora.polls import services as poll_services
 from agora.polls.models import Poll, PollState
+from agora.polls.ranking import RANKING_METHODS
 from agora.polls.routes import after_change, apply_action
 from agora.polls.schemas import PollPatch
 from agora.web.deps import (
@@ -207,10 +208,17 @@ async def moderator_page(
         if poll.state in LIVE_STATES:
             for question in poll.questions:
                 results[question.id] = await state.results.result(question.id)
+    methods = {name: _(label) for name, (label, _function) in RANKING_METHODS.items()}
     return state.templates.TemplateResponse(
         request,
         "live/moderator.html",
-        {"event": event, "polls": polls, "results": results, **event_links(request, state, event)},
+        {
+            "event": event,
+            "polls": polls,
+            "results": results,
+            "methods": methods,
+            **event_links(request, state, event),
+        },
     )
 
 
@@ -233,6 +241,14 @@ async def moderator_action(
                     session, poll, max(0, poll.position + (1 if action == "down" else -1))
                 )
                 return poll
+            if action == "method":
+                question = poll_services.get_question(
+                    session, int(str(form.get("question", 0)) or 0)
+                )
+                if question.poll_id != poll.id:
+                    raise NotAllowed(_("This question belongs to another poll."))
+                poll_services.set_ranking_method(session, question, str(form.get("method", "")))
+                return poll
             if action == "screen":
                 position = str(form.get("position", "0"))
                 patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
@@ -245,7 +261,7 @@ async def moderator_action(
         return state.templates.TemplateResponse(
             request, "web/error.html", {"error": exc}, status_code=exc.status_code
         )
-    after_change(state, poll, resend_results=action in {"reveal", "open", "close"})
+    after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
     return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)
 
 

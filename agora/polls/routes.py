@@ -187,17 +187,20 @@ async def patch_poll(
 async def patch_question(
     question_id: IdPath, patch: QuestionPatch, request: Request, state: StateDep
 ) -> PollOut:
-    """Move a question of a draft poll; returns the poll with its new order."""
+    """Move a question of a draft poll, or change its ranking method; returns the poll."""
 
     def run() -> Poll:
         with state.db.session() as session:
             question = services.get_question(session, question_id)
             poll = moderated_poll(request, state, session, question.poll_id)
-            services.move_question(session, poll, question_id, patch.position)
+            if patch.ranking_method is not None:
+                services.set_ranking_method(session, question, patch.ranking_method)
+            if patch.position is not None:
+                services.move_question(session, poll, question_id, patch.position)
             return poll
 
     poll = await anyio.to_thread.run_sync(run)
-    after_change(state, poll)
+    after_change(state, poll, resend_results=patch.ranking_method is not None)
     return poll_out(poll)
 
 

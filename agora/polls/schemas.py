@@ -62,11 +62,12 @@ class PollPatch(BaseModel):
 
 
 class QuestionPatch(BaseModel):
-    """A question of a draft poll moved to another place."""
+    """A question moved (draft polls only) or shown by another ranking method."""
 
     model_config = ConfigDict(extra="forbid")
 
-    position: int = Field(ge=0)
+    position: int | None = Field(None, ge=0)
+    ranking_method: str | None = Field(None, max_length=32)
 
 
 class QuestionOut(BaseModel):

@@ -206,6 +206,22 @@ def move_question(session: Session, poll: Poll, question_id: int, position: int)
     session.refresh(poll)
 
 
+def set_ranking_method(session: Session, question: Question, method: str) -> Question:
+    """Choose the ranking method the screen and the results use by default."""
+    if question.kind != QuestionKind.ranking.value:
+        raise InvalidInput(_("Only ranking questions have a method."), field="ranking_method")
+    if method not in RANKING_METHODS:
+        raise InvalidInput(
+            _("'{m}' is not a ranking method; use one of: {all}.").format(
+                m=method, all=", ".join(RANKING_METHODS)
+            ),
+            field="ranking_method",
+        )
+    question.config = {**question.config, "ranking_method": method}
+    session.flush()
+    return question
+
+
 def duplicate_poll(session: Session, poll: Poll) -> Poll:
     """Copy a poll and its questions into a new draft, without responses."""
     copy = Poll(

@@ -99,7 +99,9 @@ def test_moderator_reorders_questions_of_a_draft_poll(
 ) -> None:
     event = make_event()
     poll = make_poll(
-        event, question("rating", prompt="First"), question("open_text", prompt="Second"),
+        event,
+        question("rating", prompt="First"),
+        question("open_text", prompt="Second"),
         state="draft",
     )
     second = poll.questions[1].id
@@ -126,3 +128,24 @@ def test_open_poll_questions_cannot_be_reordered(
     )
     assert response.status_code == 409
     assert "draft" in response.json()["message"]
+
+
+def test_moderator_changes_the_ranking_method_the_results_use(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("ranking"))
+    qid = poll.questions[0].id
+    moderator = {"X-Moderator-Key": event.moderator_key}
+    changed = client.patch(
+        f"/api/v1/questions/{qid}", json={"ranking_method": "schulze"}, headers=moderator
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["questions"][0]["config"]["ranking_method"] == "schulze"
+    result = client.get(f"/api/v1/questions/{qid}/results", headers=moderator).json()
+    assert result["method"] == "schulze"
+    wrong = client.patch(
+        f"/api/v1/questions/{qid}", json={"ranking_method": "dowdall"}, headers=moderator
+    )
+    assert wrong.status_code == 422
+    assert "dowdall" in wrong.json()["message"]
