@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlalchemy import select
 
 from agora.core.db import Database
 from agora.events.reference import WORLD_AREAS, create_reference_session
+from agora.events.services import create_event
+from agora.polls.models import Response
+from agora.polls.schemas import PollIn
+from agora.polls.services import create_poll, open_poll
+from tests.conftest import question
 from tests.live.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -56,3 +63,39 @@ def test_participant_ranks_by_keyboard_and_screen_updates_without_reload(
     expect(screen.locator(".bar-row").first.locator(".bar-label")).to_have_text("North America")
     assert screen.evaluate("window.__notReloaded") is True
     phone.close()
+
+
+def test_participant_ranks_top_two_by_dragging(live_server: LiveServer, browser: Browser) -> None:
+    database = Database(live_server.settings.database_url)
+    with database.session() as session:
+        event = create_event(session, title="Top two", starts_on=dt.date(2024, 3, 1))
+        poll = create_poll(
+            session,
+            event,
+            PollIn(questions=[question("ranking", prompt="Your top two areas", top_k=2)]),
+        )
+        open_poll(session, poll)
+        code, qid = event.code, poll.questions[0].id
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/e/{code}")
+    items = page.locator(".rank-item")
+    expect(items.nth(2).locator(".rank-pos")).to_have_text("–")  # beyond the top two
+
+    # Drag "North America" (4th) onto the first place with the mouse.
+    source = page.locator('.rank-item[data-option="o4"] .rank-label').bounding_box()
+    target = items.first.bounding_box()
+    assert source is not None
+    assert target is not None
+    page.mouse.move(source["x"] + 10, source["y"] + source["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 10, target["y"] + 5, steps=12)
+    page.mouse.up()
+    expect(items.first).to_have_attribute("data-option", "o4")
+    expect(items.first.locator(".rank-pos")).to_have_text("1")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Thank you, your answers are in.")).to_be_visible()
+
+    with database.session() as session:
+        stored = session.scalar(select(Response.answer).where(Response.question_id == qid))
+    database.dispose()
+    assert stored == {"ranking": ["o4", "o1"]}
