@@ -19,7 +19,7 @@ from agora.core.broker import make_broker
 from agora.core.db import Database
 from agora.core.errors import AgoraError
 from agora.core.groupcommit import GroupCommitter
-from agora.core.i18n import gettext, ngettext, set_language
+from agora.core.i18n import current_language, gettext, ngettext, set_language
 from agora.core.security import Signer
 from agora.core.settings import Settings, get_settings
 from agora.live.hub import Hub
@@ -89,6 +89,7 @@ def make_templates() -> Jinja2Templates:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["agora_version"] = __version__
     env.globals["ranking_order"] = ranking_order
+    env.globals["current_language"] = current_language
     return templates
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, NotAllowed
-from agora.core.i18n import _
+from agora.core.i18n import _, set_language
 from agora.events.models import Event
 from agora.events.routes import event_links, qr_svg, set_participant_cookie
 from agora.events.services import get_event, join_event
@@ -90,6 +90,8 @@ async def participant_page(
 
     context = await anyio.to_thread.run_sync(load)
     event: Event = context["event"]
+    if "agora_lang" not in request.cookies:  # the event's language unless the person chose
+        set_language(event.language)
     if context["participant_id"] is None:
         return state.templates.TemplateResponse(request, "events/join.html", {"event": event})
     flash = None
