@@ -44,8 +44,11 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -d agora/locale --statistics || true
 
 ## Everything CI runs: lint, type checks and the whole test suite (SQLite, PostgreSQL, browser).
+## The browser tests run in their own pytest process: Playwright's sync API keeps an event
+## loop in the main thread, which the asyncio tests cannot share.
 test: $(STAMP) browser-deps lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_responses.py

@@ -40,7 +40,9 @@ class TestServices(BaseSettings):
         "postgresql+psycopg://postgres@127.0.0.1:5432/test",
         description="A PostgreSQL database the suite may use to create its own database.",
     )
-    redis_url: str = "redis://127.0.0.1:6379/15"
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0", description="The Redis server of the broker tests."
+    )
 
 
 SERVICES = TestServices()
@@ -200,3 +202,40 @@ def join(client: TestClient, code: str, **identity: str) -> dict[str, str]:
     response = client.post(f"/api/v1/events/{code}/join", json=identity)
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['participant_token']}"}
+
+
+class OrganiserLogin:
+    """An organiser created for a test, with an API token issued to them."""
+
+    def __init__(self, id: int, email: str, password: str, token: str) -> None:
+        self.id = id
+        self.email = email
+        self.password = password
+        self.token = token
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Return the Authorization header that sends the organiser's API token."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+OrganiserFactory = Callable[..., OrganiserLogin]
+
+
+@pytest.fixture
+def make_organiser(db: Database) -> OrganiserFactory:
+    """Create and commit an organiser with an API token; keyword arguments override defaults."""
+
+    def factory(
+        email: str = "organiser@example.org",
+        password: str = "a long enough password",
+        name: str = "",
+    ) -> OrganiserLogin:
+        from agora.accounts.services import create_api_token, create_organiser
+
+        with db.session() as session:
+            organiser = create_organiser(session, email=email, password=password, name=name)
+            token = create_api_token(session, email=email, label="tests")
+            return OrganiserLogin(organiser.id, organiser.email, password, token)
+
+    return factory

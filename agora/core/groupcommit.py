@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -23,6 +24,8 @@ import anyio.to_thread
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+log = logging.getLogger(__name__)
 
 #: A batch handler returns, per item, its result or the exception to raise for it.
 BatchHandler = Callable[[Sequence[T]], Sequence["R | BaseException"]]
@@ -146,7 +149,10 @@ class GroupCommitter(Generic[T, R]):
         self.batches += 1
         self.items += len(batch)
         if self._on_committed is not None:
-            self._on_committed(results)
+            try:
+                self._on_committed(results)
+            except Exception:  # the batch is committed: its waiters must still be answered
+                log.exception("the after-commit hook failed for a batch of %d", len(batch))
         for pending, result in zip(batch, results, strict=True):
             if pending.future.done():  # the waiter went away (client disconnected)
                 pass

@@ -1,0 +1,548 @@
+"""Poll lifecycle and batched response recording, through the services and a real database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from agora.core.errors import AgoraError, Conflict, InvalidInput, NotFound
+from agora.events.models import Event
+from agora.events.services import join_event
+from agora.polls.kinds import QuestionKind
+from agora.polls.models import Poll, PollState, Question, Response, SubmissionKey
+from agora.polls.schemas import OptionIn, PollIn, PollPatch, QuestionIn
+from agora.polls.services import (
+    Recorded,
+    Submission,
+    change_state,
+    create_poll,
+    duplicate_poll,
+    event_polls,
+    load_answers,
+    move_poll,
+    record_responses,
+    update_poll,
+)
+from tests.conftest import EventFactory, PollFactory, question
+
+
+def stored_event(session: Session, event: Event) -> Event:
+    found = session.get(Event, event.id)
+    assert found is not None
+    return found
+
+
+def stored_poll(session: Session, poll: Poll) -> Poll:
+    found = session.get(Poll, poll.id)
+    assert found is not None
+    return found
+
+
+def participants(session: Session, event: Event, count: int) -> list[int]:
+    return [join_event(session, stored_event(session, event)).id for _ in range(count)]
+
+
+def count_rows(session: Session, model: type[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def recorded(outcome: Recorded | AgoraError) -> Recorded:
+    assert isinstance(outcome, Recorded), outcome
+    return outcome
+
+
+# -- creating polls -------------------------------------------------------------------------
+
+
+def test_created_poll_is_a_draft_after_the_event_s_other_polls(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    first = make_poll(event, question("single_choice"))
+    poll = create_poll(
+        session,
+        stored_event(session, event),
+        PollIn(
+            title="  World areas  ",
+            questions=[
+                question("ranking", options=[OptionIn(id="asia", label="Asia "), "Africa"]),
+                question("rating", scale_max=7),
+            ],
+        ),
+    )
+    session.commit()
+
+    assert poll.state is PollState.draft
+    assert poll.title == "World areas"
+    assert poll.position == first.position + 1
+    assert [q.position for q in poll.questions] == [0, 1]
+    assert [q.kind for q in poll.questions] == ["ranking", "rating"]
+    assert poll.questions[0].config["options"] == [
+        {"id": "asia", "label": "Asia"},
+        {"id": "o2", "label": "Africa"},
+    ]
+    assert poll.questions[0].config["ranking_method"] == "positional"
+    assert poll.questions[1].config["scale_max"] == 7
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "message"),
+    [
+        (
+            question("multiple_choice", max_choices=9),
+            "questions[1].max_choices",
+            "between 1 and 4",
+        ),
+        (question("ranking", top_k=0), "questions[1].top_k", "between 1 and 4"),
+        (
+            question("ranking", ranking_method="dictator"),
+            "questions[1].ranking_method",
+            "'dictator' is not a ranking method",
+        ),
+        (question("single_choice", options=[]), "questions[1].options", "at least one option"),
+        (question("points", options=["Asia", "  "]), "questions[1].options", "Option 2"),
+        (
+            question("points", options=[OptionIn(id="a", label="A"), OptionIn(id="a", label="B")]),
+            "questions[1].options[1].id",
+            "Two options have the id 'a'",
+        ),
+        (question("rating", scale_max=11), "questions[1].scale_max", "between 2 and 10"),
+        (question("word_cloud", max_entries=4), "questions[1].max_entries", "between 1 and 3"),
+        (
+            question("open_text", language="english"),
+            "questions[1].language",
+            "two-letter",
+        ),
+    ],
+)
+def test_create_poll_names_the_question_whose_settings_cannot_work(
+    session: Session, make_event: EventFactory, bad: QuestionIn, field: str, message: str
+) -> None:
+    event = stored_event(session, make_event())
+
+    with pytest.raises(InvalidInput) as caught:
+        create_poll(session, event, PollIn(questions=[question("single_choice"), bad]))
+
+    assert caught.value.field == field
+    assert message in caught.value.message
+    assert count_rows(session, Poll) == 0
+    assert count_rows(session, Question) == 0
+
+
+# -- lifecycle ------------------------------------------------------------------------------
+
+
+def test_poll_goes_from_draft_to_open_to_closed_and_reopens(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    poll = stored_poll(session, make_poll(make_event(), state="draft"))
+    assert poll.state is PollState.draft
+
+    states = [change_state(session, poll, action).state for action in ("open", "close", "open")]
+    session.commit()
+
+    assert states == [PollState.open, PollState.closed, PollState.open]
+    session.expire_all()
+    assert stored_poll(session, poll).state is PollState.open
+
+
+def test_closed_poll_is_archived_and_restored_as_closed(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    poll = stored_poll(session, make_poll(make_event()))
+    change_state(session, poll, "close")
+
+    assert change_state(session, poll, "archive").state is PollState.archived
+    assert poll not in event_polls(session, poll.event_id, include_archived=False)
+    assert change_state(session, poll, "restore").state is PollState.closed
+
+
+def test_open_poll_cannot_be_archived(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    poll = stored_poll(session, make_poll(make_event()))
+
+    with pytest.raises(Conflict) as caught:
+        change_state(session, poll, "archive")
+
+    assert caught.value.message == "A poll that is open cannot be changed by 'archive'."
+    assert poll.state is PollState.open
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        ((), "close"),
+        ((), "restore"),
+        (("open",), "open"),
+        (("open",), "restore"),
+        (("open", "close"), "close"),
+        (("archive",), "open"),
+        (("archive",), "close"),
+        (("archive",), "archive"),
+    ],
+)
+def test_transition_not_allowed_from_the_current_state_is_a_conflict(
+    session: Session,
+    make_event: EventFactory,
+    make_poll: PollFactory,
+    path: tuple[str, ...],
+    refused: str,
+) -> None:
+    poll = stored_poll(session, make_poll(make_event(), state="draft"))
+    for action in path:
+        change_state(session, poll, action)
+    before = poll.state
+
+    with pytest.raises(Conflict):
+        change_state(session, poll, refused)
+
+    assert poll.state is before
+
+
+def test_unknown_poll_action_is_invalid_input(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    poll = stored_poll(session, make_poll(make_event(), state="draft"))
+
+    with pytest.raises(InvalidInput) as caught:
+        change_state(session, poll, "explode")
+
+    assert caught.value.field == "action"
+    assert poll.state is PollState.draft
+
+
+# -- duplicate, move, update -----------------------------------------------------------------
+
+
+def test_duplicate_poll_copies_questions_into_a_draft_without_responses(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    original = make_poll(
+        event,
+        question("ranking", prompt="Rank the areas", ranking_method="schulze"),
+        question("open_text", prompt="Tell us", max_length=100),
+        title="Areas",
+        allow_change=True,
+        results_visible=True,
+    )
+    later = make_poll(event, title="Later")
+    [pid] = participants(session, event, 1)
+    record_responses(
+        session,
+        [Submission(original.questions[1].id, pid, event.id, {"texts": ["Horizon 2020"]})],
+    )
+
+    copy = duplicate_poll(session, stored_poll(session, original))
+    session.commit()
+
+    assert copy.id != original.id
+    assert copy.state is PollState.draft
+    assert copy.title == "Areas (copy)"
+    assert copy.allow_change is True
+    assert copy.results_visible is False
+    assert [(q.kind, q.prompt, q.config) for q in copy.questions] == [
+        (q.kind, q.prompt, q.config) for q in original.questions
+    ]
+    assert not {q.id for q in copy.questions} & {q.id for q in original.questions}
+    assert all(load_answers(session, q.id) == [] for q in copy.questions)
+    assert load_answers(session, original.questions[1].id) == [{"texts": ["Horizon 2020"]}]
+    assert [p.id for p in event_polls(session, event.id)] == [original.id, copy.id, later.id]
+    assert [p.position for p in event_polls(session, event.id)] == [0, 1, 2]
+
+
+def test_move_poll_reorders_the_event_s_polls(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    a, b, c = (make_poll(event, title=title) for title in "ABC")
+
+    move_poll(session, stored_poll(session, c), 0)
+    assert [(p.title, p.position) for p in event_polls(session, event.id)] == [
+        ("C", 0),
+        ("A", 1),
+        ("B", 2),
+    ]
+
+    move_poll(session, stored_poll(session, a), 99)  # past the end: last
+    session.commit()
+    session.expire_all()
+    assert [(p.title, p.position) for p in event_polls(session, event.id)] == [
+        ("C", 0),
+        ("B", 1),
+        ("A", 2),
+    ]
+    assert {p.id for p in event_polls(session, event.id)} == {a.id, b.id, c.id}
+
+
+def test_moving_a_poll_leaves_other_events_alone(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event, other = make_event(), make_event()
+    first, second = make_poll(event), make_poll(event)
+    foreign = make_poll(other)
+
+    move_poll(session, stored_poll(session, second), 0)
+
+    assert [p.id for p in event_polls(session, event.id)] == [second.id, first.id]
+    assert stored_poll(session, foreign).position == 0
+
+
+def test_update_poll_refuses_a_screen_position_past_the_last_question(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    poll = stored_poll(session, make_poll(make_event(), question("rating"), question("open_text")))
+
+    with pytest.raises(InvalidInput) as caught:
+        update_poll(session, poll, PollPatch(screen_position=2))
+    assert caught.value.field == "screen_position"
+    assert caught.value.message == "This poll has 2 questions."
+    assert poll.screen_position == 0
+
+    update_poll(session, poll, PollPatch(screen_position=1, results_visible=True))
+    assert (poll.screen_position, poll.results_visible) == (1, True)
+
+
+def test_update_poll_changes_only_what_the_patch_sets(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    poll = stored_poll(session, make_poll(make_event(), results_visible=True))
+
+    update_poll(session, poll, PollPatch(allow_change=True))
+
+    assert (poll.allow_change, poll.results_visible, poll.state) == (True, True, PollState.open)
+
+
+# -- recording responses ---------------------------------------------------------------------
+
+
+def test_one_batch_records_the_answers_of_several_participants(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event).questions[0].id
+    pids = participants(session, event, 3)
+    answers = [{"option": "o1"}, {"option": "o2"}, {"option": "o1"}]
+
+    outcomes = record_responses(
+        session, [Submission(qid, pid, event.id, a) for pid, a in zip(pids, answers, strict=True)]
+    )
+    session.commit()
+
+    results = [recorded(o) for o in outcomes]
+    assert [r.status_code for r in results] == [201, 201, 201]
+    assert [r.body["answer"] for r in results] == answers
+    assert [r.old_answer for r in results] == [None, None, None]
+    assert [r.new_answer for r in results] == answers
+    assert len({r.body["id"] for r in results}) == 3
+    assert load_answers(session, qid) == answers
+    rows = session.execute(select(Response.participant_id, Response.answer)).all()
+    assert sorted((pid, answer["option"]) for pid, answer in rows) == sorted(
+        (pid, a["option"]) for pid, a in zip(pids, answers, strict=True)
+    )
+
+
+def test_second_answer_in_one_batch_is_a_conflict_when_changes_are_not_allowed(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event).questions[0].id
+    [pid] = participants(session, event, 1)
+
+    first, second = record_responses(
+        session,
+        [
+            Submission(qid, pid, event.id, {"option": "o1"}),
+            Submission(qid, pid, event.id, {"option": "o2"}),
+        ],
+    )
+    session.commit()
+
+    assert recorded(first).status_code == 201
+    assert isinstance(second, Conflict)
+    assert "already answered" in second.message
+    assert load_answers(session, qid) == [{"option": "o1"}]
+
+
+def test_answers_changed_within_one_batch_keep_the_last_and_chain_old_answers(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event, allow_change=True).questions[0].id
+    [pid] = participants(session, event, 1)
+    answers = [{"option": "o1"}, {"option": "o2"}, {"option": "o3"}]
+
+    outcomes = [
+        recorded(o)
+        for o in record_responses(session, [Submission(qid, pid, event.id, a) for a in answers])
+    ]
+    session.commit()
+
+    assert [o.status_code for o in outcomes] == [201, 200, 200]
+    assert [o.body["changed"] for o in outcomes] == [False, True, True]
+    assert [o.old_answer for o in outcomes] == [None, answers[0], answers[1]]
+    assert [o.new_answer for o in outcomes] == answers
+    assert len({o.body["id"] for o in outcomes}) == 1
+    assert load_answers(session, qid) == [{"option": "o3"}]
+
+
+def test_answer_stored_in_an_earlier_batch_is_replaced_when_changes_are_allowed(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event, allow_change=True).questions[0].id
+    [pid] = participants(session, event, 1)
+    [first] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o1"})])
+    session.commit()
+
+    [second] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o4"})])
+    session.commit()
+
+    assert recorded(second).status_code == 200
+    assert recorded(second).old_answer == {"option": "o1"}
+    assert recorded(second).body["id"] == recorded(first).body["id"]
+    assert load_answers(session, qid) == [{"option": "o4"}]
+
+
+def test_same_idempotency_key_twice_in_one_batch_replays_the_first(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event, allow_change=True).questions[0].id
+    [pid] = participants(session, event, 1)
+
+    first, again = (
+        recorded(o)
+        for o in record_responses(
+            session,
+            [
+                Submission(qid, pid, event.id, {"option": "o1"}, "key-1"),
+                Submission(qid, pid, event.id, {"option": "o2"}, "key-1"),
+            ],
+        )
+    )
+    session.commit()
+
+    assert (first.status_code, first.replayed) == (201, False)
+    assert (again.status_code, again.body, again.replayed) == (201, first.body, True)
+    assert again.new_answer is None  # a replay changes no tally
+    assert load_answers(session, qid) == [{"option": "o1"}]
+    assert count_rows(session, SubmissionKey) == 1
+
+
+def test_key_seen_in_an_earlier_batch_replays_its_first_result(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event, allow_change=True).questions[0].id
+    [pid] = participants(session, event, 1)
+    [first] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o1"}, "k")])
+    session.commit()
+
+    [again] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o2"}, "k")])
+    session.commit()
+
+    assert recorded(again).replayed is True
+    assert recorded(again).status_code == 201
+    assert recorded(again).body == recorded(first).body
+    assert recorded(again).old_answer is None
+    assert load_answers(session, qid) == [{"option": "o1"}]
+    stored = session.scalars(select(SubmissionKey)).one()
+    assert (stored.participant_id, stored.key, stored.status_code) == (pid, "k", 201)
+
+
+def test_idempotency_keys_belong_to_one_participant(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    qid = make_poll(event).questions[0].id
+    alice, bob = participants(session, event, 2)
+    record_responses(session, [Submission(qid, alice, event.id, {"option": "o1"}, "same")])
+    session.commit()
+
+    [bobs] = record_responses(session, [Submission(qid, bob, event.id, {"option": "o2"}, "same")])
+    session.commit()
+
+    assert recorded(bobs).replayed is False
+    assert recorded(bobs).status_code == 201
+    assert load_answers(session, qid) == [{"option": "o1"}, {"option": "o2"}]
+
+
+def test_question_of_another_event_is_not_found_and_others_in_the_batch_are_kept(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event, other = make_event(), make_event()
+    ours = make_poll(event).questions[0].id
+    theirs = make_poll(other).questions[0].id
+    [pid] = participants(session, event, 1)
+
+    wrong, unknown, right = record_responses(
+        session,
+        [
+            Submission(theirs, pid, event.id, {"option": "o1"}, "k1"),
+            Submission(999_999, pid, event.id, {"option": "o1"}),
+            Submission(ours, pid, event.id, {"option": "o2"}),
+        ],
+    )
+    session.commit()
+
+    assert isinstance(wrong, NotFound)
+    assert wrong.message == f"There is no question {theirs}."
+    assert isinstance(unknown, NotFound)
+    assert recorded(right).status_code == 201
+    assert load_answers(session, theirs) == []
+    assert load_answers(session, ours) == [{"option": "o2"}]
+    assert count_rows(session, SubmissionKey) == 0
+
+
+@pytest.mark.parametrize("path", [(), ("close",), ("close", "archive")])
+def test_poll_that_is_not_open_refuses_responses_and_stores_nothing(
+    session: Session, make_event: EventFactory, make_poll: PollFactory, path: tuple[str, ...]
+) -> None:
+    event = make_event()
+    poll = make_poll(event, state="open" if path else "draft")
+    for action in path:
+        change_state(session, stored_poll(session, poll), action)
+    session.commit()
+    [pid] = participants(session, event, 1)
+
+    outcomes = record_responses(
+        session,
+        [
+            Submission(poll.questions[0].id, pid, event.id, {"option": "o1"}, "key"),
+            Submission(poll.questions[0].id, pid, event.id, {"option": "o1"}, "key"),
+        ],
+    )
+    session.commit()
+
+    for outcome in outcomes:
+        assert isinstance(outcome, Conflict)
+        assert outcome.message == "This poll is not open for answers."
+    assert count_rows(session, Response) == 0
+    assert count_rows(session, SubmissionKey) == 0
+
+
+def test_answers_to_two_questions_of_one_poll_are_separate(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question(QuestionKind.rating), question(QuestionKind.open_text))
+    [pid] = participants(session, event, 1)
+    rating, text = (q.id for q in poll.questions)
+
+    outcomes = record_responses(
+        session,
+        [
+            Submission(rating, pid, event.id, {"value": 4}),
+            Submission(text, pid, event.id, {"texts": ["City Science Initiative"]}),
+        ],
+    )
+    session.commit()
+
+    assert [recorded(o).status_code for o in outcomes] == [201, 201]
+    assert load_answers(session, rating) == [{"value": 4}]
+    assert load_answers(session, text) == [{"texts": ["City Science Initiative"]}]
