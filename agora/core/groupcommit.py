@@ -131,8 +131,12 @@ class GroupCommitter(Generic[T, R]):
             if not job.future.done():
                 job.future.set_exception(exc)
         else:
-            if job.on_done is not None:
-                job.on_done(result)
+            try:
+                if job.on_done is not None:
+                    job.on_done(result)
+            except Exception as exc:  # handed to the waiter; the worker goes on
+                if not job.future.done():
+                    job.future.set_exception(exc)
             if not job.future.done():
                 job.future.set_result(result)
         finally:
@@ -146,6 +150,10 @@ class GroupCommitter(Generic[T, R]):
             )
         except Exception as exc:  # the whole transaction failed: every waiter learns it
             results = [exc] * len(batch)
+        if len(results) != len(batch):  # a broken handler must not kill the worker
+            error = RuntimeError(f"batch handler returned {len(results)} results for {len(batch)}")
+            log.error("%s", error)
+            results = [error] * len(batch)
         self.batches += 1
         self.items += len(batch)
         if self._on_committed is not None:

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 #: Messages a slow client may fall behind by before its stream is closed (it reconnects).
 SUBSCRIBER_QUEUE = 256
+#: Extra wait before rendering again after a failed render.
+RETRY_DELAY = 1.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Hub:
         interval: float = 0.2,
         buffer_size: int = 512,
         heartbeat: float = 15.0,
+        first_seq: int | None = None,
     ) -> None:
         self._render = render
         self._snapshot = snapshot
@@ -82,12 +85,16 @@ class Hub:
         self._buffer_size = buffer_size
         self._heartbeat = heartbeat
         self._channels: dict[int, _Channel] = {}
+        # Numbering starts at the clock's milliseconds, so after a restart every id a
+        # client still holds is lower than the new ones and gets a snapshot, not a
+        # replay of unrelated messages.
+        self._first_seq = int(time.time() * 1000) if first_seq is None else first_seq
         self.messages_sent = 0
 
     def _channel(self, event_id: int) -> _Channel:
         channel = self._channels.get(event_id)
         if channel is None:
-            channel = _Channel(event_id, deque(maxlen=self._buffer_size))
+            channel = _Channel(event_id, deque(maxlen=self._buffer_size), seq=self._first_seq)
             self._channels[event_id] = channel
         return channel
 
@@ -139,8 +146,11 @@ class Hub:
             return
         try:
             rendered = await self._render(event_id, questions, polls)
-        except Exception:  # a broken render must not stop later updates
-            log.exception("live update of event %s failed", event_id)
+        except Exception:  # keep what changed and try again a little later
+            log.exception("live update of event %s failed; retrying", event_id)
+            channel.dirty_questions |= questions
+            channel.polls_dirty = channel.polls_dirty or polls
+            channel.last_flush = time.monotonic() + RETRY_DELAY
             return
         for name, data, public in rendered:
             channel.seq += 1

@@ -219,9 +219,19 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 async def _read_answer(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise InvalidInput(_("The request is too large."))
+    # read at most MAX_BODY bytes: a huge body is refused before it fills memory
+    too_large = InvalidInput(_("The request is too large (at most 64 KB)."))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_large
+        chunks.append(chunk)
+    body = b"".join(chunks)
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):

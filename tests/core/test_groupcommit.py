@@ -277,3 +277,32 @@ async def test_waiter_that_went_away_does_not_block_the_others() -> None:
     assert await blocker == "stored 0"
     await asyncio.wait_for(committer.stop(), 5)
     assert store.committed == [0, 1, 2]  # written all the same: the client may retry by key
+
+
+async def test_handler_returning_the_wrong_number_of_results_fails_that_batch_only() -> None:
+    calls = 0
+
+    def handler(items: Sequence[int]) -> list[int | BaseException]:
+        nonlocal calls
+        calls += 1
+        return [] if calls == 1 else [i * 10 for i in items]
+
+    committer: GroupCommitter[int, int] = GroupCommitter(handler)
+    committer.start()
+    with pytest.raises(RuntimeError, match="returned 0 results for 1"):
+        await committer.submit(1)
+    assert await committer.submit(2) == 20
+    await committer.stop()
+
+
+async def test_failing_exclusive_callback_reaches_its_caller_and_the_worker_goes_on() -> None:
+    committer: GroupCommitter[int, int] = GroupCommitter(lambda items: list(items))
+    committer.start()
+
+    def explode(_result: object) -> None:
+        raise ValueError("install failed")
+
+    with pytest.raises(ValueError, match="install failed"):
+        await committer.run_exclusive(lambda: 1, explode)
+    assert await committer.submit(7) == 7
+    await committer.stop()

@@ -585,7 +585,7 @@ def test_second_answer_is_refused_when_the_poll_does_not_allow_changes(
             "Send a JSON object with one field, 'answer'.",
         ),
         (b'[{"answer": {"option": "o1"}}]', "Send a JSON object with one field, 'answer'."),
-        (b"x" * (64 * 1024 + 1), "The request is too large."),
+        (b"x" * (64 * 1024 + 1), "The request is too large (at most 64 KB)."),
     ],
 )
 def test_malformed_response_body_is_refused_with_a_message(
