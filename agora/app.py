@@ -25,8 +25,8 @@ from agora.core.settings import Settings, get_settings
 from agora.live.hub import Hub
 from agora.live.messages import LiveMessages
 from agora.polls.display import ranking_order
+from agora.polls.responses import Recorded, Submission, record_responses
 from agora.polls.results import ResultsStore
-from agora.polls.services import Recorded, Submission, record_responses
 from agora.web.state import AppState
 
 PACKAGE = Path(__file__).resolve().parent

@@ -19,7 +19,7 @@ from agora.events.models import Event, Participant
 from agora.events.reference import create_reference_session, reference_polls
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll, PollState, Response
-from agora.polls.services import load_answers
+from agora.polls.responses import load_answers
 from tests.conftest import SECRET
 
 PASSWORD = "correct horse battery"

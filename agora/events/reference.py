@@ -15,14 +15,9 @@ from agora.events.models import Event
 from agora.events.services import create_event, join_event
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
+from agora.polls.responses import Submission, record_responses
 from agora.polls.schemas import OptionIn, PollIn, QuestionIn
-from agora.polls.services import (
-    Submission,
-    close_poll,
-    create_poll,
-    open_poll,
-    record_responses,
-)
+from agora.polls.services import close_poll, create_poll, open_poll
 
 CODE = "EUREG23"
 

@@ -19,6 +19,7 @@ from agora.live.messages import LIVE_STATES, poll_list
 from agora.polls import services as poll_services
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
+from agora.polls.responses import participant_answers
 from agora.polls.routes import after_change, apply_action
 from agora.polls.schemas import PollPatch
 from agora.web.deps import (
@@ -76,7 +77,7 @@ async def participant_page(
                 state.results.note_poll(poll)
             question_ids = [qu.id for p in polls for qu in p.questions]
             answers = (
-                poll_services.participant_answers(session, participant_id, question_ids)
+                participant_answers(session, participant_id, question_ids)
                 if participant_id is not None
                 else {}
             )

@@ -19,7 +19,8 @@ from agora.core.groupcommit import GroupCommitter
 from agora.core.i18n import _
 from agora.polls.kinds import QuestionSpec
 from agora.polls.models import Poll, PollState, Question
-from agora.polls.services import Recorded, Submission, load_answers, spec_of
+from agora.polls.responses import Recorded, Submission, load_answers
+from agora.polls.services import spec_of
 from agora.polls.tally import Tally, make_tally
 
 

@@ -17,6 +17,7 @@ from agora.polls import services
 from agora.polls.answers import validate_answer
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
+from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
 from agora.web.deps import (
     IdPath,
@@ -243,7 +244,7 @@ async def _read_answer(request: Request) -> Any:
 
 async def submit(
     state: AppState, participant: tuple[int, int], question_id: int, raw: Any, key: str | None
-) -> services.Recorded:
+) -> Recorded:
     """Validate an answer against its question and record it through the group committer."""
     event_id, participant_id = participant
     try:
@@ -254,7 +255,7 @@ async def submit(
         raise NotFound(_("There is no question {id}.").format(id=question_id))
     answer = validate_answer(info.spec, raw)
     return await state.committer.submit(
-        services.Submission(question_id, participant_id, event_id, answer, key)
+        Submission(question_id, participant_id, event_id, answer, key)
     )
 
 

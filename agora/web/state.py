@@ -15,8 +15,8 @@ from agora.core.security import Signer
 from agora.core.settings import Settings
 from agora.live.hub import Hub
 from agora.polls.models import Poll
+from agora.polls.responses import Recorded, Submission
 from agora.polls.results import ResultsStore
-from agora.polls.services import Recorded, Submission
 
 
 @dataclass
