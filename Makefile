@@ -51,7 +51,7 @@ test: $(STAMP) browser-deps lint typecheck
 	$(BIN)/pytest -m "not browser"
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_responses.py
+	$(BIN)/python bench/bench_responses.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis

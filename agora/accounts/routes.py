@@ -12,7 +12,7 @@ from agora.accounts.services import authenticate
 from agora.core.errors import AgoraError
 from agora.events.models import Event
 from agora.events.routes import event_links
-from agora.web.deps import ORGANISER_COOKIE, SessionDep, StateDep, current_organiser
+from agora.web.deps import ORGANISER_COOKIE, StateDep, current_organiser
 
 router = APIRouter()
 
@@ -27,13 +27,13 @@ def login_page(request: Request, state: StateDep) -> Response:
 def login(
     request: Request,
     state: StateDep,
-    session: SessionDep,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Sign an organiser in and show their events."""
     try:
-        organiser = authenticate(session, email=email, password=password)
+        with state.db.session() as session:
+            organiser = authenticate(session, email=email, password=password)
     except AgoraError as exc:
         return state.templates.TemplateResponse(
             request, "accounts/login.html", {"error": exc, "email": email}, status_code=401
@@ -59,15 +59,16 @@ def logout() -> Response:
 
 
 @router.get("/events", include_in_schema=False)
-def my_events(request: Request, state: StateDep, session: SessionDep) -> Response:
+def my_events(request: Request, state: StateDep) -> Response:
     """List the signed-in organiser's events with their three links."""
-    organiser = current_organiser(request, session)
-    if organiser is None:
-        return RedirectResponse("/login", status_code=303)
-    events = session.scalars(
-        select(Event).where(Event.organiser_id == organiser.id).order_by(Event.starts_on.desc())
-    )
-    rows = [(event, event_links(request, state, event)) for event in events]
+    with state.db.session() as session:
+        organiser = current_organiser(request, session)
+        if organiser is None:
+            return RedirectResponse("/login", status_code=303)
+        events = session.scalars(
+            select(Event).where(Event.organiser_id == organiser.id).order_by(Event.starts_on.desc())
+        )
+        rows = [(event, event_links(request, state, event)) for event in events]
     return state.templates.TemplateResponse(
         request, "accounts/events.html", {"organiser": organiser, "rows": rows}
     )

@@ -13,7 +13,7 @@ from agora.core.errors import AgoraError
 from agora.events import services
 from agora.events.models import Event
 from agora.events.schemas import EventAdminOut, EventIn, EventOut, JoinIn, JoinOut
-from agora.web.deps import PARTICIPANT_COOKIE, OrganiserDep, SessionDep, StateDep, participant_ref
+from agora.web.deps import PARTICIPANT_COOKIE, OrganiserDep, StateDep, participant_ref
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -53,10 +53,11 @@ def set_participant_cookie(response: Response, request: Request, token: str) -> 
 
 @router.post("/api/v1/events", status_code=201, tags=["events"])
 def create_event(
-    data: EventIn, request: Request, state: StateDep, session: SessionDep, organiser: OrganiserDep
+    data: EventIn, request: Request, state: StateDep, organiser: OrganiserDep
 ) -> EventAdminOut:
     """Create an event owned by the calling organiser."""
-    event = services.create_event(session, organiser_id=organiser.id, **data.model_dump())
+    with state.db.session() as session:
+        event = services.create_event(session, organiser_id=organiser.id, **data.model_dump())
     return EventAdminOut.model_validate(
         {
             **EventOut.model_validate(event, from_attributes=True).model_dump(),
@@ -66,18 +67,21 @@ def create_event(
 
 
 @router.get("/api/v1/events/{code}", tags=["events"])
-def read_event(code: str, session: SessionDep) -> EventOut:
+def read_event(code: str, state: StateDep) -> EventOut:
     """Return the public description of an event."""
-    return EventOut.model_validate(services.get_event(session, code), from_attributes=True)
+    with state.db.session() as session:
+        event = services.get_event(session, code)
+    return EventOut.model_validate(event, from_attributes=True)
 
 
 @router.post("/api/v1/events/{code}/join", status_code=201, tags=["events"])
-def join(code: str, data: JoinIn, state: StateDep, session: SessionDep) -> JoinOut:
-    """Join an event and receive a participant token."""
-    event = services.get_event(session, code)
-    participant = services.join_event(
-        session, event, name=data.name, organisation=data.organisation
-    )
+def join(code: str, data: JoinIn, state: StateDep) -> JoinOut:
+    """Join an event and receive a participant token (once the participant is committed)."""
+    with state.db.session() as session:
+        event = services.get_event(session, code)
+        participant = services.join_event(
+            session, event, name=data.name, organisation=data.organisation
+        )
     return JoinOut(
         participant_token=state.signer.participant_token(event.id, participant.id),
         event=EventOut.model_validate(event, from_attributes=True),
@@ -88,10 +92,11 @@ def join(code: str, data: JoinIn, state: StateDep, session: SessionDep) -> JoinO
 
 
 @router.get("/join", include_in_schema=False)
-def join_by_code(code: str, request: Request, state: StateDep, session: SessionDep) -> Response:
+def join_by_code(code: str, request: Request, state: StateDep) -> Response:
     """Send the start page's code form to the event's participant page."""
     try:
-        event = services.get_event(session, services.check_code(code))
+        with state.db.session() as session:
+            event = services.get_event(session, services.check_code(code))
     except AgoraError as exc:
         return state.templates.TemplateResponse(
             request, "web/start.html", {"error": exc, "code": code}, status_code=exc.status_code
@@ -104,14 +109,15 @@ def join_page(
     code: str,
     request: Request,
     state: StateDep,
-    session: SessionDep,
     name: Annotated[str, Form()] = "",
     organisation: Annotated[str, Form()] = "",
 ) -> Response:
     """Join from the participant page's form, then show the event."""
-    event = services.get_event(session, code)
+    with state.db.session() as session:
+        event = services.get_event(session, code)
     try:
-        participant = services.join_event(session, event, name=name, organisation=organisation)
+        with state.db.session() as session:
+            participant = services.join_event(session, event, name=name, organisation=organisation)
     except AgoraError as exc:
         return state.templates.TemplateResponse(
             request,
@@ -137,9 +143,10 @@ def qr_svg(url: str, *, inline: bool) -> str:
 
 
 @router.get("/e/{code}/qr.svg", include_in_schema=False)
-def qr_code(code: str, request: Request, state: StateDep, session: SessionDep) -> Response:
+def qr_code(code: str, request: Request, state: StateDep) -> Response:
     """Return the QR code that opens the event's participant page, as an SVG file."""
-    event = services.get_event(session, code)
+    with state.db.session() as session:
+        event = services.get_event(session, code)
     svg = qr_svg(f"{base_url(request, state)}/e/{event.code}", inline=False)
     return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=3600"})
 

@@ -26,7 +26,6 @@ from agora.web.deps import (
     FLASH_COOKIE,
     MODERATOR_COOKIE,
     IdPath,
-    SessionDep,
     StateDep,
     can_moderate,
     check_moderator,
@@ -183,13 +182,24 @@ async def moderator_page(
     code: str,
     request: Request,
     state: StateDep,
-    session: SessionDep,
     key: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """Run the session: every poll with its controls and a live preview of the results."""
-    event = get_event(session, code)
-    if key is not None:
-        if not secrets.compare_digest(key, event.moderator_key):
+
+    def load() -> tuple[Event, list[Poll] | None]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            if key is not None:
+                return event, None
+            check_moderator(request, state, session, event)
+            polls = poll_services.event_polls(session, event.id)
+            for poll in polls:
+                state.results.note_poll(poll)
+            return event, polls
+
+    event, polls = await anyio.to_thread.run_sync(load)
+    if polls is None:  # a moderator link: check its key, remember it in a cookie
+        if not secrets.compare_digest(str(key), event.moderator_key):
             raise NotAllowed(_("This moderator link is not valid."))
         granted = state.signer.read_moderator_token(request.cookies.get(MODERATOR_COOKIE, ""))
         response = RedirectResponse(f"/e/{event.code}/moderate", status_code=303)
@@ -202,10 +212,6 @@ async def moderator_page(
             secure=request.url.scheme == "https",
         )
         return response
-    check_moderator(request, state, session, event)
-    polls = poll_services.event_polls(session, event.id)
-    for poll in polls:
-        state.results.note_poll(poll)
     results: dict[int, Any] = {}
     for poll in polls:
         if poll.state in LIVE_STATES:

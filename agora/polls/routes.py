@@ -20,9 +20,9 @@ from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
 from agora.web.deps import (
+    FLASH_COOKIE,
     IdPath,
     ParticipantDep,
-    SessionDep,
     StateDep,
     can_moderate,
     check_moderator,
@@ -123,22 +123,24 @@ async def create_poll(code: str, data: PollIn, request: Request, state: StateDep
 
 
 @router.get("/api/v1/events/{code}/polls", tags=["polls"])
-def list_polls(code: str, request: Request, state: StateDep, session: SessionDep) -> list[PollOut]:
+def list_polls(code: str, request: Request, state: StateDep) -> list[PollOut]:
     """Return an event's polls; participants see only open and closed ones."""
-    event = get_event(session, code)
-    polls = services.event_polls(session, event.id)
-    if not can_moderate(request, state, session, event):
-        polls = [p for p in polls if p.state.value in {"open", "closed"}]
-    return [poll_out(p) for p in polls]
+    with state.db.session() as session:
+        event = get_event(session, code)
+        polls = services.event_polls(session, event.id)
+        if not can_moderate(request, state, session, event):
+            polls = [p for p in polls if p.state.value in {"open", "closed"}]
+        return [poll_out(p) for p in polls]
 
 
 @router.get("/api/v1/polls/{poll_id}", tags=["polls"])
-def read_poll(poll_id: IdPath, request: Request, state: StateDep, session: SessionDep) -> PollOut:
+def read_poll(poll_id: IdPath, request: Request, state: StateDep) -> PollOut:
     """Return one poll (moderators only while it is a draft or archived)."""
-    poll = services.get_poll(session, poll_id)
-    if poll.state.value not in {"open", "closed"}:
-        moderated_poll(request, state, session, poll_id)
-    return poll_out(poll)
+    with state.db.session() as session:
+        poll = services.get_poll(session, poll_id)
+        if poll.state.value not in {"open", "closed"}:
+            moderated_poll(request, state, session, poll_id)
+        return poll_out(poll)
 
 
 @router.post("/api/v1/polls/{poll_id}/{action}", tags=["polls"])
@@ -353,10 +355,10 @@ async def answer_form(
         raw = answer_from_form(info.spec.kind, form)
         key = str(form.get("idempotency_key") or "") or None
         await submit(state, (ref.event_id, ref.participant_id), question_id, raw, key)
-    except AgoraError as exc:
-        from urllib.parse import quote
-
-        return RedirectResponse(
-            f"{target}?q={question_id}&error={quote(exc.message)}", status_code=303
+    except AgoraError as exc:  # back to the question, with the message shown once
+        response = RedirectResponse(f"{target}?q={question_id}", status_code=303)
+        response.set_cookie(
+            FLASH_COOKIE, state.signer.flash(question_id, exc.message), max_age=120, httponly=True
         )
-    return RedirectResponse(f"{target}?answered={question_id}", status_code=303)
+        return response
+    return RedirectResponse(target, status_code=303)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -26,22 +25,13 @@ ORGANISER_COOKIE = "agora_o"
 IdPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """Return the application's shared state."""
     state: AppState = request.app.state.agora
     return state
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
-
-
-def get_session(state: StateDep) -> Iterator[Session]:
-    """Open a database session for one request; commit when the route returns."""
-    with state.db.session() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def bearer_token(request: Request) -> str | None:
@@ -68,7 +58,7 @@ def participant_ref(request: Request, state: AppState) -> ParticipantRef | None:
     return None if ref is None else ParticipantRef(*ref)
 
 
-def require_participant(request: Request, state: StateDep) -> ParticipantRef:
+async def require_participant(request: Request, state: StateDep) -> ParticipantRef:
     """Return the calling participant or refuse with 401."""
     ref = participant_ref(request, state)
     if ref is None:
@@ -79,7 +69,7 @@ def require_participant(request: Request, state: StateDep) -> ParticipantRef:
 ParticipantDep = Annotated[ParticipantRef, Depends(require_participant)]
 
 
-def current_organiser(request: Request, session: SessionDep) -> Organiser | None:
+def current_organiser(request: Request, session: Session) -> Organiser | None:
     """Return the organiser of an API token or of the sign-in cookie, or None."""
     token = bearer_token(request)
     if token and token.startswith("agora_"):
@@ -93,9 +83,10 @@ def current_organiser(request: Request, session: SessionDep) -> Organiser | None
     return None
 
 
-def require_organiser(request: Request, session: SessionDep) -> Organiser:
+def require_organiser(request: Request, state: StateDep) -> Organiser:
     """Return the calling organiser or refuse with 401."""
-    organiser = current_organiser(request, session)
+    with state.db.session() as session:
+        organiser = current_organiser(request, session)
     if organiser is None:
         raise NotAuthenticated(_("Send an organiser API token (agora token create)."))
     return organiser

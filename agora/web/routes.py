@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from agora.web.deps import SessionDep, StateDep
+from agora.web.deps import StateDep
 
 router = APIRouter()
 
@@ -18,7 +18,8 @@ def start_page(request: Request, state: StateDep) -> Response:
 
 
 @router.get("/healthz", tags=["operations"])
-def health(session: SessionDep) -> dict[str, str]:
+def health(state: StateDep) -> dict[str, str]:
     """Tell a load balancer that the app and its database answer."""
-    session.execute(text("SELECT 1"))
+    with state.db.session() as session:
+        session.execute(text("SELECT 1"))
     return {"status": "ok"}

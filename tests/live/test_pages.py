@@ -1,0 +1,113 @@
+"""The participant page without JavaScript: join, answer by plain form, see errors and results."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from agora.core.db import Database
+from agora.polls.models import Response
+from tests.conftest import EventFactory, PollFactory, question
+
+
+def stored_answers(db: Database, question_id: int) -> list[dict[str, object]]:
+    with db.session() as session:
+        return list(
+            session.scalars(select(Response.answer).where(Response.question_id == question_id))
+        )
+
+
+def test_first_visit_joins_and_shows_the_open_question(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event(title="Partners <b>day</b>")
+    make_poll(event, question("single_choice", prompt="Which area?"), title="Areas")
+    page = client.get(f"/e/{event.code.lower()}")
+    assert page.status_code == 200
+    assert "agora_p" in page.cookies
+    assert "Which area?" in page.text
+    assert "Partners &lt;b&gt;day&lt;/b&gt;" in page.text  # what people typed is escaped
+    assert "Question 1 of 1" in page.text
+
+
+def test_ranking_by_position_numbers_is_recorded(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("ranking"))
+    qid = poll.questions[0].id
+    client.get(f"/e/{event.code}")
+    sent = client.post(
+        f"/e/{event.code}/questions/{qid}/answer",
+        data={"rank-o1": "3", "rank-o2": "1", "rank-o3": "4", "rank-o4": "2"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert stored_answers(db, qid) == [{"ranking": ["o2", "o4", "o1", "o3"]}]
+    after = client.get(f"/e/{event.code}")
+    assert "Thank you, your answers are in." in after.text
+
+
+def test_bad_form_answer_shows_its_message_and_stores_nothing(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("points"))
+    qid = poll.questions[0].id
+    client.get(f"/e/{event.code}")
+    page = client.post(
+        f"/e/{event.code}/questions/{qid}/answer",
+        data={"points-o1": "60", "points-o2": "30"},
+    )
+    assert "The points add up to 90; they must add up to exactly 100." in page.text
+    assert 'role="alert"' in page.text
+    assert stored_answers(db, qid) == []
+    again = client.get(f"/e/{event.code}")
+    assert "add up to 90" not in again.text  # the message is shown once
+
+
+def test_forged_flash_cookie_shows_nothing(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    make_poll(event, question("single_choice"))
+    client.get(f"/e/{event.code}")
+    client.cookies.set("agora_flash", "forged.value")
+    page = client.get(f"/e/{event.code}")
+    assert page.status_code == 200
+    assert "forged" not in page.text
+
+
+def test_revealed_results_show_on_the_phone_after_answering(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("word_cloud", max_entries=2), results_visible=True)
+    qid = poll.questions[0].id
+    client.get(f"/e/{event.code}")
+    client.post(f"/e/{event.code}/questions/{qid}/answer", data={"words": ["Trust", "<script>"]})
+    page = client.get(f"/e/{event.code}")
+    assert "trust" in page.text
+    assert "<script>" not in page.text.split("</head>", 1)[1].replace(
+        '<script type="application/json"', ""
+    ).replace('<script type="module"', "")
+    assert "&lt;script&gt;" in page.text
+
+
+def test_event_that_asks_for_a_name_shows_the_form_first(
+    client: TestClient, make_event: EventFactory
+) -> None:
+    event = make_event(ask_identity=True)
+    page = client.get(f"/e/{event.code}")
+    assert 'name="name"' in page.text
+    assert "agora_p" not in page.cookies
+    refused = client.post(f"/e/{event.code}/join", data={"name": "  "})
+    assert refused.status_code == 422
+    assert "Please give your name" in refused.text
+    joined = client.post(
+        f"/e/{event.code}/join",
+        data={"name": "Ana", "organisation": "Murcia"},
+        follow_redirects=False,
+    )
+    assert joined.status_code == 303
+    assert "agora_p" in joined.cookies
