@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agora.core.errors import AgoraError, Conflict, InvalidInput
-from agora.events.models import Event
-from agora.events.services import join_event
+from agora.core.errors import Conflict, InvalidInput
 from agora.polls.models import Poll, PollState, Question
-from agora.polls.responses import Recorded, Submission, load_answers, record_responses
+from agora.polls.responses import Submission, load_answers, record_responses
 from agora.polls.schemas import OptionIn, PollIn, PollPatch, QuestionIn
 from agora.polls.services import (
     change_state,
@@ -23,32 +18,7 @@ from agora.polls.services import (
     update_poll,
 )
 from tests.conftest import EventFactory, PollFactory, question
-
-
-def stored_event(session: Session, event: Event) -> Event:
-    found = session.get(Event, event.id)
-    assert found is not None
-    return found
-
-
-def stored_poll(session: Session, poll: Poll) -> Poll:
-    found = session.get(Poll, poll.id)
-    assert found is not None
-    return found
-
-
-def participants(session: Session, event: Event, count: int) -> list[int]:
-    return [join_event(session, stored_event(session, event)).id for _ in range(count)]
-
-
-def count_rows(session: Session, model: type[Any]) -> int:
-    return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def recorded(outcome: Recorded | AgoraError) -> Recorded:
-    assert isinstance(outcome, Recorded), outcome
-    return outcome
-
+from tests.polls.conftest import count_rows, participants, stored_event, stored_poll
 
 # -- creating polls -------------------------------------------------------------------------
 
