@@ -126,6 +126,7 @@ def build_state(settings: Settings) -> AppState:
         committer=committer,
         results=results,
         hub=hub,
+        live=live,
         broker=make_broker(settings.broker, settings.redis_url),
         templates=make_templates(),
     )

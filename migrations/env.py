@@ -6,7 +6,10 @@ from alembic import context
 
 import agora.accounts.models
 import agora.events.models
-import agora.polls.models  # noqa: F401 - registers the tables on Base.metadata
+import agora.floor.models
+import agora.polls.models
+import agora.qa.models
+import agora.takeaways.models  # noqa: F401 - registers the tables on Base.metadata
 from agora.core.db import Base, make_engine
 
 config = context.config

@@ -1,13 +1,19 @@
-"""Events and the participants who join them."""
+"""Events, their agenda, their registrations and the participants who join them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agora.core.db import Base, utcnow
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    # stored as text with a length check, so SQLite and PostgreSQL migrate alike
+    return Enum(kind, native_enum=False, length=24)
 
 
 class Event(Base):
@@ -30,6 +36,18 @@ class Event(Base):
     )
     moderator_key: Mapped[str] = mapped_column(String(64))
     screen_key: Mapped[str] = mapped_column(String(64))
+    #: The agenda item happening now (no foreign key: agenda items belong to the event).
+    current_item_id: Mapped[int | None]
+    #: Q&A: questions wait for a moderator's approval before anyone sees them.
+    qa_moderated: Mapped[bool] = mapped_column(default=False)
+    #: Q&A: participants may ask without giving their name.
+    qa_anonymous: Mapped[bool] = mapped_column(default=True)
+    #: Q&A: refuse questions with words from the language's profanity list.
+    qa_profanity_filter: Mapped[bool] = mapped_column(default=False)
+    #: Registration is open on the public form.
+    registration_open: Mapped[bool] = mapped_column(default=True)
+    #: When the moderator closed the event; takeaways can no longer be edited then.
+    closed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -42,4 +60,83 @@ class Participant(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AgendaKind(enum.StrEnum):
+    """What happens during an agenda item."""
+
+    introduction = "introduction"
+    speaker = "speaker"
+    audience = "audience"
+    poll = "poll"
+    qa = "qa"
+    break_ = "break"
+
+
+class AgendaItem(Base):
+    """One item of an event's agenda; the moderator moves "now" through them."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[AgendaKind] = mapped_column(_enum(AgendaKind))
+    title: Mapped[str] = mapped_column(String(300))
+    speaker_name: Mapped[str] = mapped_column(String(200), default="")
+    speaker_organisation: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[dt.datetime | None]
+    duration_minutes: Mapped[int | None]
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
+    started_at: Mapped[dt.datetime | None]
+
+
+class OrganisationType(enum.StrEnum):
+    """The kind of organisation a registrant comes from."""
+
+    city = "city"
+    region = "region"
+    network = "network"
+    ngo = "ngo"
+    company = "company"
+    university = "university"
+    other = "other"
+
+
+class RegistrationStatus(enum.StrEnum):
+    """Whether a registration has a seat."""
+
+    registered = "registered"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class Registration(Base):
+    """A person registered for an event (from the form, an import, or at the door)."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Empty for walk-ins who gave none; NULL never collides in the unique constraint.
+    email: Mapped[str | None] = mapped_column(String(254))
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    organisation_type: Mapped[OrganisationType] = mapped_column(
+        _enum(OrganisationType), default=OrganisationType.other
+    )
+    #: ISO 3166-1 alpha-2 code.
+    country: Mapped[str] = mapped_column(String(2), default="")
+    #: Region or city, as the person wrote it.
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[RegistrationStatus] = mapped_column(
+        _enum(RegistrationStatus), default=RegistrationStatus.registered
+    )
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(16), default="form")
+    #: Secret of the confirmation's QR code, used to check in at the door.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    checked_in_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -54,14 +54,17 @@ class _Channel:
     seq: int = 0
     subscribers: set[_Subscriber] = field(default_factory=set)
     dirty_questions: set[int] = field(default_factory=set)
+    dirty_sections: set[str] = field(default_factory=set)
     polls_dirty: bool = False
     last_flush: float = 0.0
     flush_task: asyncio.Task[None] | None = None
 
 
-#: Builds the messages for what changed: (event id, question ids, polls changed) →
-#: list of (event name, data, public).
-Renderer = Callable[[int, set[int], bool], Awaitable[list[tuple[str, dict[str, Any], bool]]]]
+#: Builds the messages for what changed: (event id, question ids, polls changed, sections
+#: changed) → list of (event name, data, public).
+Renderer = Callable[
+    [int, set[int], bool, set[str]], Awaitable[list[tuple[str, dict[str, Any], bool]]]
+]
 #: Builds a full snapshot of an event for one audience: (event id, public) → data.
 Snapshotter = Callable[[int, bool], Awaitable[dict[str, Any]]]
 
@@ -120,6 +123,12 @@ class Hub:
         channel.dirty_questions.update(question_ids or ())
         self._schedule(channel)
 
+    def section_changed(self, event_id: int, section: str) -> None:
+        """Note that a section of the event (agenda, qa, floor…) changed."""
+        channel = self._channel(event_id)
+        channel.dirty_sections.add(section)
+        self._schedule(channel)
+
     def _schedule(self, channel: _Channel) -> None:
         if channel.flush_task is not None and not channel.flush_task.done():
             return
@@ -132,23 +141,28 @@ class Hub:
         if delay:
             await asyncio.sleep(delay)
         await self.flush(channel.event_id)
-        if channel.dirty_questions or channel.polls_dirty:  # changed while rendering
+        if channel.dirty_questions or channel.polls_dirty or channel.dirty_sections:
             channel.flush_task = None
             self._schedule(channel)
 
     async def flush(self, event_id: int) -> None:
         """Send what changed in an event now."""
         channel = self._channel(event_id)
-        questions, polls = channel.dirty_questions, channel.polls_dirty
-        channel.dirty_questions, channel.polls_dirty = set(), False
+        questions, polls, sections = (
+            channel.dirty_questions,
+            channel.polls_dirty,
+            channel.dirty_sections,
+        )
+        channel.dirty_questions, channel.polls_dirty, channel.dirty_sections = set(), False, set()
         channel.last_flush = time.monotonic()
-        if not questions and not polls:
+        if not questions and not polls and not sections:
             return
         try:
-            rendered = await self._render(event_id, questions, polls)
+            rendered = await self._render(event_id, questions, polls, sections)
         except Exception:  # keep what changed and try again a little later
             log.exception("live update of event %s failed; retrying", event_id)
             channel.dirty_questions |= questions
+            channel.dirty_sections |= sections
             channel.polls_dirty = channel.polls_dirty or polls
             channel.last_flush = time.monotonic() + RETRY_DELAY
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
@@ -39,22 +40,45 @@ def poll_list(db: Database, results: ResultsStore, event_id: int) -> list[dict[s
         return out
 
 
+#: Renders one section of an event (agenda, Q&A, floor queue…) from the database, in a
+#: worker thread: event id → list of (event name, data, public).
+SectionRenderer = Callable[[Database, int], list[tuple[str, dict[str, Any], bool]]]
+
+
 class LiveMessages:
     """Renders the hub's messages and snapshots from the database and the tallies."""
 
     def __init__(self, db: Database, results: ResultsStore) -> None:
         self._db = db
         self._results = results
+        self._sections: dict[str, SectionRenderer] = {}
+
+    def register_section(self, name: str, render: SectionRenderer) -> None:
+        """Let a domain contribute a section to live messages and snapshots."""
+        self._sections[name] = render
+
+    async def section(self, name: str, event_id: int) -> list[tuple[str, dict[str, Any], bool]]:
+        """Render one section of an event."""
+        render = self._sections.get(name)
+        if render is None:
+            return []
+        return await anyio.to_thread.run_sync(render, self._db, event_id)
 
     async def polls(self, event_id: int) -> list[dict[str, Any]]:
         """Return the event's poll list."""
         return await anyio.to_thread.run_sync(poll_list, self._db, self._results, event_id)
 
     async def render(
-        self, event_id: int, question_ids: set[int], polls_changed: bool
+        self,
+        event_id: int,
+        question_ids: set[int],
+        polls_changed: bool,
+        sections: set[str] | None = None,
     ) -> list[tuple[str, dict[str, Any], bool]]:
         """Return the messages for what changed in an event."""
         messages: list[tuple[str, dict[str, Any], bool]] = []
+        for name in sorted(sections or ()):
+            messages.extend(await self.section(name, event_id))
         if polls_changed:
             messages.append(("polls", {"polls": await self.polls(event_id)}, True))
         for question_id in sorted(question_ids):
@@ -74,4 +98,9 @@ class LiveMessages:
                 continue
             for question in poll["questions"]:
                 results[str(question["id"])] = await self._results.result(question["id"])
-        return {"polls": polls, "results": results}
+        sections: dict[str, Any] = {}
+        for name in sorted(self._sections):
+            for event_name, data, public in await self.section(name, event_id):
+                if public or not public_only:
+                    sections[event_name] = data
+        return {"polls": polls, "results": results, "sections": sections}

@@ -14,6 +14,7 @@ from agora.core.groupcommit import GroupCommitter
 from agora.core.security import Signer
 from agora.core.settings import Settings
 from agora.live.hub import Hub
+from agora.live.messages import LiveMessages
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.results import ResultsStore
@@ -29,6 +30,7 @@ class AppState:
     committer: GroupCommitter[Submission, Recorded]
     results: ResultsStore
     hub: Hub
+    live: LiveMessages
     broker: Broker
     templates: Jinja2Templates
 
@@ -49,12 +51,19 @@ class AppState:
             {"kind": "polls", "event_id": poll.event_id, "poll_id": poll.id, "resend": questions}
         )
 
+    def section_changed(self, event_id: int, section: str) -> None:
+        """Redraw a section (agenda, qa, floor…) of an event everywhere it is shown."""
+        self.hub.section_changed(event_id, section)
+        self.broker.publish({"kind": "section", "event_id": event_id, "section": section})
+
     async def remote_change(self, message: dict[str, Any]) -> None:
         """Apply another process's change notice to this process's memory and streams."""
         if message.get("kind") == "responses":
             for event_id, question_id in message["changed"]:
                 self.results.invalidate(int(question_id))
                 self.hub.results_changed(int(event_id), int(question_id))
+        elif message.get("kind") == "section":
+            self.hub.section_changed(int(message["event_id"]), str(message["section"]))
         elif message.get("kind") == "polls":
             self.results.forget_poll(int(message["poll_id"]))
             resend = {int(q) for q in message.get("resend", [])}

@@ -60,7 +60,7 @@ class FakeLive:
     fail_next: bool = False
 
     async def render(
-        self, event_id: int, questions: set[int], polls: bool
+        self, event_id: int, questions: set[int], polls: bool, sections: set[str]
     ) -> list[tuple[str, dict[str, Any], bool]]:
         assert event_id == EVENT
         self.renders.append((time.monotonic(), set(questions), polls))

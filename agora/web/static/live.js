@@ -21,23 +21,43 @@ function el(tag, className, text) {
   return node;
 }
 
-// Open the event's stream; the browser resends Last-Event-ID by itself on reconnect.
-export function connect(url, handlers) {
+// One event stream per page; every module of the page registers what it listens to.
+const handlers = new Map();
+let source = null;
+
+function listen(name) {
+  source.addEventListener(name, (event) => {
+    const data = JSON.parse(event.data);
+    for (const handler of handlers.get(name) || []) handler(data, event);
+  });
+}
+
+export function on(name, handler) {
+  if (!handlers.has(name)) {
+    handlers.set(name, []);
+    if (source) listen(name);
+  }
+  handlers.get(name).push(handler);
+}
+
+// Open the stream; the browser resends Last-Event-ID by itself when it reconnects.
+export function start(url) {
+  if (source) return source;
   const status = document.querySelector("[data-connection]");
-  const source = new EventSource(url);
+  source = new EventSource(url);
   source.onopen = () => { if (status) { status.hidden = true; status.textContent = ""; } };
   source.onerror = () => {
     if (status) { status.hidden = false; status.textContent = strings.reconnecting; }
   };
-  for (const [name, handler] of Object.entries(handlers)) {
-    source.addEventListener(name, (event) => handler(JSON.parse(event.data), event));
-  }
+  for (const name of handlers.keys()) listen(name);
   return source;
 }
 
-// Singular or plural by the page language's rules (full plural forms come with the catalogues).
-const plural = new Intl.PluralRules(document.documentElement.lang || "en");
-const count = (n, one, many) => `${n} ${plural.select(n) === "one" ? strings[one] : strings[many]}`;
+export function connect(url, named) {
+  for (const [name, handler] of Object.entries(named)) on(name, handler);
+  return start(url);
+}
+
 const pct = (x) => `${Math.round(x * 100)} %`;
 const fixed = (x, digits) => (x === null || x === undefined ? "–" : Number(x).toFixed(digits));
 
