@@ -35,6 +35,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+def watch_errors(page: Any) -> list[str]:
+    """Collect the page's uncaught script errors (a test asserts there are none)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:

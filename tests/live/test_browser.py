@@ -16,7 +16,7 @@ from agora.polls.models import Response
 from agora.polls.schemas import PollIn
 from agora.polls.services import create_poll, open_poll
 from tests.conftest import question
-from tests.live.conftest import LiveServer
+from tests.live.conftest import LiveServer, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_participant_ranks_by_keyboard_and_screen_updates_without_reload(
     database.dispose()
 
     screen = browser.new_page(viewport={"width": 1280, "height": 720})
+    screen_errors = watch_errors(screen)
     screen.goto(f"{live_server.url}/e/EUREG23/screen?key={screen_key}")
     expect(screen.locator("[data-code]")).to_have_text("EUREG23")
     expect(screen.locator("[data-prompt]")).to_contain_text("rank your interest")
@@ -39,6 +40,7 @@ def test_participant_ranks_by_keyboard_and_screen_updates_without_reload(
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = phone.new_page()
+    phone_errors = watch_errors(page)
     page.goto(f"{live_server.url}/")
     page.get_by_label("Code shown on the screen").fill("eureg23")  # case does not matter
     page.get_by_role("button", name="Join").click()
@@ -62,6 +64,8 @@ def test_participant_ranks_by_keyboard_and_screen_updates_without_reload(
     expect(screen.locator(".result-meta")).to_contain_text("1 ballot")
     expect(screen.locator(".bar-row").first.locator(".bar-label")).to_have_text("North America")
     assert screen.evaluate("window.__notReloaded") is True
+    assert screen_errors == []
+    assert phone_errors == []
     phone.close()
 
 
@@ -77,6 +81,7 @@ def test_participant_ranks_top_two_by_dragging(live_server: LiveServer, browser:
         open_poll(session, poll)
         code, qid = event.code, poll.questions[0].id
     page = browser.new_page(viewport={"width": 360, "height": 740})
+    errors = watch_errors(page)
     page.goto(f"{live_server.url}/e/{code}")
     items = page.locator(".rank-item")
     expect(items.nth(2).locator(".rank-pos")).to_have_text("–")  # beyond the top two
@@ -99,3 +104,4 @@ def test_participant_ranks_top_two_by_dragging(live_server: LiveServer, browser:
         stored = session.scalar(select(Response.answer).where(Response.question_id == qid))
     database.dispose()
     assert stored == {"ranking": ["o4", "o1"]}
+    assert errors == []

@@ -58,6 +58,9 @@ export function connect(url, named) {
   return start(url);
 }
 
+// Singular or plural by the page language's rules (full plural forms come with the catalogues).
+const plural = new Intl.PluralRules(document.documentElement.lang || "en");
+const count = (n, one, many) => `${n} ${plural.select(n) === "one" ? strings[one] : strings[many]}`;
 const pct = (x) => `${Math.round(x * 100)} %`;
 const fixed = (x, digits) => (x === null || x === undefined ? "–" : Number(x).toFixed(digits));
 
