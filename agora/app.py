@@ -24,13 +24,25 @@ from agora.core.security import Signer
 from agora.core.settings import Settings, get_settings
 from agora.live.hub import Hub
 from agora.live.messages import LiveMessages
+from agora.live.sections import SECTION_NAMES, SECTIONS
 from agora.polls.display import ranking_order
 from agora.polls.responses import Recorded, Submission, record_responses
 from agora.polls.results import ResultsStore
 from agora.web.state import AppState
 
 PACKAGE = Path(__file__).resolve().parent
-TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in ("web", "accounts", "events", "polls", "live")]
+DOMAINS_WITH_TEMPLATES = (
+    "web",
+    "accounts",
+    "events",
+    "registrations",
+    "polls",
+    "qa",
+    "floor",
+    "takeaways",
+    "live",
+)
+TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in DOMAINS_WITH_TEMPLATES]
 
 SECURITY_HEADERS = [
     (
@@ -90,6 +102,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["agora_version"] = __version__
     env.globals["ranking_order"] = ranking_order
     env.globals["current_language"] = current_language
+    env.globals["section_names"] = SECTION_NAMES
     return templates
 
 
@@ -112,6 +125,8 @@ def build_state(settings: Settings) -> AppState:
     )
     results = ResultsStore(db, committer)
     live = LiveMessages(db, results)
+    for section in SECTIONS:
+        live.register_section(section.NAME, section.render)
     hub = Hub(
         live.render,
         live.snapshot,
@@ -192,11 +207,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from agora.accounts.routes import router as accounts_router
     from agora.events.routes import router as events_router
+    from agora.floor.routes import router as floor_router
     from agora.live.routes import router as live_router
     from agora.polls.routes import router as polls_router
+    from agora.qa.routes import router as qa_router
+    from agora.registrations.routes import router as registrations_router
+    from agora.takeaways.routes import router as takeaways_router
     from agora.web.routes import router as web_router
 
-    for router in (web_router, accounts_router, events_router, polls_router, live_router):
+    for router in (
+        web_router,
+        accounts_router,
+        events_router,
+        registrations_router,
+        polls_router,
+        qa_router,
+        floor_router,
+        takeaways_router,
+        live_router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.add_middleware(SecurityHeaders)

@@ -16,6 +16,7 @@ from agora.events.models import Event
 from agora.events.routes import event_links, qr_svg, set_participant_cookie
 from agora.events.services import get_event, join_event
 from agora.live.messages import LIVE_STATES, poll_list
+from agora.live.sections import section_contexts
 from agora.polls import services as poll_services
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
@@ -86,6 +87,7 @@ async def participant_page(
                 "new_token": new_token,
                 "polls": polls,
                 "answers": answers,
+                "sections": section_contexts(session, event, participant_id, "participant"),
             }
 
     context = await anyio.to_thread.run_sync(load)
@@ -150,6 +152,7 @@ async def screen_page(
             polls = poll_services.event_polls(session, event.id, include_archived=False)
             return {
                 "event": event,
+                "sections": section_contexts(session, event, None, "screen"),
                 "poll": screen_poll(polls),
                 "polls": poll_list(state.db, state.results, event.id),
             }
@@ -186,18 +189,18 @@ async def moderator_page(
 ) -> Response:
     """Run the session: every poll with its controls and a live preview of the results."""
 
-    def load() -> tuple[Event, list[Poll] | None]:
+    def load() -> tuple[Event, list[Poll] | None, dict[str, Any]]:
         with state.db.session() as session:
             event = get_event(session, code)
             if key is not None:
-                return event, None
+                return event, None, {}
             check_moderator(request, state, session, event)
             polls = poll_services.event_polls(session, event.id)
             for poll in polls:
                 state.results.note_poll(poll)
-            return event, polls
+            return event, polls, section_contexts(session, event, None, "moderator")
 
-    event, polls = await anyio.to_thread.run_sync(load)
+    event, polls, sections = await anyio.to_thread.run_sync(load)
     if polls is None:  # a moderator link: check its key, remember it in a cookie
         if not secrets.compare_digest(str(key), event.moderator_key):
             raise NotAllowed(_("This moderator link is not valid."))
@@ -226,6 +229,7 @@ async def moderator_page(
             "polls": polls,
             "results": results,
             "methods": methods,
+            "sections": sections,
             **event_links(request, state, event),
         },
     )

@@ -1,0 +1,7 @@
+"""Every URL of floor."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Every URL of qa."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

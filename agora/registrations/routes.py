@@ -1,0 +1,7 @@
+"""Every URL of registrations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
