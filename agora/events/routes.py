@@ -5,15 +5,37 @@ from __future__ import annotations
 import io
 from typing import Annotated
 
+import anyio.to_thread
 import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from agora.core.errors import AgoraError
-from agora.events import services
-from agora.events.models import Event
-from agora.events.schemas import EventAdminOut, EventIn, EventOut, JoinIn, JoinOut
-from agora.web.deps import PARTICIPANT_COOKIE, OrganiserDep, StateDep, participant_ref
+from agora.core.errors import AgoraError, InvalidInput
+from agora.core.i18n import _
+from agora.events import agenda, services
+from agora.events.live import NAME as AGENDA
+from agora.events.live import item_view
+from agora.events.models import AgendaItem, Event
+from agora.events.schemas import (
+    AgendaItemIn,
+    AgendaItemOut,
+    AgendaMove,
+    EventAdminOut,
+    EventIn,
+    EventOut,
+    JoinIn,
+    JoinOut,
+)
+from agora.web.deps import (
+    PARTICIPANT_COOKIE,
+    IdPath,
+    OrganiserDep,
+    StateDep,
+    check_moderator,
+    participant_ref,
+)
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -155,3 +177,144 @@ def current_participant(request: Request, state: AppState, event: Event) -> int 
     """Return the id of the page's participant in ``event``, or None."""
     ref = participant_ref(request, state)
     return ref.participant_id if ref is not None and ref.event_id == event.id else None
+
+
+# -- the agenda ----------------------------------------------------------------------------
+
+
+def agenda_out(item: AgendaItem, current_id: int | None) -> AgendaItemOut:
+    """Return the API view of an agenda item."""
+    return AgendaItemOut.model_validate(item_view(item, current_id))
+
+
+def _moderated_event(request: Request, state: AppState, session: Session, code: str) -> Event:
+    event = services.get_event(session, code)
+    check_moderator(request, state, session, event)
+    return event
+
+
+@router.get("/api/v1/events/{code}/agenda", tags=["agenda"])
+def read_agenda(code: str, state: StateDep) -> list[AgendaItemOut]:
+    """Return the event's agenda, the item happening now marked ``current``."""
+    with state.db.session() as session:
+        event = services.get_event(session, code)
+        return [agenda_out(i, event.current_item_id) for i in agenda.agenda(session, event.id)]
+
+
+@router.post("/api/v1/events/{code}/agenda", status_code=201, tags=["agenda"])
+def add_agenda_item(
+    code: str, data: AgendaItemIn, request: Request, state: StateDep
+) -> AgendaItemOut:
+    """Add an item at the end of the agenda (moderators)."""
+    with state.db.session() as session:
+        event = _moderated_event(request, state, session, code)
+        item = agenda.add_item(session, event, data)
+        out = agenda_out(item, event.current_item_id)
+    state.section_changed(event.id, AGENDA)
+    return out
+
+
+@router.put("/api/v1/events/{code}/agenda/{item_id}", tags=["agenda"])
+def update_agenda_item(
+    code: str, item_id: IdPath, data: AgendaItemIn, request: Request, state: StateDep
+) -> AgendaItemOut:
+    """Change an agenda item (moderators)."""
+    with state.db.session() as session:
+        event = _moderated_event(request, state, session, code)
+        item = agenda.update_item(session, event, agenda.get_item(session, event, item_id), data)
+        out = agenda_out(item, event.current_item_id)
+    state.section_changed(event.id, AGENDA)
+    return out
+
+
+@router.delete("/api/v1/events/{code}/agenda/{item_id}", status_code=204, tags=["agenda"])
+def delete_agenda_item(code: str, item_id: IdPath, request: Request, state: StateDep) -> Response:
+    """Remove an agenda item that is not happening now (moderators)."""
+    with state.db.session() as session:
+        event = _moderated_event(request, state, session, code)
+        agenda.remove_item(session, event, agenda.get_item(session, event, item_id))
+    state.section_changed(event.id, AGENDA)
+    return Response(status_code=204)
+
+
+@router.post("/api/v1/events/{code}/agenda/now", tags=["agenda"])
+def move_now(
+    code: str, move: AgendaMove, request: Request, state: StateDep
+) -> AgendaItemOut | None:
+    """Move "now" to an item (``item_id``) or one step (``step``: 1 next, -1 previous)."""
+    with state.db.session() as session:
+        event = _moderated_event(request, state, session, code)
+        item = _apply_move(session, event, move)
+        out = None if item is None else agenda_out(item, event.current_item_id)
+    state.section_changed(event.id, AGENDA)
+    return out
+
+
+def _apply_move(session: Session, event: Event, move: AgendaMove) -> AgendaItem | None:
+    if move.item_id is not None:
+        return agenda.set_now(session, event, agenda.get_item(session, event, move.item_id))
+    if move.step:
+        return agenda.step_now(session, event, move.step)
+    return agenda.set_now(session, event, None)
+
+
+@router.post("/e/{code}/moderate/agenda/{action}", include_in_schema=False)
+async def agenda_form(code: str, action: str, request: Request, state: StateDep) -> Response:
+    """Run an agenda button of the moderator page (now, next, previous, add, up, down, delete)."""
+    form = await request.form()
+
+    def number(name: str) -> int | None:
+        value = str(form.get(name, "")).strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    def run() -> int:
+        with state.db.session() as session:
+            event = _moderated_event(request, state, session, code)
+            if action in {"next", "previous"}:
+                agenda.step_now(session, event, 1 if action == "next" else -1)
+            elif action == "now":
+                item_id = number("item_id")
+                _apply_move(session, event, AgendaMove(item_id=item_id))
+            elif action == "add":
+                data = AgendaItemIn.model_validate(
+                    {
+                        "kind": str(form.get("kind", "")),
+                        "title": str(form.get("title", "")),
+                        "speaker_name": str(form.get("speaker_name", "")),
+                        "speaker_organisation": str(form.get("speaker_organisation", "")),
+                        "duration_minutes": number("duration_minutes"),
+                        "poll_id": number("poll_id"),
+                    }
+                )
+                agenda.add_item(session, event, data)
+            elif action in {"up", "down", "delete"}:
+                item = agenda.get_item(session, event, number("item_id") or 0)
+                if action == "delete":
+                    agenda.remove_item(session, event, item)
+                else:
+                    agenda.move_item(
+                        session, event, item, item.position + (1 if action == "down" else -1)
+                    )
+            else:
+                raise InvalidInput(_("'{a}' is not an agenda action.").format(a=action))
+            return event.id
+
+    try:
+        event_id = await anyio.to_thread.run_sync(run)
+    except ValidationError as exc:
+        error = InvalidInput(_("The agenda item is not valid: {e}").format(e=_first_error(exc)))
+        return state.templates.TemplateResponse(
+            request, "web/error.html", {"error": error}, status_code=422
+        )
+    except AgoraError as exc:
+        return state.templates.TemplateResponse(
+            request, "web/error.html", {"error": exc}, status_code=exc.status_code
+        )
+    state.section_changed(event_id, AGENDA)
+    return RedirectResponse(f"/e/{services.normalize_code(code)}/moderate#agenda", status_code=303)
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{field}: {first.get('msg')}" if field else str(first.get("msg"))

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agora.events.models import AgendaKind
+
 
 class EventIn(BaseModel):
     """An event to create; the join code is random unless given."""
@@ -60,3 +62,42 @@ class JoinOut(BaseModel):
 
     participant_token: str
     event: EventOut
+
+
+class AgendaItemIn(BaseModel):
+    """An agenda item to add or change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AgendaKind
+    title: str = Field(min_length=1, max_length=300)
+    speaker_name: str = Field("", max_length=200)
+    speaker_organisation: str = Field("", max_length=300)
+    starts_at: dt.datetime | None = None
+    duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    poll_id: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
+class AgendaItemOut(BaseModel):
+    """An agenda item as the API shows it."""
+
+    id: int
+    position: int
+    kind: AgendaKind
+    title: str
+    speaker_name: str
+    speaker_organisation: str
+    starts_at: dt.datetime | None
+    duration_minutes: int | None
+    poll_id: int | None
+    started_at: dt.datetime | None
+    current: bool
+
+
+class AgendaMove(BaseModel):
+    """Where "now" goes: an item id, or the next or previous item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: int | None = Field(None, ge=1, le=2_147_483_647)
+    step: int | None = Field(None, ge=-1, le=1)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,8 @@ class AppState:
     live: LiveMessages
     broker: Broker
     templates: Jinja2Templates
+    #: The event loop serving the app, set when it starts.
+    loop: asyncio.AbstractEventLoop | None = None
 
     def responses_committed(self, outcomes: Sequence[Recorded | BaseException]) -> None:
         """Update tallies and streams after a batch commit, and tell the other processes."""
@@ -52,9 +55,27 @@ class AppState:
         )
 
     def section_changed(self, event_id: int, section: str) -> None:
-        """Redraw a section (agenda, qa, floor…) of an event everywhere it is shown."""
+        """Redraw a section (agenda, qa, floor…) of an event everywhere it is shown.
+
+        Safe to call from a route's worker thread: the hub and the broker live on the
+        event loop, so the notice is handed to it.
+        """
+        self.on_loop(self._section_changed, event_id, section)
+
+    def _section_changed(self, event_id: int, section: str) -> None:
         self.hub.section_changed(event_id, section)
         self.broker.publish({"kind": "section", "event_id": event_id, "section": section})
+
+    def on_loop(self, function: Callable[..., None], *args: Any) -> None:
+        """Run ``function`` on the app's event loop, now if already there."""
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not None and (self.loop is None or running is self.loop):
+            function(*args)
+        elif self.loop is not None:
+            self.loop.call_soon_threadsafe(function, *args)
 
     async def remote_change(self, message: dict[str, Any]) -> None:
         """Apply another process's change notice to this process's memory and streams."""

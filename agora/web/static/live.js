@@ -53,6 +53,15 @@ export function start(url) {
   return source;
 }
 
+// The screen shows one pane: the floor while someone speaks, else what the agenda asks for.
+export function choosePane() {
+  const panes = document.querySelectorAll("[data-pane]");
+  if (!panes.length) return;
+  const pane = document.body.dataset.floorSpeaking === "1"
+    ? "floor" : document.body.dataset.agendaPane || "poll";
+  panes.forEach((node) => { node.hidden = node.dataset.pane !== pane; });
+}
+
 export function connect(url, named) {
   for (const [name, handler] of Object.entries(named)) on(name, handler);
   return start(url);

@@ -23,6 +23,14 @@ connect(root.dataset.stream, {
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target.closest("input, textarea, select")) return;
+  // ] and [ move "now" through the agenda
+  if (event.key === "]" || event.key === "[") {
+    const button = document.querySelector(
+      `button[data-action="agenda-${event.key === "]" ? "next" : "previous"}"]`,
+    );
+    if (button) { event.preventDefault(); button.click(); }
+    return;
+  }
   const poll = document.activeElement?.closest(".mod-poll") || document.querySelector(".mod-poll[data-state=open]");
   if (!poll) return;
   const click = (names) => {

@@ -7,6 +7,11 @@ let polls = readJSON("initial-polls", []);
 const results = readJSON("initial-results", {});
 
 function current() {
+  const chosen = document.body.dataset.agendaPoll;  // the agenda item's poll comes first
+  if (chosen) {
+    const poll = polls.find((p) => String(p.id) === chosen);
+    if (poll) return poll;
+  }
   const open = polls.filter((p) => p.state === "open");
   if (open.length) return open[0];
   const closed = polls.filter((p) => p.state === "closed");
@@ -43,4 +48,5 @@ connect(root.dataset.stream, {
   polls: (data) => { polls = data.polls; draw(); },
   results: (data) => { results[data.question_id] = data.result; draw(); },
 });
+document.addEventListener("agora:agenda", draw);
 draw();

@@ -1,0 +1,143 @@
+"""State changes of an event's agenda: items in order, and "now" moving through them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agora.core.db import utcnow
+from agora.core.errors import Conflict, InvalidInput, NotFound
+from agora.core.i18n import _
+from agora.events.models import AgendaItem, AgendaKind, Event
+from agora.events.schemas import AgendaItemIn
+from agora.polls.models import Poll
+
+#: Which screen pane an agenda item of each kind shows.
+SCREEN_PANES = {AgendaKind.qa: "qa", AgendaKind.audience: "floor"}
+
+
+def agenda(session: Session, event_id: int) -> list[AgendaItem]:
+    """Return an event's agenda in order."""
+    return list(
+        session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.event_id == event_id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def get_item(session: Session, event: Event, item_id: int) -> AgendaItem:
+    """Return an item of the event's agenda or raise NotFound."""
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.event_id != event.id:
+        raise NotFound(_("This event has no agenda item {id}.").format(id=item_id))
+    return item
+
+
+def _check_poll(session: Session, event: Event, poll_id: int | None) -> None:
+    if poll_id is None:
+        return
+    poll = session.get(Poll, poll_id)
+    if poll is None or poll.event_id != event.id:
+        raise InvalidInput(_("This event has no poll {id}.").format(id=poll_id), field="poll_id")
+
+
+def add_item(session: Session, event: Event, data: AgendaItemIn) -> AgendaItem:
+    """Add an item at the end of the event's agenda."""
+    _check_poll(session, event, data.poll_id)
+    items = agenda(session, event.id)
+    item = AgendaItem(
+        event_id=event.id,
+        position=len(items),
+        kind=data.kind,
+        title=data.title.strip(),
+        speaker_name=data.speaker_name.strip(),
+        speaker_organisation=data.speaker_organisation.strip(),
+        starts_at=data.starts_at,
+        duration_minutes=data.duration_minutes,
+        poll_id=data.poll_id,
+    )
+    if not item.title:
+        raise InvalidInput(_("The agenda item needs a title."), field="title")
+    session.add(item)
+    session.flush()
+    return item
+
+
+def update_item(session: Session, event: Event, item: AgendaItem, data: AgendaItemIn) -> AgendaItem:
+    """Change an agenda item's kind, title, speaker, time or poll."""
+    _check_poll(session, event, data.poll_id)
+    title = data.title.strip()
+    if not title:
+        raise InvalidInput(_("The agenda item needs a title."), field="title")
+    item.kind, item.title = data.kind, title
+    item.speaker_name = data.speaker_name.strip()
+    item.speaker_organisation = data.speaker_organisation.strip()
+    item.starts_at, item.duration_minutes, item.poll_id = (
+        data.starts_at,
+        data.duration_minutes,
+        data.poll_id,
+    )
+    session.flush()
+    return item
+
+
+def move_item(session: Session, event: Event, item: AgendaItem, position: int) -> None:
+    """Move an item to ``position``, shifting the others."""
+    items = agenda(session, event.id)
+    items.remove(item)
+    items.insert(max(0, min(position, len(items))), item)
+    for index, each in enumerate(items):
+        each.position = index
+    session.flush()
+
+
+def remove_item(session: Session, event: Event, item: AgendaItem) -> None:
+    """Delete an item that is not happening now."""
+    if event.current_item_id == item.id:
+        raise Conflict(_("The item happening now cannot be deleted; move 'now' first."))
+    session.delete(item)
+    session.flush()
+    for index, each in enumerate(agenda(session, event.id)):
+        each.position = index
+    session.flush()
+
+
+def set_now(session: Session, event: Event, item: AgendaItem | None) -> AgendaItem | None:
+    """Make ``item`` the one happening now (None: nothing, e.g. before the start)."""
+    event.current_item_id = None if item is None else item.id
+    if item is not None:
+        item.started_at = utcnow()
+    session.flush()
+    return item
+
+
+def step_now(session: Session, event: Event, step: int) -> AgendaItem | None:
+    """Move "now" to the next (+1) or previous (-1) item of the agenda."""
+    items = agenda(session, event.id)
+    if not items:
+        raise Conflict(_("The agenda is empty."))
+    ids = [item.id for item in items]
+    if event.current_item_id in ids:
+        index = ids.index(event.current_item_id) + step
+    else:
+        index = 0 if step > 0 else len(items) - 1
+    if not 0 <= index < len(items):
+        raise Conflict(
+            _("This is the last agenda item.") if step > 0 else _("This is the first agenda item.")
+        )
+    return set_now(session, event, items[index])
+
+
+def current_item(session: Session, event: Event) -> AgendaItem | None:
+    """Return the item happening now, if any."""
+    if event.current_item_id is None:
+        return None
+    item = session.get(AgendaItem, event.current_item_id)
+    return item if item is not None and item.event_id == event.id else None
+
+
+def screen_pane(item: AgendaItem | None) -> str:
+    """Return which pane the screen shows during ``item``: poll, qa or floor."""
+    return "poll" if item is None else SCREEN_PANES.get(item.kind, "poll")
