@@ -20,7 +20,7 @@ from agora.core.broker import make_broker
 from agora.core.db import Database
 from agora.core.errors import AgoraError
 from agora.core.groupcommit import GroupCommitter
-from agora.core.i18n import current_language, gettext, ngettext, set_language
+from agora.core.i18n import LANGUAGES, current_language, gettext, ngettext, set_language, supported
 from agora.core.security import Signer
 from agora.core.settings import Settings, get_settings
 from agora.live.hub import Hub
@@ -76,22 +76,40 @@ class SecurityHeaders:
 
 
 class Language:
-    """Sets the language of a request from its ``agora_lang`` cookie (pure ASGI)."""
+    """Sets a request's language: its ``agora_lang`` cookie, else the browser's (pure ASGI).
+
+    Event pages then apply the event's language when the person has not chosen one.
+    """
 
     def __init__(self, app: ASGIApp, default: str) -> None:
         self.app = app
         self.default = default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        language = self.default
+        chosen = browser = None
         if scope["type"] == "http":
             for name, value in scope["headers"]:
                 if name == b"cookie" and b"agora_lang" in value:
-                    chosen = cookie_parser(value.decode("latin-1")).get("agora_lang", "")
-                    if chosen.isalpha() and len(chosen) <= 8:
-                        language = chosen
-        set_language(language)
+                    chosen = supported(cookie_parser(value.decode("latin-1")).get("agora_lang"))
+                elif name == b"accept-language" and browser is None:
+                    browser = next(
+                        filter(None, map(supported, _accepted(value.decode("latin-1")))), None
+                    )
+        set_language(chosen or browser or self.default)
         await self.app(scope, receive, send)
+
+
+def _accepted(header: str) -> list[str]:
+    """Return the languages of an Accept-Language header, most wanted first."""
+    weighted = []
+    for part in header.split(",")[:20]:
+        language, _sep, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        weighted.append((weight, language))
+    return [language for weight, language in sorted(weighted, key=lambda w: -w[0]) if weight > 0]
 
 
 def make_templates() -> Jinja2Templates:
@@ -103,6 +121,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["agora_version"] = __version__
     env.globals["ranking_order"] = ranking_order
     env.globals["current_language"] = current_language
+    env.globals["languages"] = LANGUAGES
     env.globals["section_names"] = SECTION_NAMES
     return templates
 

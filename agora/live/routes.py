@@ -158,6 +158,8 @@ async def screen_page(
             }
 
     context = await anyio.to_thread.run_sync(load)
+    if "agora_lang" not in request.cookies:  # the projector speaks the event's language
+        set_language(context["event"].language)
     results: dict[int, Any] = {}
     poll = context["poll"]
     if poll is not None:
