@@ -1,7 +1,310 @@
-"""Every URL of floor."""
+"""Every URL of floor: the queue for the microphone (JSON API and the pages' form posts)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from agora.core.errors import AgoraError, InvalidInput, NotAuthenticated, NotFound
+from agora.core.i18n import _
+from agora.events.models import Event
+from agora.events.services import get_event, normalize_code
+from agora.floor import live, services
+from agora.floor.models import FloorRequest
+from agora.floor.schemas import (
+    FloorAction,
+    FloorMove,
+    FloorQueueOut,
+    FloorRequestIn,
+    FloorRequestOut,
+)
+from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_ref
+from agora.web.state import AppState
 
 router = APIRouter()
+
+#: The form fields of "ask for the microphone", shown again after an error.
+REQUEST_FIELDS = ("name", "organisation", "place", "topic")
+
+
+def request_out(request: FloorRequest, participant_id: int | None = None) -> FloorRequestOut:
+    """Return the API view of a floor request; ``mine`` when it is the caller's."""
+    return FloorRequestOut(
+        id=request.id,
+        event_id=request.event_id,
+        name=request.name,
+        organisation=request.organisation,
+        place=request.place,
+        topic=request.topic,
+        state=request.state,
+        position=request.position,
+        requested_at=services.as_utc(request.requested_at) or request.requested_at,
+        started_at=services.as_utc(request.started_at),
+        ended_at=services.as_utc(request.ended_at),
+        mine=participant_id is not None and request.participant_id == participant_id,
+    )
+
+
+def caller(
+    request: Request, state: AppState, session: Session, event: Event
+) -> tuple[int | None, bool]:
+    """Return the caller's participant id in ``event`` (or None) and whether they moderate it."""
+    ref = participant_ref(request, state)
+    participant_id = ref.participant_id if ref is not None and ref.event_id == event.id else None
+    return participant_id, can_moderate(request, state, session, event)
+
+
+def event_request(session: Session, event: Event, request_id: int) -> FloorRequest:
+    """Return a floor request of ``event`` or raise NotFound."""
+    floor_request = services.get_request(session, request_id)
+    if floor_request.event_id != event.id:
+        raise NotFound(_("There is no floor request {id}.").format(id=request_id))
+    return floor_request
+
+
+def _moderated_request(
+    request: Request, state: AppState, session: Session, request_id: int
+) -> FloorRequest:
+    floor_request = services.get_request(session, request_id)
+    event = session.get(Event, floor_request.event_id)
+    assert event is not None  # a floor request always belongs to an event
+    check_moderator(request, state, session, event)
+    return floor_request
+
+
+def apply_action(
+    session: Session, floor_request: FloorRequest, action: str, position: int | None = None
+) -> FloorRequest:
+    """Run one moderator action (give, end, move, up, down, withdraw, requeue) on a request."""
+    if action in {"up", "down"}:
+        current = services.queue_position(session, floor_request)
+        position = max(0, (current or 0) + (1 if action == "down" else -1))
+        action = "move"
+    if action == "move":
+        if position is None:
+            raise InvalidInput(_("Say where to move the request."), field="position")
+        services.move(session, floor_request, position)
+        return floor_request
+    if action == "withdraw":
+        return services.withdraw(session, floor_request, None, moderator=True)
+    return services.change_state(session, floor_request, action)
+
+
+# -- JSON API ------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/events/{code}/floor", tags=["floor"])
+def read_floor(code: str, request: Request, state: StateDep) -> FloorQueueOut:
+    """Return who speaks and who waits; moderators also get the last finished turns."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        participant_id, moderator = caller(request, state, session, event)
+        speaker = services.current_speaker(session, event.id)
+        return FloorQueueOut(
+            speaking=None if speaker is None else request_out(speaker, participant_id),
+            waiting=[request_out(r, participant_id) for r in services.waiting(session, event.id)],
+            turns=[request_out(r) for r in services.finished_turns(session, event.id)]
+            if moderator
+            else [],
+        )
+
+
+@router.post("/api/v1/events/{code}/floor", status_code=201, tags=["floor"])
+def ask_for_floor(
+    code: str, data: FloorRequestIn, request: Request, state: StateDep
+) -> FloorRequestOut:
+    """Ask for the microphone (a participant), or add someone to the queue (a moderator)."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        participant_id, moderator = caller(request, state, session, event)
+        if participant_id is None and not moderator:
+            raise NotAuthenticated(_("Join the event first: no participant token was sent."))
+        floor_request = services.request_floor(session, event, participant_id, **data.model_dump())
+        out = request_out(floor_request, participant_id)
+    state.section_changed(out.event_id, live.NAME)
+    return out
+
+
+@router.post("/api/v1/events/{code}/floor/next", tags=["floor"])
+def call_next_speaker(code: str, request: Request, state: StateDep) -> FloorRequestOut:
+    """Give the microphone to the first in line, ending the current turn (moderators)."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        check_moderator(request, state, session, event)
+        out = request_out(services.call_next(session, event))
+    state.section_changed(out.event_id, live.NAME)
+    return out
+
+
+@router.delete("/api/v1/floor/{request_id}", tags=["floor"])
+def withdraw_request(request_id: IdPath, request: Request, state: StateDep) -> FloorRequestOut:
+    """Withdraw a waiting request: one's own, or any for a moderator."""
+    with state.db.session() as session:
+        floor_request = services.get_request(session, request_id)
+        event = session.get(Event, floor_request.event_id)
+        assert event is not None  # a floor request always belongs to an event
+        participant_id, moderator = caller(request, state, session, event)
+        if participant_id is None and not moderator:
+            raise NotAuthenticated(_("Join the event first: no participant token was sent."))
+        services.withdraw(session, floor_request, participant_id, moderator=moderator)
+        out = request_out(floor_request, participant_id)
+    state.section_changed(out.event_id, live.NAME)
+    return out
+
+
+@router.post("/api/v1/floor/{request_id}/{action}", tags=["floor"])
+def floor_action(
+    request_id: IdPath,
+    action: FloorAction,
+    request: Request,
+    state: StateDep,
+    data: FloorMove | None = None,
+) -> FloorRequestOut:
+    """Give the floor, end the turn, move in the queue (body ``{"position": 0}``) or requeue."""
+    with state.db.session() as session:
+        floor_request = _moderated_request(request, state, session, request_id)
+        position = None if data is None else data.position
+        out = request_out(apply_action(session, floor_request, action.value, position))
+    state.section_changed(out.event_id, live.NAME)
+    return out
+
+
+# -- form posts (the pages without JavaScript) --------------------------------------------
+
+#: A form's change: (session, event, participant id or None, moderates?) → None.
+FormChange = Callable[[Session, Event, int | None, bool], object]
+
+
+async def _error_page(
+    request: Request,
+    state: AppState,
+    code: str,
+    role: str,
+    error: AgoraError,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """Draw the floor section alone with the error, keeping what the person typed."""
+
+    def load() -> dict[str, Any]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            participant_id, _moderator = caller(request, state, session, event)
+            return {
+                "event": event,
+                "sections": {live.NAME: live.page_context(session, event, participant_id, role)},
+            }
+
+    try:
+        page = await anyio.to_thread.run_sync(load)
+    except AgoraError as exc:  # the event itself is gone: the plain error page
+        return state.templates.TemplateResponse(
+            request, "web/error.html", {"error": exc}, status_code=exc.status_code
+        )
+    return state.templates.TemplateResponse(
+        request,
+        "floor/page.html",
+        {**page, "role": role, "floor_error": error, "floor_values": values},
+        status_code=error.status_code,
+    )
+
+
+async def _form_post(
+    request: Request,
+    state: AppState,
+    code: str,
+    role: str,
+    change: FormChange,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """Run a form's change in one worker-thread transaction, then go back to the page."""
+
+    def run() -> int:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            participant_id, moderator = caller(request, state, session, event)
+            if role == "moderator":
+                check_moderator(request, state, session, event)
+            change(session, event, participant_id, moderator)
+            return event.id
+
+    try:
+        event_id = await anyio.to_thread.run_sync(run)
+    except AgoraError as exc:
+        return await _error_page(request, state, code, role, exc, values)
+    state.section_changed(event_id, live.NAME)
+    page = "/moderate" if role == "moderator" else ""
+    return RedirectResponse(f"/e/{normalize_code(code)}{page}#floor", status_code=303)
+
+
+def _text_fields(form: Any) -> dict[str, str]:
+    return {name: str(form.get(name) or "") for name in REQUEST_FIELDS}
+
+
+@router.post("/e/{code}/floor", include_in_schema=False)
+async def ask_form(code: str, request: Request, state: StateDep) -> Response:
+    """Ask for the microphone from the participant page."""
+    values = _text_fields(await request.form())
+
+    def change(session: Session, event: Event, participant_id: int | None, _m: bool) -> None:
+        if participant_id is None:
+            raise NotAuthenticated(_("Join the event first."))
+        services.request_floor(session, event, participant_id, **values)
+
+    return await _form_post(request, state, code, "participant", change, values)
+
+
+@router.post("/e/{code}/floor/{request_id}/withdraw", include_in_schema=False)
+async def withdraw_form(
+    code: str, request_id: IdPath, request: Request, state: StateDep
+) -> Response:
+    """Withdraw one's own request from the participant page."""
+
+    def change(session: Session, event: Event, participant_id: int | None, _m: bool) -> None:
+        floor_request = event_request(session, event, request_id)
+        services.withdraw(session, floor_request, participant_id, moderator=False)
+
+    return await _form_post(request, state, code, "participant", change)
+
+
+@router.post("/e/{code}/moderate/floor", include_in_schema=False)
+async def add_speaker_form(code: str, request: Request, state: StateDep) -> Response:
+    """Add someone without a phone to the queue, from the moderator page."""
+    values = _text_fields(await request.form())
+
+    def change(session: Session, event: Event, _p: int | None, _m: bool) -> None:
+        services.request_floor(session, event, None, **values)
+
+    return await _form_post(request, state, code, "moderator", change, values)
+
+
+@router.post("/e/{code}/moderate/floor/next", include_in_schema=False)
+async def call_next_form(code: str, request: Request, state: StateDep) -> Response:
+    """Call the next speaker from the moderator page."""
+
+    def change(session: Session, event: Event, _p: int | None, _m: bool) -> None:
+        services.call_next(session, event)
+
+    return await _form_post(request, state, code, "moderator", change)
+
+
+@router.post("/e/{code}/moderate/floor/{request_id}/{action}", include_in_schema=False)
+async def moderator_form(
+    code: str, request_id: IdPath, action: str, request: Request, state: StateDep
+) -> Response:
+    """Run a queue button of the moderator page: give, end, up, down, withdraw, requeue."""
+    form = await request.form()
+    raw_position = str(form.get("position") or "")
+    position = int(raw_position) if raw_position.isdigit() and len(raw_position) < 6 else None
+    if action not in {"give", "end", "up", "down", "withdraw", "requeue", "move"}:
+        error = InvalidInput(_("'{a}' is not a floor action.").format(a=action[:40]))
+        return await _error_page(request, state, code, "moderator", error)
+
+    def change(session: Session, event: Event, _p: int | None, _m: bool) -> None:
+        apply_action(session, event_request(session, event, request_id), action, position)
+
+    return await _form_post(request, state, code, "moderator", change)

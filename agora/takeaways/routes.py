@@ -1,7 +1,472 @@
-"""Every URL of takeaways."""
+"""Every URL of takeaways: write, edit, record a turn's, moderate, close (JSON API and forms)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from agora.core.errors import (
+    AgoraError,
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+)
+from agora.core.i18n import _
+from agora.events.models import Event
+from agora.events.services import get_event, normalize_code
+from agora.floor import live as floor_live
+from agora.floor.routes import event_request
+from agora.floor.services import as_utc, get_request
+from agora.takeaways import fields, forms, live, services
+from agora.takeaways.forms import form_field, takeaway_from_form
+from agora.takeaways.models import Takeaway, TakeawayState
+from agora.takeaways.schemas import (
+    EventClosure,
+    TakeawayAction,
+    TakeawayDetails,
+    TakeawayIn,
+    TakeawayOut,
+    TakeawayPatch,
+)
+from agora.takeaways.services import Actor
+from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_ref
+from agora.web.state import AppState
 
 router = APIRouter()
+
+
+def actor_of(request: Request, state: AppState, session: Session, event: Event) -> Actor:
+    """Return who calls: their participant id in ``event`` and whether they moderate it."""
+    ref = participant_ref(request, state)
+    return Actor(
+        participant_id=ref.participant_id if ref is not None and ref.event_id == event.id else None,
+        moderator=can_moderate(request, state, session, event),
+    )
+
+
+def takeaway_out(takeaway: Takeaway, event: Event, actor: Actor) -> TakeawayOut:
+    """Return the API view of a takeaway, with whether the caller wrote it and may edit it."""
+    return TakeawayOut.model_validate(
+        {
+            **live.public_view(takeaway),
+            "event_id": takeaway.event_id,
+            "state": takeaway.state,
+            "created_at": as_utc(takeaway.created_at),
+            "updated_at": as_utc(takeaway.updated_at),
+            "mine": services.is_author(takeaway, actor),
+            "editable": services.can_edit(event, takeaway, actor),
+        }
+    )
+
+
+def _event_of(session: Session, takeaway: Takeaway) -> Event:
+    event = session.get(Event, takeaway.event_id)
+    assert event is not None  # a takeaway always belongs to an event
+    return event
+
+
+def _visible(takeaway: Takeaway, actor: Actor) -> bool:
+    return (
+        takeaway.state is TakeawayState.approved
+        or actor.moderator
+        or services.is_author(takeaway, actor)
+    )
+
+
+def _changed(state: AppState, event_id: int, *, turn: bool = False) -> None:
+    state.section_changed(event_id, live.NAME)
+    if turn:  # the moderators' queue marks the turns whose takeaway is recorded
+        state.section_changed(event_id, floor_live.NAME)
+
+
+# -- JSON API ------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/events/{code}/takeaways", tags=["takeaways"])
+def list_takeaways(code: str, request: Request, state: StateDep) -> list[TakeawayOut]:
+    """Return the approved takeaways; the caller's own and, for moderators, all of them too."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        actor = actor_of(request, state, session, event)
+        return [
+            takeaway_out(t, event, actor)
+            for t in services.event_takeaways(session, event.id)
+            if _visible(t, actor)
+        ]
+
+
+@router.post("/api/v1/events/{code}/takeaways", status_code=201, tags=["takeaways"])
+def create_takeaway(code: str, data: TakeawayIn, request: Request, state: StateDep) -> TakeawayOut:
+    """Write a takeaway (participants: it waits for a moderator's approval)."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        actor = actor_of(request, state, session, event)
+        if actor.participant_id is None and not actor.moderator:
+            raise NotAuthenticated(_("Join the event first: no participant token was sent."))
+        takeaway = services.create_takeaway(session, event, data.model_dump(), actor)
+        out = takeaway_out(takeaway, event, actor)
+    _changed(state, out.event_id)
+    return out
+
+
+@router.get("/api/v1/takeaways/{takeaway_id}", tags=["takeaways"])
+def read_takeaway(takeaway_id: IdPath, request: Request, state: StateDep) -> TakeawayOut:
+    """Return a takeaway: approved ones to everyone, others to their author and moderators."""
+    with state.db.session() as session:
+        takeaway = services.get_takeaway(session, takeaway_id)
+        event = _event_of(session, takeaway)
+        actor = actor_of(request, state, session, event)
+        if not _visible(takeaway, actor):
+            raise NotFound(_("There is no takeaway {id}.").format(id=takeaway_id))
+        return takeaway_out(takeaway, event, actor)
+
+
+@router.patch("/api/v1/takeaways/{takeaway_id}", tags=["takeaways"])
+def patch_takeaway(
+    takeaway_id: IdPath, data: TakeawayPatch, request: Request, state: StateDep
+) -> TakeawayOut:
+    """Change a takeaway: its author until the event closes, a moderator at any time."""
+    with state.db.session() as session:
+        takeaway = services.get_takeaway(session, takeaway_id)
+        event = _event_of(session, takeaway)
+        actor = actor_of(request, state, session, event)
+        if not _visible(takeaway, actor):
+            raise NotFound(_("There is no takeaway {id}.").format(id=takeaway_id))
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        services.update_takeaway(session, event, takeaway, changes, actor)
+        out = takeaway_out(takeaway, event, actor)
+    _changed(state, out.event_id)
+    return out
+
+
+@router.post("/api/v1/takeaways/{takeaway_id}/{action}", tags=["takeaways"])
+def moderate_takeaway(
+    takeaway_id: IdPath, action: TakeawayAction, request: Request, state: StateDep
+) -> TakeawayOut:
+    """Approve, reject or restore (back to pending) a takeaway (moderators)."""
+    with state.db.session() as session:
+        takeaway = services.get_takeaway(session, takeaway_id)
+        event = _event_of(session, takeaway)
+        check_moderator(request, state, session, event)
+        services.moderate(session, takeaway, action.value)
+        out = takeaway_out(takeaway, event, actor_of(request, state, session, event))
+    _changed(state, out.event_id)
+    return out
+
+
+@router.put(
+    "/api/v1/floor/{request_id}/takeaway",
+    tags=["takeaways"],
+    responses={201: {"description": "Recorded for the first time"}},
+)
+def record_turn_takeaway(
+    request_id: IdPath, data: TakeawayDetails, request: Request, response: Response, state: StateDep
+) -> TakeawayOut:
+    """Record or correct the takeaway of a speaker's turn (the speaker or a moderator)."""
+    with state.db.session() as session:
+        floor_request = get_request(session, request_id)
+        event = session.get(Event, floor_request.event_id)
+        assert event is not None  # a floor request always belongs to an event
+        actor = actor_of(request, state, session, event)
+        if actor.participant_id is None and not actor.moderator:
+            raise NotAuthenticated(_("Join the event first: no participant token was sent."))
+        takeaway, created = services.record_turn_takeaway(
+            session, floor_request, data.model_dump(), actor
+        )
+        out = takeaway_out(takeaway, event, actor)
+    response.status_code = 201 if created else 200
+    _changed(state, out.event_id, turn=True)
+    return out
+
+
+def _closure(event: Event) -> EventClosure:
+    return EventClosure(
+        code=event.code, closed=event.closed_at is not None, closed_at=as_utc(event.closed_at)
+    )
+
+
+@router.post("/api/v1/events/{code}/close", tags=["takeaways"])
+def close_event(code: str, request: Request, state: StateDep) -> EventClosure:
+    """Close the event: authors can no longer add or edit takeaways (moderators)."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        check_moderator(request, state, session, event)
+        out = _closure(services.close_event(session, event))
+        event_id = event.id
+    _changed(state, event_id)
+    return out
+
+
+@router.post("/api/v1/events/{code}/reopen", tags=["takeaways"])
+def reopen_event(code: str, request: Request, state: StateDep) -> EventClosure:
+    """Reopen a closed event, so that authors can edit their takeaways again (moderators)."""
+    with state.db.session() as session:
+        event = get_event(session, code)
+        check_moderator(request, state, session, event)
+        out = _closure(services.reopen_event(session, event))
+        event_id = event.id
+    _changed(state, event_id)
+    return out
+
+
+# -- pages and form posts (they work without JavaScript) ----------------------------------
+
+#: Builds a form page in a worker thread: (session, event, actor) → template context.
+PageBuilder = Callable[[Session, Event, Actor], dict[str, Any]]
+#: A form's change: (session, event, actor) → True when it touched a speaker's turn.
+FormChange = Callable[[Session, Event, Actor], bool]
+
+
+def _back(code: str, back: str) -> str:
+    page = "/moderate" if back == "moderator" else ""
+    return f"/e/{normalize_code(code)}{page}#takeaways"
+
+
+async def _form_page(
+    request: Request,
+    state: StateDep,
+    code: str,
+    build: PageBuilder,
+    *,
+    error: AgoraError | None = None,
+) -> Response:
+    """Draw a page with one takeaway form; with an error, what was typed stays in it."""
+
+    def load() -> dict[str, Any]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            return {
+                "event": event,
+                **build(session, event, actor_of(request, state, session, event)),
+            }
+
+    context = await anyio.to_thread.run_sync(load)
+    context |= {
+        "error": error,
+        "error_field": form_field(error.field) if error else "",
+        "world_areas": fields.world_areas,
+        "outcome_kinds": fields.outcome_kinds,
+    }
+    return state.templates.TemplateResponse(
+        request,
+        "takeaways/page.html",
+        context,
+        status_code=error.status_code if error else 200,
+    )
+
+
+async def _form_post(
+    request: Request,
+    state: StateDep,
+    code: str,
+    change: FormChange,
+    on_error: PageBuilder,
+    *,
+    back: str | None = None,
+) -> Response:
+    """Run a form's change in one worker-thread transaction, then go back to the page.
+
+    The page is ``back`` ("moderator" or "participant"), else the form's ``back`` field.
+    """
+    form = await request.form()
+
+    def run() -> tuple[int, bool]:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            turn = change(session, event, actor_of(request, state, session, event))
+            return event.id, turn
+
+    try:
+        event_id, turn = await anyio.to_thread.run_sync(run)
+    except AgoraError as exc:
+        return await _form_page(request, state, code, on_error, error=exc)
+    _changed(state, event_id, turn=turn)
+    return RedirectResponse(_back(code, back or str(form.get("back") or "")), status_code=303)
+
+
+@router.post("/e/{code}/takeaways", include_in_schema=False)
+async def create_form(code: str, request: Request, state: StateDep) -> Response:
+    """Write a takeaway from the participant page."""
+    form = await request.form()
+    data = takeaway_from_form(form)
+
+    def change(session: Session, event: Event, actor: Actor) -> bool:
+        if actor.participant_id is None:
+            raise NotAuthenticated(_("Join the event first."))
+        services.create_takeaway(session, event, data, Actor(actor.participant_id))
+        return False
+
+    def again(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+        return forms.form_page(
+            event,
+            _("Share a takeaway"),
+            f"/e/{event.code}/takeaways",
+            data,
+            "participant",
+            who=None,
+        )
+
+    return await _form_post(request, state, code, change, again)
+
+
+@router.get("/e/{code}/takeaways/{takeaway_id}/edit", include_in_schema=False)
+async def edit_page(code: str, takeaway_id: IdPath, request: Request, state: StateDep) -> Response:
+    """Show a takeaway's form to its author (until the event closes) or a moderator."""
+    back = "moderator" if request.query_params.get("back") == "moderator" else "participant"
+
+    def build(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+        takeaway = _event_takeaway(session, event, takeaway_id)
+        services.check_can_edit(event, takeaway, actor)
+        return forms.edit_page(event, takeaway, live.form_values(takeaway), back)
+
+    return await _form_page(request, state, code, build)
+
+
+def _event_takeaway(session: Session, event: Event, takeaway_id: int) -> Takeaway:
+    takeaway = services.get_takeaway(session, takeaway_id)
+    if takeaway.event_id != event.id:
+        raise NotFound(_("There is no takeaway {id}.").format(id=takeaway_id))
+    return takeaway
+
+
+@router.post("/e/{code}/takeaways/{takeaway_id}", include_in_schema=False)
+async def edit_form(code: str, takeaway_id: IdPath, request: Request, state: StateDep) -> Response:
+    """Save a takeaway's form."""
+    form = await request.form()
+    data = takeaway_from_form(form)
+    back = "moderator" if str(form.get("back") or "") == "moderator" else "participant"
+
+    def change(session: Session, event: Event, actor: Actor) -> bool:
+        takeaway = _event_takeaway(session, event, takeaway_id)
+        services.update_takeaway(session, event, takeaway, data, actor)
+        return takeaway.floor_request_id is not None
+
+    def again(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+        return forms.edit_page(event, _event_takeaway(session, event, takeaway_id), data, back)
+
+    return await _form_post(request, state, code, change, again)
+
+
+@router.get("/e/{code}/floor/{request_id}/takeaway", include_in_schema=False)
+async def turn_page(code: str, request_id: IdPath, request: Request, state: StateDep) -> Response:
+    """Show the form of a turn's takeaway to the speaker or a moderator."""
+    back = "moderator" if request.query_params.get("back") == "moderator" else "participant"
+
+    def build(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+        floor_request = event_request(session, event, request_id)
+        speaker = actor.participant_id is not None
+        if not actor.moderator and not (
+            speaker and floor_request.participant_id == actor.participant_id
+        ):
+            raise NotAllowed(_("Only the speaker or a moderator can record this turn's takeaway."))
+        existing = services.turn_takeaway(session, floor_request.id)
+        if existing is not None:
+            services.check_can_edit(event, existing, actor)
+        return forms.form_page(
+            event,
+            _("The takeaway of {name}'s turn").format(name=floor_request.name),
+            f"/e/{event.code}/floor/{floor_request.id}/takeaway",
+            live.form_values(existing),
+            back,
+            who=forms.turn_who(floor_request),
+        )
+
+    return await _form_page(request, state, code, build)
+
+
+async def _record_turn(
+    request: Request, state: StateDep, code: str, turn: Callable[[Any], int], *, new_only: bool
+) -> Response:
+    form = await request.form()
+    data = takeaway_from_form(form, who=False)
+    back = "moderator" if str(form.get("back") or "") == "moderator" else "participant"
+
+    def change(session: Session, event: Event, actor: Actor) -> bool:
+        floor_request = event_request(session, event, turn(form))
+        if new_only and services.turn_takeaway(session, floor_request.id) is not None:
+            raise Conflict(_("This turn's takeaway is already recorded; edit it instead."))
+        services.record_turn_takeaway(session, floor_request, data, actor)
+        return True
+
+    def again(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+        floor_request = event_request(session, event, turn(form))
+        return forms.form_page(
+            event,
+            _("The takeaway of {name}'s turn").format(name=floor_request.name),
+            f"/e/{event.code}/floor/{floor_request.id}/takeaway",
+            data,
+            back,
+            who=forms.turn_who(floor_request),
+        )
+
+    return await _form_post(request, state, code, change, again)
+
+
+@router.post("/e/{code}/floor/{request_id}/takeaway", include_in_schema=False)
+async def turn_form(code: str, request_id: IdPath, request: Request, state: StateDep) -> Response:
+    """Record or correct the takeaway of a turn from its form page."""
+    return await _record_turn(request, state, code, lambda _form: request_id, new_only=False)
+
+
+def _turn_field(form: Any) -> int:
+    value = str(form.get("turn") or "")
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput(_("Choose the turn the takeaway belongs to."), field="turn")
+    return int(value)
+
+
+@router.post("/e/{code}/moderate/takeaways/record", include_in_schema=False)
+async def record_form(code: str, request: Request, state: StateDep) -> Response:
+    """Record the takeaway of the chosen turn from the moderator page."""
+    return await _record_turn(request, state, code, _turn_field, new_only=True)
+
+
+@router.post("/e/{code}/moderate/takeaways/{takeaway_id}/{action}", include_in_schema=False)
+async def moderate_form(
+    code: str, takeaway_id: IdPath, action: str, request: Request, state: StateDep
+) -> Response:
+    """Run an approve, reject or restore button of the moderator page."""
+
+    def change(session: Session, event: Event, actor: Actor) -> bool:
+        check_moderator(request, state, session, event)
+        services.moderate(session, _event_takeaway(session, event, takeaway_id), action)
+        return False
+
+    return await _moderator_post(request, state, code, change)
+
+
+def _moderator_page(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+    # a refused moderator button: the message alone, and the way back
+    return {
+        "title": _("Takeaways"),
+        "back": "moderator",
+        "back_url": f"/e/{event.code}/moderate#takeaways",
+    }
+
+
+async def _moderator_post(
+    request: Request, state: StateDep, code: str, change: FormChange
+) -> Response:
+    return await _form_post(request, state, code, change, _moderator_page, back="moderator")
+
+
+@router.post("/e/{code}/moderate/takeaways/{action}", include_in_schema=False)
+async def closure_form(code: str, action: str, request: Request, state: StateDep) -> Response:
+    """Close or reopen the event from the moderator page."""
+    change_closure = {"close": services.close_event, "reopen": services.reopen_event}.get(action)
+
+    def change(session: Session, event: Event, actor: Actor) -> bool:
+        check_moderator(request, state, session, event)
+        if change_closure is None:
+            raise NotFound(_("There is no such page."))
+        change_closure(session, event)
+        return False
+
+    return await _moderator_post(request, state, code, change)
