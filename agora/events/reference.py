@@ -1,7 +1,10 @@
 """The reference session (EU Regions Week 2023, Brussels), set up for ``make demo``.
 
 Facts come from ``shared/seed/reference-session-takeaways.txt``: the date, the venue, the
-144 seats, the two polls and the six open-text answers the room gave, used as written.
+144 seats, the agenda, the two polls, the six open-text answers the room gave (used as
+written) and the seven regions' takeaways (see ``reference_data``). The 128 registrations,
+of whom 116 come, and the 28 walk-ins are simulated people (``source="simulated"``): the
+seed gives only their numbers.
 """
 
 from __future__ import annotations
@@ -11,13 +14,22 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agora.events.models import Event
+from agora.events import reference_data as data
+from agora.events.agenda import add_item, set_now
+from agora.events.models import AgendaItem, AgendaKind, Event
+from agora.events.schemas import AgendaItemIn
 from agora.events.services import create_event, join_event
+from agora.floor.services import end_turn, give_floor, request_floor
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
 from agora.polls.responses import Submission, record_responses
 from agora.polls.schemas import OptionIn, PollIn, QuestionIn
 from agora.polls.services import close_poll, create_poll, open_poll
+from agora.qa.services import ask_question, upvote
+from agora.registrations.details import Details
+from agora.registrations.models import OrganisationType
+from agora.registrations.services import check_in, register, register_walk_in
+from agora.takeaways.services import Actor, record_turn_takeaway
 
 CODE = "EUREG23"
 
@@ -101,7 +113,110 @@ def create_reference_session(session: Session) -> Event:
     close_poll(session, experiences)
     open_poll(session, ranking)
     session.flush()
+    items = _agenda(session, event, ranking.id, experiences.id)
+    _registrations(session, event)
+    _floor_and_takeaways(session, event)
+    _audience_questions(session, event)
+    set_now(session, event, items[1])  # the world-areas poll is on, as the demo starts
     return event
+
+
+def _agenda(
+    session: Session, event: Event, ranking_id: int, experiences_id: int
+) -> list[AgendaItem]:
+    polls = iter((ranking_id, experiences_id))
+    return [
+        add_item(
+            session,
+            event,
+            AgendaItemIn(
+                kind=AgendaKind(kind),
+                title=title,
+                speaker_organisation=organisation,
+                poll_id=next(polls) if kind == "poll" else None,
+            ),
+        )
+        for kind, title, organisation in data.AGENDA
+    ]
+
+
+#: Organisation types of the simulated room, in the proportions of a typical IURC session.
+ROOM = [
+    (OrganisationType.city, 40),
+    (OrganisationType.region, 38),
+    (OrganisationType.network, 12),
+    (OrganisationType.ngo, 14),
+    (OrganisationType.university, 12),
+    (OrganisationType.company, 6),
+    (OrganisationType.other, 34),
+]
+COUNTRIES = ["BE", "DE", "ES", "IT", "HR", "RO", "FR", "PT", "PL", "NL", "AT", "GR"]
+
+
+def _simulated_people() -> list[Details]:
+    kinds = [kind for kind, count in ROOM for _n in range(count)]
+    people = []
+    for number, kind in enumerate(kinds, start=1):
+        people.append(
+            Details(
+                name=f"Simulated participant {number:03d}",
+                email=f"participant{number:03d}@example.org",
+                organisation=f"Simulated {kind.value}",
+                organisation_type=kind,
+                country=COUNTRIES[number % len(COUNTRIES)],
+            )
+        )
+    return people
+
+
+def _registrations(session: Session, event: Event) -> None:
+    people = _simulated_people()
+    registered = people[: data.REGISTERED]
+    for number, details in enumerate(registered):
+        registration = register(session, event, details)
+        registration.source = "simulated"
+        if number < data.CHECKED_IN:
+            check_in(session, registration)
+    for details in people[data.REGISTERED : data.REGISTERED + data.WALK_INS]:
+        walk_in = register_walk_in(session, event, details)
+        walk_in.source = "simulated"
+    session.flush()
+
+
+def _floor_and_takeaways(session: Session, event: Event) -> None:
+    moderator = Actor(moderator=True)
+    for region in data.REGIONS:
+        request = request_floor(
+            session,
+            event,
+            None,
+            name=f"IURC representative of {region['place']}",
+            organisation=region["place"],
+            place=region["place"],
+            topic=region["topic"],
+        )
+        give_floor(session, request)
+        end_turn(session, request)
+        record_turn_takeaway(
+            session,
+            request,
+            {
+                "country": region["country"],
+                "partners": region["partners"],
+                "topics": region["topics"],
+                "outcomes": region["outcomes"],
+                "lesson": region["lesson"],
+            },
+            moderator,
+        )
+
+
+def _audience_questions(session: Session, event: Event) -> None:
+    voters = [join_event(session, event) for _n in range(10)]
+    for text, votes in data.AUDIENCE_QUESTIONS:
+        question = ask_question(session, event, join_event(session, event), text, anonymous=True)
+        for voter in voters[:votes]:
+            upvote(session, question, voter.id)
 
 
 def reference_polls(session: Session, event: Event) -> list[Poll]:
