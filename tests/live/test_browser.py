@@ -47,6 +47,7 @@ def test_participant_ranks_by_keyboard_and_screen_updates_without_reload(
     expect(page).to_have_url(re.compile(r"/e/EUREG23$"))
     items = page.locator(".rank-item")
     expect(items).to_have_count(len(WORLD_AREAS))
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the script is ready
 
     # Move "North America" (4th) to the top with the keyboard only.
     north_america = page.locator('.rank-item[data-option="north-america"]')
@@ -84,6 +85,7 @@ def test_participant_ranks_top_two_by_dragging(live_server: LiveServer, browser:
     errors = watch_errors(page)
     page.goto(f"{live_server.url}/e/{code}")
     items = page.locator(".rank-item")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the script is ready
     expect(items.nth(2).locator(".rank-pos")).to_have_text("–")  # beyond the top two
 
     # Drag "North America" (4th) onto the first place with the mouse.
