@@ -44,7 +44,7 @@ typecheck: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o agora/locale/messages.pot --no-location \
 		--sort-output --project Agora --version 0.1.0 --msgid-bugs-address "" .
-	$(BIN)/pybabel update -i agora/locale/messages.pot -d agora/locale --no-location \
+	$(BIN)/pybabel update -i agora/locale/messages.pot -d agora/locale \
 		--no-fuzzy-matching --ignore-obsolete
 
 ## Everything CI runs: lint, type checks and the whole test suite (SQLite, PostgreSQL, browser).

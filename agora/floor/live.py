@@ -24,7 +24,6 @@ SHOWN_NEXT = 3
 
 
 def _iso(moment: Any) -> str | None:
-    moment = services.as_utc(moment)
     return None if moment is None else moment.isoformat()
 
 
@@ -115,7 +114,7 @@ def page_context(
         "closed": event.closed_at is not None,
     }
     speaker = services.current_speaker(session, event.id)
-    started = services.as_utc(speaker.started_at) if speaker else None
+    started = speaker.started_at if speaker else None
     if started is not None:  # the timer's first value, for pages drawn without JavaScript
         context["elapsed"] = max(0, int((now - started).total_seconds()))
     if role == "moderator":

@@ -43,9 +43,9 @@ def request_out(request: FloorRequest, participant_id: int | None = None) -> Flo
         topic=request.topic,
         state=request.state,
         position=request.position,
-        requested_at=services.as_utc(request.requested_at) or request.requested_at,
-        started_at=services.as_utc(request.started_at),
-        ended_at=services.as_utc(request.ended_at),
+        requested_at=request.requested_at,
+        started_at=request.started_at,
+        ended_at=request.ended_at,
         mine=participant_id is not None and request.participant_id == participant_id,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 
 from sqlalchemy import func, select
@@ -45,13 +44,6 @@ def clean_line(value: str, field: str, limit: int, label: str) -> str:
             field=field,
         )
     return text
-
-
-def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """Return ``moment`` with its UTC offset (SQLite gives back naive datetimes)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
 
 
 def _lock_queue(session: Session, event_id: int) -> None:

@@ -30,14 +30,9 @@ FLASH_ID = 0
 FLASH_NOTICE_ID = -1
 
 
-def aware(moment: dt.datetime) -> dt.datetime:
-    """Return a stored time with its UTC zone (SQLite gives it back without)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 def iso(moment: dt.datetime | None) -> str | None:
     """Return a stored time in ISO 8601 with its UTC offset."""
-    return None if moment is None else aware(moment).isoformat()
+    return None if moment is None else moment.isoformat()
 
 
 def question_data(question: AudienceQuestion) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from agora.core.i18n import _
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.qa import services
-from agora.qa.live import FLASH_ID, FLASH_NOTICE_ID, NAME, aware
+from agora.qa.live import FLASH_ID, FLASH_NOTICE_ID, NAME
 from agora.qa.models import AudienceQuestion
 from agora.qa.profanity import PROFANITY, languages_for
 from agora.qa.schemas import (
@@ -48,8 +48,8 @@ def question_out(question: AudienceQuestion, upvoted: bool | None = None) -> Aud
         votes=question.votes,
         highlighted=question.highlighted,
         state=question.state,
-        created_at=aware(question.created_at),
-        answered_at=None if question.answered_at is None else aware(question.answered_at),
+        created_at=question.created_at,
+        answered_at=question.answered_at,
         upvoted=upvoted,
     )
 

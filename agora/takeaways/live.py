@@ -22,7 +22,6 @@ APPROVED = frozenset({TakeawayState.approved})
 
 
 def _iso(moment: Any) -> str | None:
-    moment = floor_services.as_utc(moment)
     return None if moment is None else moment.isoformat()
 
 

@@ -23,7 +23,7 @@ from agora.events.models import Event
 from agora.events.services import get_event, normalize_code
 from agora.floor import live as floor_live
 from agora.floor.routes import event_request
-from agora.floor.services import as_utc, get_request
+from agora.floor.services import get_request
 from agora.takeaways import fields, forms, live, services
 from agora.takeaways.forms import form_field, takeaway_from_form
 from agora.takeaways.models import Takeaway, TakeawayState
@@ -58,8 +58,8 @@ def takeaway_out(takeaway: Takeaway, event: Event, actor: Actor) -> TakeawayOut:
             **live.public_view(takeaway),
             "event_id": takeaway.event_id,
             "state": takeaway.state,
-            "created_at": as_utc(takeaway.created_at),
-            "updated_at": as_utc(takeaway.updated_at),
+            "created_at": takeaway.created_at,
+            "updated_at": takeaway.updated_at,
             "mine": services.is_author(takeaway, actor),
             "editable": services.can_edit(event, takeaway, actor),
         }
@@ -188,7 +188,7 @@ def record_turn_takeaway(
 
 def _closure(event: Event) -> EventClosure:
     return EventClosure(
-        code=event.code, closed=event.closed_at is not None, closed_at=as_utc(event.closed_at)
+        code=event.code, closed=event.closed_at is not None, closed_at=event.closed_at
     )
 
 

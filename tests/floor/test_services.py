@@ -414,7 +414,7 @@ def test_stored_state_matches_after_commit(
     assert stored.state is FloorState.done
     assert stored.started_at is not None
     assert stored.ended_at is not None
-    started, ended = services.as_utc(stored.started_at), services.as_utc(stored.ended_at)
+    started, ended = stored.started_at, stored.ended_at
     assert started is not None
     assert ended is not None
     assert ended >= started
