@@ -1,0 +1,294 @@
+"""The report of a session as plain data, built once from the database for every format.
+
+Every renderer (web page and PDF, DOCX, Markdown, XLSX/CSV, JSON) reads a :class:`Report`;
+none of them queries the database. Text people typed is kept as typed here: each renderer
+escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from agora.core.db import utcnow
+from agora.events.agenda import agenda
+from agora.events.models import Event, Participant
+from agora.polls.models import PollState
+from agora.polls.responses import load_answers
+from agora.polls.services import event_polls, spec_of
+from agora.polls.tally import make_tally
+from agora.qa.models import AudienceQuestion, QuestionState
+from agora.registrations.attendance import attendance
+from agora.registrations.models import Registration, RegistrationStatus
+from agora.takeaways.models import Takeaway, TakeawayState
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One agenda item, as the methodology section lists it."""
+
+    position: int
+    kind: str
+    title: str
+    speaker_name: str
+    speaker_organisation: str
+    duration_minutes: int | None
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Who was there: the figures of the door and of the live tools."""
+
+    registered: int
+    checked_in: int
+    walk_ins: int
+    present: int
+    no_shows: int
+    seats: int | None
+    occupancy: float | None
+    joined_live: int
+    organisation_types: dict[str, int]
+    countries: dict[str, int]
+    #: True when the people in the room are simulated (the demo): the report says so.
+    simulated: bool
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A takeaway shared in the session (approved ones only)."""
+
+    speaker_name: str
+    organisation: str
+    place: str
+    country: str
+    partners: list[dict[str, Any]]
+    topics: list[str]
+    outcomes: list[dict[str, Any]]
+    lesson: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What the lessons add up to across the session."""
+
+    outcomes_by_kind: dict[str, int]
+    topics: dict[str, int]
+    partner_world_areas: dict[str, int]
+    partner_countries: dict[str, int]
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One poll question with its result (ranking: by the method chosen for it)."""
+
+    question_id: int
+    poll_title: str
+    poll_state: str
+    position: int
+    questions_in_poll: int
+    kind: str
+    prompt: str
+    responses: int
+    result: dict[str, Any]
+    #: Free text answers, in order (open text and word cloud), for themes and the appendix.
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AudienceQuestionEntry:
+    """An audience question that participants could see."""
+
+    text: str
+    votes: int
+    answered: bool
+
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    """A registration, for the data appendix."""
+
+    name: str
+    organisation: str
+    organisation_type: str
+    country: str
+    place: str
+    status: str
+    walk_in: bool
+    checked_in: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a session's report says, in the order of its sections."""
+
+    generated_at: dt.datetime
+    code: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    venue: str
+    description: str
+    language: str
+    agenda: list[AgendaEntry]
+    participation: Participation
+    lessons: list[Lesson]
+    impact: Impact
+    polls: list[QuestionResult]
+    audience_questions: list[AudienceQuestionEntry]
+    registrations: list[RegistrationRow]
+
+
+def _counter(values: list[str]) -> dict[str, int]:
+    """Return counts, most frequent first (ties alphabetically), without empty values."""
+    counts = Counter(v for v in values if v)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _participation(session: Session, event: Event, rows: list[Registration]) -> Participation:
+    figures = attendance(session, event)
+    present = [
+        r
+        for r in rows
+        if r.status is not RegistrationStatus.cancelled and (r.checked_in_at or r.walk_in)
+    ]
+    counted = present or [r for r in rows if r.status is RegistrationStatus.registered]
+    joined = session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.event_id == event.id)
+    )
+    return Participation(
+        registered=figures.registered,
+        checked_in=figures.checked_in,
+        walk_ins=figures.walk_ins,
+        present=figures.present,
+        no_shows=figures.no_shows,
+        seats=figures.seats,
+        occupancy=figures.occupancy,
+        joined_live=int(joined or 0),
+        organisation_types=_counter([r.organisation_type.value for r in counted]),
+        countries=_counter([r.country for r in counted]),
+        simulated=any(r.source == "simulated" for r in rows),
+    )
+
+
+def _polls(session: Session, event: Event) -> list[QuestionResult]:
+    out = []
+    for poll in event_polls(session, event.id, include_archived=False):
+        if poll.state not in {PollState.open, PollState.closed}:
+            continue
+        for question in poll.questions:
+            spec = spec_of(question)
+            tally = make_tally(spec)
+            answers = load_answers(session, question.id)
+            for answer in answers:
+                tally.add(answer)
+            method = question.config.get("ranking_method") if question.kind == "ranking" else None
+            texts = [t for a in answers for t in a.get("texts", a.get("words", []))]
+            out.append(
+                QuestionResult(
+                    question_id=question.id,
+                    poll_title=poll.title,
+                    poll_state=poll.state.value,
+                    position=question.position,
+                    questions_in_poll=len(poll.questions),
+                    kind=question.kind,
+                    prompt=question.prompt,
+                    responses=len(answers),
+                    result=tally.result(method),
+                    texts=texts,
+                )
+            )
+    return out
+
+
+def build_report(session: Session, event: Event) -> Report:
+    """Gather everything the report of ``event`` says from the database."""
+    rows = list(
+        session.scalars(
+            select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+        )
+    )
+    takeaways = list(
+        session.scalars(
+            select(Takeaway)
+            .where(Takeaway.event_id == event.id, Takeaway.state == TakeawayState.approved)
+            .order_by(Takeaway.created_at, Takeaway.id)
+        )
+    )
+    lessons = [
+        Lesson(
+            speaker_name=t.speaker_name,
+            organisation=t.organisation,
+            place=t.place,
+            country=t.country,
+            partners=list(t.partners),
+            topics=list(t.topics),
+            outcomes=list(t.outcomes),
+            lesson=t.lesson,
+        )
+        for t in takeaways
+    ]
+    impact = Impact(
+        outcomes_by_kind=_counter([o.get("kind", "") for t in lessons for o in t.outcomes]),
+        topics=_counter([topic.strip().lower() for t in lessons for topic in t.topics]),
+        partner_world_areas=_counter(
+            [p.get("world_area", "") for t in lessons for p in t.partners]
+        ),
+        partner_countries=_counter([p.get("country", "") for t in lessons for p in t.partners]),
+    )
+    questions = session.scalars(
+        select(AudienceQuestion)
+        .where(
+            AudienceQuestion.event_id == event.id,
+            AudienceQuestion.state.in_([QuestionState.approved, QuestionState.answered]),
+        )
+        .order_by(AudienceQuestion.votes.desc(), AudienceQuestion.created_at)
+    )
+    return Report(
+        generated_at=utcnow(),
+        code=event.code,
+        title=event.title,
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        venue=event.venue,
+        description=event.description,
+        language=event.language,
+        agenda=[
+            AgendaEntry(
+                i.position,
+                i.kind.value,
+                i.title,
+                i.speaker_name,
+                i.speaker_organisation,
+                i.duration_minutes,
+            )
+            for i in agenda(session, event.id)
+        ],
+        participation=_participation(session, event, rows),
+        lessons=lessons,
+        impact=impact,
+        polls=_polls(session, event),
+        audience_questions=[
+            AudienceQuestionEntry(q.text, q.votes, q.state is QuestionState.answered)
+            for q in questions
+        ],
+        registrations=[
+            RegistrationRow(
+                name=r.name,
+                organisation=r.organisation,
+                organisation_type=r.organisation_type.value,
+                country=r.country,
+                place=r.place,
+                status=r.status.value,
+                walk_in=r.walk_in,
+                checked_in=r.checked_in_at is not None,
+                source=r.source,
+            )
+            for r in rows
+        ],
+    )

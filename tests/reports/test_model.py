@@ -1,0 +1,28 @@
+"""The report model gathers the reference session's facts from the database."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from agora.events.reference import EXPERIENCES, create_reference_session
+from agora.reports.model import build_report
+
+
+def test_report_of_the_reference_session_carries_its_facts(session: Session) -> None:
+    report = build_report(session, create_reference_session(session))
+    assert (report.code, report.starts_on.isoformat()) == ("EUREG23", "2023-10-10")
+    assert "Brussels" in report.venue
+    figures = report.participation
+    assert (figures.registered, figures.present, figures.seats) == (128, 144, 144)
+    assert figures.simulated
+    assert [a.speaker_organisation for a in report.agenda if a.kind == "speaker"] == [
+        "EURADA",
+        "EUROCITIES",
+    ]
+    assert len(report.lessons) == 7
+    assert report.impact.partner_world_areas["latin_america"] == 3
+    open_text = next(p for p in report.polls if p.kind == "open_text")
+    assert open_text.texts == EXPERIENCES
+    ranking = next(p for p in report.polls if p.kind == "ranking")
+    assert ranking.result["method"] == "positional"
+    assert report.audience_questions[0].votes >= report.audience_questions[-1].votes
