@@ -10,6 +10,7 @@ seed gives only their numbers.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,8 +56,12 @@ EXPERIENCES = [
 ]
 
 
-def create_reference_session(session: Session) -> Event:
-    """Create the reference event with its two polls, unless it exists; return it."""
+def create_reference_session(session: Session, *, simulate_ballots: int = 0) -> Event:
+    """Create the reference event with its two polls, unless it exists; return it.
+
+    ``simulate_ballots`` simulated participants rank the world areas (the seed's export
+    lost the individual ballots); they are marked ``simulated`` and reports say so.
+    """
     existing = session.scalar(select(Event).where(Event.code == CODE))
     if existing is not None:
         return existing
@@ -113,12 +118,37 @@ def create_reference_session(session: Session) -> Event:
     close_poll(session, experiences)
     open_poll(session, ranking)
     session.flush()
+    if simulate_ballots:
+        _simulated_ballots(session, event, ranking, simulate_ballots)
     items = _agenda(session, event, ranking.id, experiences.id)
     _registrations(session, event)
     _floor_and_takeaways(session, event)
     _audience_questions(session, event)
     set_now(session, event, items[1])  # the world-areas poll is on, as the demo starts
     return event
+
+
+#: How strongly the simulated room prefers each world area (the partners the seed's
+#: regions talked about are in Asia, Oceania and Latin America).
+AREA_WEIGHTS = {"latam": 5.0, "asia": 4.5, "oceania": 3.0, "north-america": 2.5, "africa": 2.0}
+
+
+def _simulated_ballots(session: Session, event: Event, ranking: Poll, count: int) -> None:
+    draw = random.Random(20231010)  # noqa: S311 - a simulation: the same ballots every demo
+    question_id = ranking.questions[0].id
+    submissions = []
+    for _n in range(count):
+        participant = join_event(session, event)
+        participant.simulated = True
+        areas = list(AREA_WEIGHTS)
+        order = []
+        while areas:  # draw without replacement, weighted: a Plackett-Luce ballot
+            area = draw.choices(areas, weights=[AREA_WEIGHTS[a] for a in areas])[0]
+            order.append(area)
+            areas.remove(area)
+        submissions.append(Submission(question_id, participant.id, event.id, {"ranking": order}))
+    session.flush()
+    record_responses(session, submissions)
 
 
 def _agenda(

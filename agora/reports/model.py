@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.events.agenda import agenda
 from agora.events.models import Event, Participant
-from agora.polls.models import PollState
+from agora.polls.models import PollState, Response
 from agora.polls.responses import load_answers
 from agora.polls.services import event_polls, spec_of
 from agora.polls.tally import make_tally
@@ -94,6 +94,8 @@ class QuestionResult:
     kind: str
     prompt: str
     responses: int
+    #: How many of the responses come from simulated participants (the demo).
+    simulated_responses: int
     result: dict[str, Any]
     #: Free text answers, in order (open text and word cloud), for themes and the appendix.
     texts: list[str] = field(default_factory=list)
@@ -189,6 +191,12 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                 tally.add(answer)
             method = question.config.get("ranking_method") if question.kind == "ranking" else None
             texts = [t for a in answers for t in a.get("texts", a.get("words", []))]
+            simulated = session.scalar(
+                select(func.count())
+                .select_from(Response)
+                .join(Participant, Participant.id == Response.participant_id)
+                .where(Response.question_id == question.id, Participant.simulated.is_(True))
+            )
             out.append(
                 QuestionResult(
                     question_id=question.id,
@@ -199,6 +207,7 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     kind=question.kind,
                     prompt=question.prompt,
                     responses=len(answers),
+                    simulated_responses=int(simulated or 0),
                     result=tally.result(method),
                     texts=texts,
                 )

@@ -26,3 +26,12 @@ def test_report_of_the_reference_session_carries_its_facts(session: Session) -> 
     ranking = next(p for p in report.polls if p.kind == "ranking")
     assert ranking.result["method"] == "positional"
     assert report.audience_questions[0].votes >= report.audience_questions[-1].votes
+
+
+def test_simulated_ballots_are_counted_as_simulated(session: Session) -> None:
+    report = build_report(session, create_reference_session(session, simulate_ballots=30))
+    ranking = next(p for p in report.polls if p.kind == "ranking")
+    assert (ranking.responses, ranking.simulated_responses) == (30, 30)
+    assert ranking.result["ballots"] == 30
+    open_text = next(p for p in report.polls if p.kind == "open_text")
+    assert open_text.simulated_responses == 0  # the room's own six answers
