@@ -1,0 +1,1 @@
+"""Text analysis of open-text answers: embeddings, themes, keywords and language detection."""

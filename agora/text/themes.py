@@ -1,0 +1,304 @@
+"""Themes of an open-text question: answers clustered by meaning, labelled, and editable.
+
+Pure functions, no I/O: ``find_themes`` embeds the answers (multilingual sentence
+embeddings, or the word-based fallback), clusters them with KMeans (fixed seed, so the
+same answers always give the same themes), labels each cluster with class-based TF-IDF
+and picks the answer nearest its centre as representative. ``rename``, ``merge``,
+``split`` and ``move`` are the moderator's edits; each returns a new result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from agora.core.errors import InvalidInput
+from agora.core.i18n import _
+from agora.text.embeddings import Embedder, Vectors, default_embedder
+from agora.text.keywords import content_words
+from agora.text.language import detect_language
+
+#: Largest number of themes tried when the moderator does not choose ``k``.
+MAX_AUTO_K = 8
+#: Terms in a theme's label.
+LABEL_TERMS = 3
+#: KMeans restarts; fixed (with the seed) so results never depend on the machine's defaults.
+N_INIT = 10
+SEED = 0
+#: Label separator.
+SEPARATOR = " · "
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of answers: a short label, the most typical answer, and the answers' indexes."""
+
+    label: str
+    representative: str
+    answer_indexes: list[int] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Return how many answers the theme holds."""
+        return len(self.answer_indexes)
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """The themes of one question's answers, the method that found them, and their number."""
+
+    themes: list[Theme]
+    method: str
+    k: int
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def fallback(self) -> bool:
+        """Return whether the word-based fallback found these themes."""
+        return "fallback" in self.method
+
+
+def method_name(embedder: Embedder) -> str:
+    """Return how ``embedder``'s themes are described to users."""
+    if embedder.fallback:
+        return f"word-based fallback ({embedder.name})"
+    return f"multilingual sentence embeddings ({embedder.name})"
+
+
+def find_themes(
+    texts: Sequence[str], k: int | None = None, embedder: Embedder | None = None
+) -> ThemeResult:
+    """Group ``texts`` into ``k`` themes (chosen by silhouette when ``None``), deterministically."""
+    texts = [str(text) for text in texts]
+    embedder = embedder or default_embedder()
+    method = method_name(embedder)
+    n = len(texts)
+    if k is not None and (k < 1 or (n and k > n)):
+        raise InvalidInput(
+            _("The number of themes must be between 1 and the number of answers."), field="k"
+        )
+    if n == 0:
+        return ThemeResult(themes=[], method=method, k=0, texts=[])
+    vectors = embedder.embed(texts)
+    if k is None:
+        k = choose_k(vectors)
+    assignment = cluster(vectors, k)
+    groups = [[i for i in range(n) if assignment[i] == c] for c in range(k)]
+    groups = [group for group in groups if group]
+    return _build(texts, vectors, groups, method)
+
+
+def cluster(vectors: Vectors, k: int) -> list[int]:
+    """Return a cluster number for each row of ``vectors`` (KMeans, fixed seed)."""
+    n = len(vectors)
+    if k <= 1 or n <= 1:
+        return [0] * n
+    distinct = len(np.unique(vectors, axis=0))
+    k = min(k, distinct)
+    if k <= 1:
+        return [0] * n
+    model = KMeans(n_clusters=k, n_init=N_INIT, random_state=SEED)
+    return [int(label) for label in model.fit_predict(vectors)]
+
+
+def choose_k(vectors: Vectors) -> int:
+    """Return the ``k`` in 2..min(8, n - 1) with the best silhouette (1 for fewer than 3 rows)."""
+    n = len(vectors)
+    distinct = len(np.unique(vectors, axis=0))
+    if n < 3 or distinct < 3:
+        return 1
+    best_k, best_score = 1, -math.inf
+    for k in range(2, min(MAX_AUTO_K, n - 1, distinct - 1) + 1):
+        labels = cluster(vectors, k)
+        if len(set(labels)) < 2:
+            continue
+        score = float(silhouette_score(vectors, labels, metric="cosine"))
+        if score > best_score + 1e-9:
+            best_k, best_score = k, score
+    return best_k if best_score > -math.inf else 2
+
+
+def _build(
+    texts: Sequence[str], vectors: Vectors | None, groups: list[list[int]], method: str
+) -> ThemeResult:
+    """Return the result of ``groups`` of answer indexes: labelled, represented, sorted."""
+    representatives = [_representative(vectors, texts, group) for group in groups]
+    labels = class_tfidf_labels(texts, groups, representatives)
+    themes = [
+        Theme(label=label, representative=texts[typical], answer_indexes=sorted(group))
+        for group, label, typical in zip(groups, labels, representatives, strict=True)
+    ]
+    return ThemeResult(themes=_sorted(themes), method=method, k=len(themes), texts=list(texts))
+
+
+def _sorted(themes: list[Theme]) -> list[Theme]:
+    """Return themes largest first, then by label, then by first answer."""
+    return sorted(themes, key=lambda t: (-t.size, t.label, t.answer_indexes[:1]))
+
+
+def _representative(vectors: Vectors | None, texts: Sequence[str], group: list[int]) -> int:
+    """Return the index of the answer nearest the group's centroid (the earliest on ties)."""
+    if vectors is None:
+        # Without vectors (after an edit): the answer sharing most words with the others.
+        return _word_representative(texts, group)
+    members = vectors[group]
+    centroid = members.mean(axis=0)
+    distances = np.round(np.linalg.norm(members - centroid, axis=1), 9)
+    return group[int(np.argmin(distances))]
+
+
+def _word_representative(texts: Sequence[str], group: list[int]) -> int:
+    """Return the answer of ``group`` whose words are most common in the group."""
+    words = {i: set(content_words(texts[i], detect_language(texts[i]))) for i in group}
+    counts = Counter(word for i in group for word in words[i])
+    return max(sorted(group), key=lambda i: (sum(counts[w] - 1 for w in words[i]), -i))
+
+
+def class_tfidf_labels(
+    texts: Sequence[str], groups: list[list[int]], representatives: Sequence[int] | None = None
+) -> list[str]:
+    """Return a label per group: its top class-based TF-IDF terms joined with " · "."""
+    # Each answer counts a word once: a short answer repeating itself is not a theme.
+    words = {i: content_words(texts[i], detect_language(texts[i])) for g in groups for i in g}
+    documents = [Counter(w for i in group for w in dict.fromkeys(words[i])) for group in groups]
+    across: Counter[str] = Counter()
+    for counts in documents:
+        across.update(counts)
+    average = sum(sum(c.values()) for c in documents) / max(len(documents), 1)
+    labels = []
+    for number, (counts, group) in enumerate(zip(documents, groups, strict=True)):
+        total = sum(counts.values())
+        if not total:
+            labels.append(_fallback_label(texts, group))
+            continue
+        # Ties go to the words of the representative answer, in their order, then A to Z.
+        typical = words[representatives[number]] if representatives else []
+        order = {w: position for position, w in reversed(list(enumerate(typical)))}
+        scores = {
+            term: (count / total) * math.log(1 + average / across[term])
+            for term, count in counts.items()
+        }
+        ranked = sorted(scores, key=lambda t: (-round(scores[t], 9), order.get(t, len(order)), t))
+        labels.append(SEPARATOR.join(ranked[:LABEL_TERMS]))
+    return labels
+
+
+def _fallback_label(texts: Sequence[str], group: list[int]) -> str:
+    """Return a label for a group without content words: its first answer, shortened."""
+    text = " ".join(texts[min(group)].split()) if group else ""
+    return text[:40] or _("(no words)")
+
+
+# --- The moderator's edits: each returns a new result and leaves the old one unchanged. ---
+
+
+def _theme_at(result: ThemeResult, index: int, field_name: str = "theme") -> Theme:
+    """Return theme ``index`` or raise ``InvalidInput`` naming the field."""
+    if not 0 <= index < len(result.themes):
+        raise InvalidInput(
+            _("There is no theme number {index}; themes are numbered 0 to {last}.").format(
+                index=index, last=len(result.themes) - 1
+            ),
+            field=field_name,
+        )
+    return result.themes[index]
+
+
+def _regroup(result: ThemeResult, kept: list[Theme], new: list[list[int]]) -> ThemeResult:
+    """Return ``result`` with themes ``kept`` as they are plus ``new`` groups, labelled anew."""
+    texts = result.texts
+    groups = [t.answer_indexes for t in kept] + new
+    typical = [texts.index(t.representative) for t in kept]
+    typical += [_word_representative(texts, group) for group in new]
+    labels = class_tfidf_labels(texts, groups, typical)[len(kept) :]
+    added = [
+        Theme(label=label, representative=texts[i], answer_indexes=sorted(group))
+        for group, label, i in zip(new, labels, typical[len(kept) :], strict=True)
+    ]
+    themes = _sorted(kept + added)
+    return replace(result, themes=themes, k=len(themes))
+
+
+def rename(result: ThemeResult, index: int, label: str) -> ThemeResult:
+    """Return ``result`` with theme ``index`` renamed to ``label`` (stripped, not empty)."""
+    theme = _theme_at(result, index)
+    label = " ".join(label.split())
+    if not label:
+        raise InvalidInput(_("A theme's label cannot be empty."), field="label")
+    if len(label) > 120:
+        raise InvalidInput(_("A theme's label must be at most 120 characters."), field="label")
+    themes = list(result.themes)
+    themes[index] = replace(theme, label=label)
+    return replace(result, themes=_sorted(themes))
+
+
+def merge(result: ThemeResult, a: int, b: int) -> ThemeResult:
+    """Return ``result`` with themes ``a`` and ``b`` merged into one, relabelled."""
+    _theme_at(result, a, "a")
+    _theme_at(result, b, "b")
+    if a == b:
+        raise InvalidInput(_("A theme cannot be merged with itself."), field="b")
+    merged = sorted(result.themes[a].answer_indexes + result.themes[b].answer_indexes)
+    kept = [t for i, t in enumerate(result.themes) if i not in {a, b}]
+    return _regroup(result, kept, [merged])
+
+
+def split(result: ThemeResult, index: int, answer_indexes: Sequence[int]) -> ThemeResult:
+    """Return ``result`` with ``answer_indexes`` taken out of theme ``index`` into a new theme."""
+    theme = _theme_at(result, index)
+    chosen = sorted(set(answer_indexes))
+    if not chosen:
+        raise InvalidInput(_("Choose at least one answer to split off."), field="answer_indexes")
+    outside = [i for i in chosen if i not in theme.answer_indexes]
+    if outside:
+        raise InvalidInput(
+            _("Answers {answers} are not in this theme.").format(
+                answers=", ".join(map(str, outside))
+            ),
+            field="answer_indexes",
+        )
+    if len(chosen) == theme.size:
+        raise InvalidInput(
+            _("Leave at least one answer in the theme being split."), field="answer_indexes"
+        )
+    rest = [i for i in theme.answer_indexes if i not in chosen]
+    kept = [t for i, t in enumerate(result.themes) if i != index]
+    return _regroup(result, kept, [rest, chosen])
+
+
+def move(result: ThemeResult, answer_index: int, to_theme: int) -> ThemeResult:
+    """Return ``result`` with one answer moved to theme ``to_theme`` (an emptied theme goes)."""
+    target = _theme_at(result, to_theme, "to_theme")
+    source = next(
+        (i for i, t in enumerate(result.themes) if answer_index in t.answer_indexes), None
+    )
+    if source is None:
+        raise InvalidInput(
+            _("There is no answer number {index}.").format(index=answer_index),
+            field="answer_index",
+        )
+    if source == to_theme:
+        raise InvalidInput(_("The answer is already in that theme."), field="to_theme")
+    themes = list(result.themes)
+    themes[source] = replace(
+        themes[source],
+        answer_indexes=[i for i in themes[source].answer_indexes if i != answer_index],
+    )
+    themes[to_theme] = replace(
+        target, answer_indexes=sorted([*target.answer_indexes, answer_index])
+    )
+    kept = [t for t in themes if t.answer_indexes]
+    texts = result.texts
+    themes = [
+        replace(t, representative=texts[_word_representative(texts, t.answer_indexes)])
+        if t.representative not in {texts[i] for i in t.answer_indexes}
+        else t
+        for t in kept
+    ]
+    return replace(result, themes=_sorted(themes), k=len(themes))
