@@ -26,11 +26,14 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/agora serve --host $(HOST) --port $(PORT)
 
-## Debian's Chromium for the browser tests (DESIGN.md: no browser downloads).
+## Debian's Chromium for the browser tests (DESIGN.md: no browser downloads), and for the
+## PDF report: Pango and DejaVu fonts (WeasyPrint), poppler-utils (PDF tests).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftoppm && command -v pdfinfo && command -v pdftotext \
+		&& fc-list | grep -q DejaVuSans && ldconfig -p | grep -q libpangoft2-1.0; } >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium \
+			poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0; }
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -41,6 +41,7 @@ DOMAINS_WITH_TEMPLATES = (
     "qa",
     "floor",
     "takeaways",
+    "text",
     "live",
 )
 TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in DOMAINS_WITH_TEMPLATES]
@@ -233,7 +234,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from agora.polls.routes import router as polls_router
     from agora.qa.routes import router as qa_router
     from agora.registrations.routes import router as registrations_router
+    from agora.reports.routes import router as reports_router
     from agora.takeaways.routes import router as takeaways_router
+    from agora.text.routes import router as text_router
     from agora.web.routes import router as web_router
 
     for router in (
@@ -245,6 +248,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         qa_router,
         floor_router,
         takeaways_router,
+        text_router,
+        reports_router,
         live_router,
     ):
         app.include_router(router)

@@ -1,7 +1,9 @@
-"""The ``agora`` command: ``serve`` (the default), ``demo``, ``db upgrade``, accounts and tokens."""
+"""The ``agora`` command: ``serve`` (the default), ``demo``, ``db upgrade``, accounts, reports."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,6 +23,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(organiser_app, name="organiser")
 console = Console(soft_wrap=True)  # links must stay whole to be clicked or copied
+
+#: Simulated participants who rank the world areas in the demo (the seed lost the ballots).
+SIMULATED_BALLOTS = 120
 
 HostOption = Annotated[str | None, typer.Option(help="Address to listen on (AGORA_HOST).")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on (AGORA_PORT).")]
@@ -78,7 +83,7 @@ def demo(host: HostOption = None, port: PortOption = None) -> None:
     _upgrade()
     database = Database(settings.database_url)
     with database.session() as session:
-        event = create_reference_session(session)
+        event = create_reference_session(session, simulate_ballots=SIMULATED_BALLOTS)
         code, moderator_key, screen_key = event.code, event.moderator_key, event.screen_key
     database.dispose()
     base = (
@@ -139,6 +144,69 @@ def token_create(
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None
     print(token)
+
+
+class ReportFormat(StrEnum):
+    """The formats ``agora report`` writes."""
+
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+    md = "md"
+    xlsx = "xlsx"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def report(
+    code: Annotated[str, typer.Argument(help="The event's code, e.g. EUREG23.")],
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="The format to write.")
+    ] = ReportFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default: CODE-report.EXT; csv writes a .zip)."
+        ),
+    ] = None,
+) -> None:
+    """Write the report of an event as HTML, PDF, DOCX, Markdown, XLSX, JSON or CSV (zip)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+    from agora.events.services import get_event
+    from agora.reports.exports import FormatUnavailable, extension, renderer
+    from agora.reports.model import build_report
+
+    fmt = format.value
+    try:
+        write = renderer(fmt)
+    except FormatUnavailable as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    path = output or Path(f"{code.upper()}-report.{extension(fmt)}")
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            built = build_report(session, get_event(session, code))
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    with console.status(f"Writing the {fmt} report…"):
+        content = write(built)
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        console.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"{fmt} report of {built.code} written to {path} ({len(content):,} bytes)")
 
 
 def main() -> None:

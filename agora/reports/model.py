@@ -26,6 +26,8 @@ from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
 from agora.takeaways.models import Takeaway, TakeawayState
+from agora.text.language import languages_used
+from agora.text.services import current_themes
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,15 @@ class Impact:
 
 
 @dataclass(frozen=True)
+class ThemeEntry:
+    """A theme of an open-text question's answers, with every answer it holds."""
+
+    label: str
+    representative: str
+    answers: list[str]
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     """One poll question with its result (ranking: by the method chosen for it)."""
 
@@ -99,6 +110,13 @@ class QuestionResult:
     result: dict[str, Any]
     #: Free text answers, in order (open text and word cloud), for themes and the appendix.
     texts: list[str] = field(default_factory=list)
+    #: Open text: the answers grouped into themes (as the moderator edited them, if so).
+    themes: list[ThemeEntry] = field(default_factory=list)
+    #: How the themes were found (names the word-based fallback when it was used).
+    themes_method: str = ""
+    themes_edited: bool = False
+    #: Open text: the languages the answers are written in, by ISO 639-1 code.
+    languages: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,8 @@ class Report:
     polls: list[QuestionResult]
     audience_questions: list[AudienceQuestionEntry]
     registrations: list[RegistrationRow]
+    #: The languages the room used in open-text answers and takeaways.
+    languages: dict[str, int] = field(default_factory=dict)
 
 
 def _counter(values: list[str]) -> dict[str, int]:
@@ -190,6 +210,17 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
             for answer in answers:
                 tally.add(answer)
             method = question.config.get("ranking_method") if question.kind == "ranking" else None
+            themes: list[ThemeEntry] = []
+            themes_method, themes_edited = "", False
+            if question.kind == "open_text" and answers:
+                found, themes_edited = current_themes(session, question)
+                themes_method = found.method
+                themes = [
+                    ThemeEntry(
+                        t.label, t.representative, [found.texts[i] for i in t.answer_indexes]
+                    )
+                    for t in found.themes
+                ]
             texts = [t for a in answers for t in a.get("texts", a.get("words", []))]
             simulated = session.scalar(
                 select(func.count())
@@ -210,6 +241,10 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     simulated_responses=int(simulated or 0),
                     result=tally.result(method),
                     texts=texts,
+                    themes=themes,
+                    themes_method=themes_method,
+                    themes_edited=themes_edited,
+                    languages=languages_used(texts) if question.kind == "open_text" else {},
                 )
             )
     return out
@@ -258,6 +293,9 @@ def build_report(session: Session, event: Event) -> Report:
         )
         .order_by(AudienceQuestion.votes.desc(), AudienceQuestion.created_at)
     )
+    polls = _polls(session, event)
+    written = [t for p in polls if p.kind == "open_text" for t in p.texts]
+    written += [lesson.lesson for lesson in lessons if lesson.lesson]
     return Report(
         generated_at=utcnow(),
         code=event.code,
@@ -281,7 +319,8 @@ def build_report(session: Session, event: Event) -> Report:
         participation=_participation(session, event, rows),
         lessons=lessons,
         impact=impact,
-        polls=_polls(session, event),
+        polls=polls,
+        languages=languages_used(written),
         audience_questions=[
             AudienceQuestionEntry(q.text, q.votes, q.state is QuestionState.answered)
             for q in questions

@@ -7,12 +7,14 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+from sqlalchemy import select
 
 from agora.accounts.services import create_organiser
 from agora.core.db import Database
 from agora.events.agenda import agenda, set_now
 from agora.events.models import AgendaKind
 from agora.events.reference import create_reference_session
+from agora.polls.models import Question
 from agora.registrations.services import event_registrations
 from tests.live.conftest import LiveServer
 
@@ -55,6 +57,7 @@ def test_every_page_kind_passes_axe(live_server: LiveServer, browser: Browser) -
         create_organiser(session, email="staff@region.example", password="correct horse battery")
         screen_key, moderator_key = event.screen_key, event.moderator_key
         token = event_registrations(session, event.id)[0].token
+        open_text = session.scalars(select(Question).where(Question.kind == "open_text")).one().id
     base = live_server.url
     pages: dict[str, tuple[str, dict[str, int], str]] = {
         "start": ("/", PHONE, ""),
@@ -67,6 +70,7 @@ def test_every_page_kind_passes_axe(live_server: LiveServer, browser: Browser) -
         "moderator": ("/e/EUREG23/moderate", LAPTOP, moderator_key),
         "registrations": ("/e/EUREG23/registrations", LAPTOP, moderator_key),
         "door": (f"/e/EUREG23/checkin/{token}", PHONE, moderator_key),
+        "themes": (f"/e/EUREG23/moderate/themes/{open_text}", LAPTOP, moderator_key),
     }
     found: dict[str, Any] = {
         name: check(browser, base + path, viewport, moderator_key=key)

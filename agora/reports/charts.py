@@ -1,0 +1,213 @@
+"""Charts of poll results: SVG (text kept as text) for the web and PDF report, PNG for DOCX.
+
+Every function is pure: a :class:`QuestionResult` in, a chart out. Open-text questions get
+no chart (their answers are listed), nor do questions nobody answered.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from agora.core.i18n import gettext as _
+from agora.reports.model import QuestionResult
+
+#: Okabe–Ito: distinct for the common kinds of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
+INK = "#111111"
+#: The most bars a chart shows (word clouds: the most frequent words).
+MAX_BARS = 15
+
+#: Typed loosely: matplotlib types rcParams keys as literals.
+_STYLE: Any = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "agora-report",
+    "svg.id": None,
+}
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What a chart draws: labelled values, how to print them, a title and its orientation."""
+
+    labels: list[str]
+    values: list[float]
+    texts: list[str]
+    title: str
+    value_axis: str
+    horizontal: bool
+
+
+def _number(value: float) -> str:
+    """Return ``value`` printed briefly (whole numbers without decimals)."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def _shorten(label: str, width: int = 40) -> str:
+    """Return ``label`` cut to ``width`` characters with an ellipsis."""
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _bars(question: QuestionResult) -> Bars | None:
+    """Return the bars of ``question``'s chart, or None when it has no chart."""
+    result = question.result
+    kind = question.kind
+    if question.responses == 0 or kind == "open_text":
+        return None
+    if kind == "ranking":
+        options = result.get("options", [])
+        title = _("{method} · {count} ballots").format(
+            method=result.get("method_label", ""), count=result.get("ballots", 0)
+        )
+        axis = _("Score (lower is better)") if result.get("lower_is_better") else _("Score")
+        values = [float(o["score"]) for o in options]
+        return Bars(
+            [o["label"] for o in options],
+            values,
+            [_number(v) for v in values],
+            title,
+            axis,
+            True,
+        )
+    if kind in {"single_choice", "multiple_choice"}:
+        options = result.get("options", [])
+        return Bars(
+            [o["label"] for o in options],
+            [float(o["count"]) for o in options],
+            [f"{o['count']} ({(o.get('share') or 0) * 100:.0f}%)" for o in options],
+            _("{count} respondents").format(count=result.get("voters", question.responses)),
+            _("Answers"),
+            True,
+        )
+    if kind == "rating":
+        dist = result.get("distribution", [])
+        mean, median = result.get("mean"), result.get("median")
+        title = _("Mean {mean} · median {median} · {count} ratings").format(
+            mean=_number(mean) if mean is not None else "–",
+            median=_number(median) if median is not None else "–",
+            count=result.get("voters", question.responses),
+        )
+        return Bars(
+            [str(d["value"]) for d in dist],
+            [float(d["count"]) for d in dist],
+            [str(d["count"]) for d in dist],
+            title,
+            _("Ratings"),
+            False,
+        )
+    if kind == "points":
+        options = result.get("options", [])
+        return Bars(
+            [o["label"] for o in options],
+            [float(o["total"]) for o in options],
+            [_number(float(o["total"])) for o in options],
+            _("Points given by {count} participants").format(
+                count=result.get("voters", question.responses)
+            ),
+            _("Points"),
+            True,
+        )
+    if kind == "word_cloud":
+        words = result.get("words", [])[:MAX_BARS]
+        return Bars(
+            [w["word"] for w in words],
+            [float(w["count"]) for w in words],
+            [str(w["count"]) for w in words],
+            _("Most frequent words"),
+            _("Mentions"),
+            True,
+        )
+    return None
+
+
+def _figure(bars: Bars) -> Figure:
+    """Draw ``bars`` on a new figure sized for an A4 page."""
+    labels = [_shorten(label) for label in bars.labels[:MAX_BARS]]
+    values = bars.values[:MAX_BARS]
+    texts = bars.texts[:MAX_BARS]
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(values))]
+    with plt.rc_context(_STYLE):
+        if bars.horizontal:
+            fig = Figure(figsize=(6.4, 0.9 + 0.42 * max(len(values), 2)))
+            ax = fig.add_subplot()
+            positions = list(range(len(values)))
+            ax.barh(positions, values, color=colours, edgecolor=INK, linewidth=0.5)
+            ax.set_yticks(positions, labels)
+            ax.invert_yaxis()
+            ax.set_xlabel(bars.value_axis)
+            top = max(values) if values and max(values) > 0 else 1.0
+            ax.set_xlim(0, top * 1.3)
+            for y, (value, text) in enumerate(zip(values, texts, strict=True)):
+                ax.text(value + top * 0.02, y, text, va="center")
+        else:
+            fig = Figure(figsize=(6.4, 3.2))
+            ax = fig.add_subplot()
+            positions = list(range(len(values)))
+            ax.bar(positions, values, color=colours, edgecolor=INK, linewidth=0.5)
+            ax.set_xticks(positions, labels)
+            ax.set_ylabel(bars.value_axis)
+            top = max(values) if values and max(values) > 0 else 1.0
+            ax.set_ylim(0, top * 1.25)
+            for x, (value, text) in enumerate(zip(values, texts, strict=True)):
+                ax.text(x, value + top * 0.02, text, ha="center")
+        ax.set_title(bars.title, loc="left")
+        fig.tight_layout()
+    return fig
+
+
+def chart_alt(question: QuestionResult) -> str:
+    """Return a sentence describing ``question``'s chart in words (empty when it has none)."""
+    bars = _bars(question)
+    if bars is None:
+        return ""
+    points = ", ".join(
+        f"{label} {text}" for label, text in zip(bars.labels, bars.texts, strict=True)
+    )
+    return _("Bar chart, {title}: {points}.").format(title=bars.title, points=points)
+
+
+def chart_svg(question: QuestionResult) -> str | None:
+    """Return ``question``'s chart as an inline ``<svg>`` element (text kept as text), or None."""
+    bars = _bars(question)
+    if bars is None:
+        return None
+    fig = _figure(bars)
+    out = io.StringIO()
+    with plt.rc_context(_STYLE):
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg") :]
+    label = escape(chart_alt(question), quote=True)
+    svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}" class="chart"', svg, count=1)
+    return svg
+
+
+def chart_png(question: QuestionResult, *, dpi: int = 150) -> bytes | None:
+    """Return ``question``'s chart as PNG bytes (for DOCX), or None."""
+    bars = _bars(question)
+    if bars is None:
+        return None
+    fig = _figure(bars)
+    out = io.BytesIO()
+    with plt.rc_context(_STYLE):
+        fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()

@@ -1,0 +1,680 @@
+"""Data exports of a report: JSON, Markdown, XLSX and CSV, as pure functions of a Report.
+
+Participant text stays as typed in JSON (it is data: escaping is the consumer's job); in
+Markdown it is backslash-escaped so no tag or link can become active; in XLSX and CSV a
+text cell that could start a formula is prefixed with a single quote (OWASP advice).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import importlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agora.reports.model import QuestionResult, Report
+from agora.takeaways.fields import outcome_kinds, world_areas
+
+SCHEMA_ID = "https://agora.invalid/report-schema/1"
+SCHEMA_VERSION = 1
+
+#: The formats this module writes, with the media type and file extension of each.
+DATA_FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("application/json", "json"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("application/zip", "zip"),
+}
+
+KIND_LABELS = {
+    "single_choice": "Single choice",
+    "multiple_choice": "Multiple choice",
+    "ranking": "Ranking",
+    "open_text": "Open text",
+    "word_cloud": "Word cloud",
+    "rating": "Rating",
+    "points": "Points",
+}
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Return ``value`` with dates as ISO strings and tuples as lists, recursively."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """Return the report as JSON-ready data described by ``docs/report-schema.json``."""
+    data = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    for name in ("agenda", "lessons", "polls", "audience_questions", "registrations"):
+        data[name] = [dataclasses.asdict(item) for item in data[name]]
+    data["participation"] = dataclasses.asdict(report.participation)
+    data["impact"] = dataclasses.asdict(report.impact)
+    plain: dict[str, Any] = _plain(data)
+    return {"schema": SCHEMA_ID, "version": SCHEMA_VERSION, **plain}
+
+
+def to_json(report: Report) -> bytes:
+    """Return the report as UTF-8 JSON (strict: no NaN or Infinity)."""
+    return json.dumps(report_json(report), ensure_ascii=False, indent=2, allow_nan=False).encode()
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_LINE_START = re.compile(r"^(\s*\d*)([-+=.)])")
+
+
+def md(text: object) -> str:
+    """Return participant text as inert inline Markdown: one line, specials escaped."""
+    flat = " ".join(str(text).split())
+    escaped = _MD_SPECIALS.sub(r"\\\1", flat)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def md_block(text: str) -> str:
+    """Return multi-paragraph participant text as inert Markdown paragraphs."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "\n\n".join(md(p) for p in paragraphs)
+
+
+def _md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    """Return the lines of a Markdown table; every cell is escaped."""
+    lines = ["| " + " | ".join(md(h) for h in header) + " |"]
+    lines.append("|" + "|".join(" --- " for _h in header) + "|")
+    lines += ["| " + " | ".join(md(_fmt(c)) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _fmt(value: object) -> str:
+    """Return a figure as the report shows it (shares as percentages elsewhere)."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(value)
+
+
+def _pct(share: object) -> str:
+    return "–" if not isinstance(share, int | float) else f"{share * 100:.0f}%"
+
+
+def _date_range(report: Report) -> str:
+    if report.ends_on == report.starts_on:
+        return report.starts_on.isoformat()
+    return f"{report.starts_on.isoformat()} – {report.ends_on.isoformat()}"
+
+
+def _counts_lines(title: str, counts: Mapping[str, int], labels: Mapping[str, str]) -> list[str]:
+    if not counts:
+        return [f"**{title}**: none recorded.", ""]
+    return [
+        f"**{title}**",
+        "",
+        *_md_table(["", "Count"], [(labels.get(k, k), n) for k, n in counts.items()]),
+        "",
+    ]
+
+
+def _poll_numbers(polls: Sequence[QuestionResult]) -> list[tuple[int, int]]:
+    """Return (poll number, question number) of each question, both counted from 1."""
+    numbers: list[tuple[int, int]] = []
+    poll, last_title, last_position = 0, None, None
+    for question in polls:
+        new = (
+            last_position is None
+            or question.poll_title != last_title
+            or question.position <= last_position
+        )
+        poll, number = (poll + 1, 1) if new else (poll, numbers[-1][1] + 1)
+        numbers.append((poll, number))
+        last_title, last_position = question.poll_title, question.position
+    return numbers
+
+
+def _result_lines(question: QuestionResult) -> list[str]:
+    """Return the Markdown of one question's result."""
+    result = question.result
+    kind = question.kind
+    if kind == "ranking":
+        lines = [f"Method: {md(result.get('method_label', result.get('method', '')))}", ""]
+        better = "lower is better" if result.get("lower_is_better") else "higher is better"
+        lines += _md_table(
+            ["Rank", "Option", f"Score ({better})"],
+            [(o["rank"], o["label"], o["score"]) for o in result.get("options", [])],
+        )
+        return [*lines, ""]
+    if kind in {"single_choice", "multiple_choice"}:
+        choices = [(o["label"], o["count"], _pct(o["share"])) for o in result.get("options", [])]
+        return [*_md_table(["Option", "Count", "Share"], choices), ""]
+    if kind == "rating":
+        values = [(d["value"], d["count"]) for d in result.get("distribution", [])]
+        scale = f"1 = {md(result.get('min_label') or '1')}, {result.get('scale_max')} = "
+        scale += md(result.get("max_label") or str(result.get("scale_max")))
+        return [
+            f"Scale: {scale}. Mean: {_fmt(result.get('mean'))}; "
+            f"median: {_fmt(result.get('median'))}.",
+            "",
+            *_md_table(["Value", "Count"], values),
+            "",
+        ]
+    if kind == "points":
+        rows = [
+            (o["label"], o["total"], _fmt(o["mean"]), _pct(o["share"]))
+            for o in result.get("options", [])
+        ]
+        return [
+            f"Budget: {result.get('budget')} points per participant.",
+            "",
+            *_md_table(["Option", "Total", "Mean", "Share"], rows),
+            "",
+        ]
+    if kind == "word_cloud":
+        words = result.get("words", [])
+        if not words:
+            return ["No words yet.", ""]
+        return [*_md_table(["Word", "Count"], [(w["word"], w["count"]) for w in words]), ""]
+    if kind == "open_text":
+        answers = [a["text"] for a in result.get("answers", [])]
+        if not answers:
+            return ["No answers yet.", ""]
+        if not question.themes:
+            return [*(f"- {md(a)}" for a in answers), ""]
+        edited = ", edited by a moderator" if question.themes_edited else ""
+        lines = [f"Answers grouped into themes ({md(question.themes_method)}{edited}).", ""]
+        if question.languages:
+            used = ", ".join(f"{md(code)} {n}" for code, n in question.languages.items())
+            lines += [f"Languages of the answers: {used}.", ""]
+        for theme in question.themes:
+            lines += [
+                f"#### {md(theme.label)} ({len(theme.answers)})",
+                "",
+                f"Typical answer: {md(theme.representative)}",
+                "",
+                *(f"- {md(a)}" for a in theme.answers),
+                "",
+            ]
+        return lines
+    return ["```", json.dumps(result, ensure_ascii=True, indent=2).replace("`", "'"), "```", ""]
+
+
+def _simulated_note(question: QuestionResult) -> str:
+    simulated = question.simulated_responses
+    return f" ({simulated} from simulated participants)" if simulated else ""
+
+
+def to_markdown(report: Report) -> str:
+    """Return the report as a Markdown document with every participant's text escaped."""
+    p = report.participation
+    areas, kinds = world_areas(), outcome_kinds()
+    out: list[str] = [f"# {md(report.title)}", "", "## Introduction", ""]
+    out += [
+        f"- **Event**: {md(report.title)} ({md(report.code)})",
+        f"- **Date**: {_date_range(report)}",
+        f"- **Venue**: {md(report.venue) or '–'}",
+        "",
+    ]
+    if report.description:
+        out += ["**Purpose**", "", md_block(report.description), ""]
+
+    out += ["## Methodology", ""]
+    if report.agenda:
+        out += ["The session followed this agenda:", ""]
+        for number, item in enumerate(report.agenda, start=1):
+            who = ", ".join(x for x in (item.speaker_name, item.speaker_organisation) if x)
+            minutes = f" ({item.duration_minutes} min)" if item.duration_minutes else ""
+            out.append(f"{number}. {md(item.title)}" + (f" — {md(who)}" if who else "") + minutes)
+        out.append("")
+    out += [
+        "Tools used: Agora live polls, Q&A (audience questions with votes) and the floor "
+        "queue (participants asking for the microphone).",
+        "",
+    ]
+
+    out += ["## Participation", ""]
+    if p.simulated:
+        out += [
+            "> **Note:** the people and figures of the room in this report are simulated for "
+            "the demo; they are not real participants.",
+            "",
+        ]
+    occupancy = _pct(p.occupancy)
+    out += _md_table(
+        ["Figure", "Value"],
+        [
+            ("Registered", p.registered),
+            ("Checked in", p.checked_in),
+            ("Walk-ins", p.walk_ins),
+            ("Present", p.present),
+            ("No-shows", p.no_shows),
+            ("Seats", p.seats),
+            ("Occupancy", occupancy),
+            ("Joined live", p.joined_live),
+        ],
+    )
+    out.append("")
+    if report.polls:
+        out += ["**Responses per poll question**", ""]
+        numbers = _poll_numbers(report.polls)
+        out += _md_table(
+            ["Poll", "Question", "Responses"],
+            [
+                (
+                    f"{n}.{q} {question.poll_title}",
+                    question.prompt,
+                    f"{question.responses}{_simulated_note(question)}",
+                )
+                for (n, q), question in zip(numbers, report.polls, strict=True)
+            ],
+        )
+        out.append("")
+    out += _counts_lines("Organisation types", p.organisation_types, {})
+    out += _counts_lines("Countries", p.countries, {})
+
+    out += ["## Lessons shared", ""]
+    if not report.lessons:
+        out += ["No lessons were recorded.", ""]
+    for number, lesson in enumerate(report.lessons, start=1):
+        place = ", ".join(x for x in (lesson.place, lesson.country) if x)
+        out += [f"### {number}. {md(place or lesson.organisation or 'Lesson')}", ""]
+        who = ", ".join(x for x in (lesson.speaker_name, lesson.organisation) if x)
+        if who:
+            out.append(f"- **Shared by**: {md(who)}")
+        for partner in lesson.partners:
+            bits = [partner.get("place", ""), partner.get("country", "")]
+            area = areas.get(partner.get("world_area", ""), partner.get("world_area", ""))
+            where = ", ".join(b for b in [*bits, area] if b)
+            name = partner.get("organisation") or partner.get("place") or "Partner"
+            out.append(f"- **Partner**: {md(name)}" + (f" ({md(where)})" if where else ""))
+        if lesson.topics:
+            out.append(f"- **Topics**: {md(', '.join(lesson.topics))}")
+        for outcome in lesson.outcomes:
+            label = kinds.get(outcome.get("kind", ""), outcome.get("kind", ""))
+            date = f" ({md(outcome['date'])})" if outcome.get("date") else ""
+            out.append(f"- **{md(label)}**: {md(outcome.get('description', ''))}{date}")
+        out += ["", md_block(lesson.lesson), ""]
+
+    out += ["## Impact", ""]
+    out += _counts_lines("Outcomes by kind", report.impact.outcomes_by_kind, kinds)
+    out += _counts_lines("Topics", report.impact.topics, {})
+    out += _counts_lines("Partner world areas", report.impact.partner_world_areas, areas)
+    out += _counts_lines("Partner countries", report.impact.partner_countries, {})
+
+    if report.languages:
+        used = ", ".join(f"{md(code)} ({n})" for code, n in report.languages.items())
+        out += [f"Languages the room wrote in (open-text answers and lessons): {used}.", ""]
+    out += ["## Poll results", ""]
+    if not report.polls:
+        out += ["No poll was run.", ""]
+    for (n, q), question in zip(_poll_numbers(report.polls), report.polls, strict=True):
+        of = f" ({q}/{question.questions_in_poll})" if question.questions_in_poll > 1 else ""
+        out += [
+            f"### Poll {n}: {md(question.poll_title)}{of}",
+            "",
+            f"**{md(question.prompt)}**",
+            "",
+            f"{KIND_LABELS.get(question.kind, question.kind)}; "
+            f"{question.responses} responses{_simulated_note(question)}.",
+            "",
+        ]
+        out += _result_lines(question)
+
+    out += ["## Q&A", ""]
+    if report.audience_questions:
+        out += _md_table(
+            ["Question", "Votes", "Answered"],
+            [(a.text, a.votes, a.answered) for a in report.audience_questions],
+        )
+        out.append("")
+    else:
+        out += ["No audience questions were published.", ""]
+
+    out += [
+        "## Appendix",
+        "",
+        "The registrations, every poll's data and the takeaways are in the data exports "
+        "(XLSX, CSV and JSON) of this report.",
+        "",
+        f"*Generated by Agora on {report.generated_at.isoformat(timespec='seconds')}.*",
+        "",
+    ]
+    return "\n".join(out)
+
+
+# -- tables for XLSX and CSV ---------------------------------------------------------------
+
+Cell = str | int | float | bool | None
+
+#: Text that a spreadsheet could read as the start of a formula or command.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralise(value: str) -> str:
+    """Return text a spreadsheet shows as text: formula starts get a leading quote."""
+    cleaned = _ILLEGAL.sub("", value)
+    return "'" + cleaned if cleaned.startswith(_FORMULA_START) else cleaned
+
+
+@dataclass
+class Table:
+    """One sheet of the XLSX and one file of the CSV export."""
+
+    sheet: str
+    filename: str
+    rows: list[list[Cell]] = field(default_factory=list)
+    bold: set[int] = field(default_factory=set)
+
+    def header(self, *cells: Cell) -> None:
+        """Append a bold header row."""
+        self.bold.add(len(self.rows))
+        self.rows.append(list(cells))
+
+    def row(self, *cells: Cell) -> None:
+        """Append a row."""
+        self.rows.append(list(cells))
+
+
+def _result_table(table: Table, question: QuestionResult) -> None:
+    result = question.result
+    kind = question.kind
+    if kind == "ranking":
+        table.row("Method", result.get("method_label", result.get("method", "")))
+        table.row("Lower is better", bool(result.get("lower_is_better")))
+        table.row()
+        table.header("Rank", "Option", "Score")
+        for o in result.get("options", []):
+            table.row(o["rank"], o["label"], o["score"])
+    elif kind in {"single_choice", "multiple_choice"}:
+        table.header("Option", "Count", "Share")
+        for o in result.get("options", []):
+            table.row(o["label"], o["count"], o["share"])
+    elif kind == "rating":
+        table.row("Mean", result.get("mean"))
+        table.row("Median", result.get("median"))
+        table.row("Lowest means", result.get("min_label", ""))
+        table.row("Highest means", result.get("max_label", ""))
+        table.row()
+        table.header("Value", "Count")
+        for d in result.get("distribution", []):
+            table.row(d["value"], d["count"])
+    elif kind == "points":
+        table.row("Budget", result.get("budget"))
+        table.row()
+        table.header("Option", "Total", "Mean", "Share")
+        for o in result.get("options", []):
+            table.row(o["label"], o["total"], o["mean"], o["share"])
+    elif kind == "word_cloud":
+        table.header("Word", "Count")
+        for w in result.get("words", []):
+            table.row(w["word"], w["count"])
+    elif kind == "open_text" and question.themes:
+        table.header("Theme", "Answer")
+        for theme in question.themes:
+            for answer in theme.answers:
+                table.row(theme.label, answer)
+    elif kind == "open_text":
+        table.header("Answer")
+        for a in result.get("answers", []):
+            table.row(a["text"])
+    else:
+        table.header("Result (JSON)")
+        table.row(json.dumps(result, ensure_ascii=False))
+
+
+def tables(report: Report) -> list[Table]:
+    """Return the report's data as tables: summary, one per poll question, then the lists."""
+    p = report.participation
+    summary = Table("Summary", "summary.csv")
+    summary.header("Field", "Value")
+    facts: list[tuple[str, Cell]] = [
+        ("Event code", report.code),
+        ("Title", report.title),
+        ("Starts on", report.starts_on.isoformat()),
+        ("Ends on", report.ends_on.isoformat()),
+        ("Venue", report.venue),
+        ("Language", report.language),
+        ("Registered", p.registered),
+        ("Checked in", p.checked_in),
+        ("Walk-ins", p.walk_ins),
+        ("Present", p.present),
+        ("No-shows", p.no_shows),
+        ("Seats", p.seats),
+        ("Occupancy", p.occupancy),
+        ("Joined live", p.joined_live),
+        ("Simulated room", p.simulated),
+        ("Lessons shared", len(report.lessons)),
+        ("Poll questions", len(report.polls)),
+        ("Audience questions", len(report.audience_questions)),
+        ("Generated at", report.generated_at.isoformat(timespec="seconds")),
+    ]
+    for name, value in facts:
+        summary.row(name, value)
+    out = [summary]
+    used = {summary.sheet.lower()}
+    for (n, q), question in zip(_poll_numbers(report.polls), report.polls, strict=True):
+        sheet = f"Poll {n} Q{q}"[:31]
+        suffix = 2
+        while sheet.lower() in used:  # cannot happen with the numbering; kept as a guard
+            sheet = f"Poll {n} Q{q} ({suffix})"[:31]
+            suffix += 1
+        used.add(sheet.lower())
+        table = Table(sheet, f"poll-{n}-q{q}.csv")
+        table.row("Poll", question.poll_title)
+        table.row("Question", question.prompt)
+        table.row("Kind", KIND_LABELS.get(question.kind, question.kind))
+        table.row("State", question.poll_state)
+        table.row("Responses", question.responses)
+        table.row("Simulated responses", question.simulated_responses)
+        table.row()
+        _result_table(table, question)
+        out.append(table)
+
+    registrations = Table("Registrations", "registrations.csv")
+    registrations.header(
+        "Name",
+        "Organisation",
+        "Organisation type",
+        "Country",
+        "Place",
+        "Status",
+        "Walk-in",
+        "Checked in",
+        "Source",
+    )
+    for r in report.registrations:
+        registrations.row(
+            r.name,
+            r.organisation,
+            r.organisation_type,
+            r.country,
+            r.place,
+            r.status,
+            r.walk_in,
+            r.checked_in,
+            r.source,
+        )
+    takeaways = Table("Takeaways", "takeaways.csv")
+    takeaways.header(
+        "Speaker", "Organisation", "Place", "Country", "Partners", "Topics", "Outcomes", "Lesson"
+    )
+    kinds = outcome_kinds()
+    for lesson in report.lessons:
+        partners = "; ".join(
+            " / ".join(
+                str(partner.get(k, ""))
+                for k in ("organisation", "place", "country", "world_area")
+                if partner.get(k)
+            )
+            for partner in lesson.partners
+        )
+        outcomes = "; ".join(
+            f"{kinds.get(o.get('kind', ''), o.get('kind', ''))}: {o.get('description', '')}"
+            for o in lesson.outcomes
+        )
+        takeaways.row(
+            lesson.speaker_name,
+            lesson.organisation,
+            lesson.place,
+            lesson.country,
+            partners,
+            ", ".join(lesson.topics),
+            outcomes,
+            lesson.lesson,
+        )
+    questions = Table("Questions", "questions.csv")
+    questions.header("Question", "Votes", "Answered")
+    for a in report.audience_questions:
+        questions.row(a.text, a.votes, a.answered)
+    return [*out, registrations, takeaways, questions]
+
+
+def to_xlsx(report: Report) -> bytes:
+    """Return the report as an XLSX workbook; text cells can never be formulas."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for table in tables(report):
+        sheet = workbook.create_sheet(table.sheet)
+        widths: dict[int, int] = {}
+        for r, values in enumerate(table.rows, start=1):
+            for c, value in enumerate(values, start=1):
+                cell = sheet.cell(row=r, column=c)
+                if isinstance(value, str):
+                    cell.value = neutralise(value)
+                    cell.data_type = "s"  # never "f", whatever the text
+                else:
+                    cell.value = value
+                if r - 1 in table.bold:
+                    cell.font = bold
+                widths[c] = max(widths.get(c, 0), len(str(value or "")))
+        for c, width in widths.items():
+            sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 80)
+        if table.bold:
+            first = min(table.bold) + 1
+            sheet.freeze_panes = f"A{first + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def to_csv(report: Report) -> dict[str, bytes]:
+    """Return one CSV per table by file name, UTF-8 with a BOM so Excel reads it right."""
+    files: dict[str, bytes] = {}
+    for table in tables(report):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for values in table.rows:
+            writer.writerow([_csv_cell(v) for v in values])
+        files[table.filename] = ("\ufeff" + buffer.getvalue()).encode()
+    return files
+
+
+def to_csv_zip(report: Report) -> bytes:
+    """Return the CSV files of the report in one ZIP archive, in a folder named after it."""
+    buffer = io.BytesIO()
+    folder = f"{report.code.lower()}-report"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in to_csv(report).items():
+            archive.writestr(f"{folder}/{name}", content)
+    return buffer.getvalue()
+
+
+#: Every format of the report: media type and file extension (csv is a zip of CSV files).
+FORMATS: dict[str, tuple[str, str]] = {
+    "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    **DATA_FORMATS,
+}
+
+#: The document renderers written elsewhere: format -> (module, function).
+_DOCUMENT_RENDERERS = {
+    "html": ("agora.reports.html", "to_html"),
+    "pdf": ("agora.reports.pdf", "to_pdf"),
+    "docx": ("agora.reports.docx", "to_docx"),
+}
+
+
+class FormatUnavailable(Exception):
+    """A known format whose renderer is not part of this build (or cannot load)."""
+
+    def __init__(self, fmt: str, reason: str = "") -> None:
+        detail = f" ({reason})" if reason else ""
+        super().__init__(f"format {fmt} is not available in this build{detail}")
+        self.fmt = fmt
+
+
+def extension(fmt: str) -> str:
+    """Return the file extension of a format's file."""
+    return FORMATS[fmt][1]
+
+
+def media_type(fmt: str) -> str:
+    """Return the media type of a format's file."""
+    return FORMATS[fmt][0]
+
+
+def renderer(fmt: str) -> Callable[[Report], bytes]:
+    """Return the function writing ``fmt`` as bytes; raise FormatUnavailable if it cannot."""
+    data: dict[str, Callable[[Report], bytes]] = {
+        "json": to_json,
+        "md": lambda report: to_markdown(report).encode(),
+        "xlsx": to_xlsx,
+        "csv": to_csv_zip,
+    }
+    if fmt in data:
+        return data[fmt]
+    if fmt not in _DOCUMENT_RENDERERS:
+        raise FormatUnavailable(fmt, "unknown format")
+    module_name, function_name = _DOCUMENT_RENDERERS[fmt]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        reason = "" if exc.name == module_name else f"missing {exc.name}"
+        raise FormatUnavailable(fmt, reason) from None
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise FormatUnavailable(fmt, f"{module_name} has no {function_name}")
+
+    def write(report: Report) -> bytes:
+        content = function(report)
+        return content.encode() if isinstance(content, str) else bytes(content)
+
+    return write
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """Return the report in ``fmt`` as bytes (FormatUnavailable if it cannot be written)."""
+    return renderer(fmt)(report)

@@ -1,0 +1,124 @@
+"""An open-text question's themes: found automatically, or as the moderator edited them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agora.core.db import utcnow
+from agora.core.errors import InvalidInput
+from agora.core.i18n import _
+from agora.polls.models import Question, Response
+from agora.text import themes as pure
+from agora.text.models import QuestionThemes
+from agora.text.themes import Theme, ThemeResult
+
+#: What a moderator can do to themes.
+ACTIONS = ("rename", "merge", "split", "move", "reset")
+
+
+def answer_entries(session: Session, question_id: int) -> tuple[list[str], list[str]]:
+    """Return the keys and texts of a question's answer entries, in the order they came."""
+    keys: list[str] = []
+    texts: list[str] = []
+    rows = session.execute(
+        select(Response.id, Response.answer)
+        .where(Response.question_id == question_id)
+        .order_by(Response.id)
+    )
+    for response_id, answer in rows:
+        for index, text in enumerate(answer.get("texts", answer.get("words", []))):
+            keys.append(f"{response_id}:{index}")
+            texts.append(str(text))
+    return keys, texts
+
+
+def _stored(session: Session, question_id: int) -> QuestionThemes | None:
+    return session.scalar(select(QuestionThemes).where(QuestionThemes.question_id == question_id))
+
+
+def current_themes(session: Session, question: Question) -> tuple[ThemeResult, bool]:
+    """Return the question's themes and whether a moderator edited them.
+
+    Edited themes keep their labels and answers; answers that arrived after the edit are
+    gathered in a theme of their own, so nothing is hidden.
+    """
+    keys, texts = answer_entries(session, question.id)
+    stored = _stored(session, question.id)
+    if stored is None:
+        return pure.find_themes(texts), False
+    index_of = {key: i for i, key in enumerate(keys)}
+    themes: list[Theme] = []
+    placed: set[int] = set()
+    for saved in stored.themes:
+        indexes = [index_of[k] for k in saved.get("keys", []) if k in index_of]
+        if not indexes:
+            continue
+        representative = saved.get("representative")
+        chosen = index_of.get(representative, indexes[0]) if representative else indexes[0]
+        if chosen not in indexes:
+            chosen = indexes[0]
+        themes.append(Theme(str(saved.get("label", "")), texts[chosen], sorted(indexes)))
+        placed.update(indexes)
+    new = [i for i in range(len(texts)) if i not in placed]
+    if new:
+        themes.append(Theme(_("New answers"), texts[new[0]], new))
+    return ThemeResult(themes, stored.method, len(themes), list(texts)), True
+
+
+def _save(session: Session, question: Question, result: ThemeResult) -> None:
+    keys, texts = answer_entries(session, question.id)
+    saved: list[dict[str, Any]] = []
+    for theme in result.themes:
+        members = [keys[i] for i in theme.answer_indexes]
+        typical = next(
+            (keys[i] for i in theme.answer_indexes if texts[i] == theme.representative),
+            members[0],
+        )
+        saved.append({"label": theme.label, "representative": typical, "keys": members})
+    stored = _stored(session, question.id)
+    if stored is None:
+        stored = QuestionThemes(question_id=question.id, method=result.method, themes=saved)
+        session.add(stored)
+    stored.themes, stored.method, stored.edited_at = saved, result.method, utcnow()
+    session.flush()
+
+
+def _number(values: dict[str, str], name: str) -> int:
+    value = values.get(name, "").strip()
+    if not value.isdigit():
+        raise InvalidInput(_("Choose a theme or an answer."), field=name)
+    return int(value)
+
+
+def edit_themes(
+    session: Session, question: Question, action: str, values: dict[str, str], answers: list[int]
+) -> ThemeResult:
+    """Apply a moderator's edit (rename, merge, split, move, reset) and keep the result."""
+    if question.kind not in {"open_text", "word_cloud"}:
+        raise InvalidInput(_("Only open-text answers are grouped into themes."))
+    if action == "reset":
+        stored = _stored(session, question.id)
+        if stored is not None:
+            session.delete(stored)
+            session.flush()
+        return current_themes(session, question)[0]
+    result, _edited = current_themes(session, question)
+    if action == "rename":
+        result = pure.rename(result, _number(values, "theme"), values.get("label", ""))
+    elif action == "merge":
+        result = pure.merge(result, _number(values, "theme"), _number(values, "other"))
+    elif action == "split":
+        result = pure.split(result, _number(values, "theme"), answers)
+    elif action == "move":
+        result = pure.move(result, _number(values, "answer"), _number(values, "to_theme"))
+    else:
+        raise InvalidInput(
+            _("'{a}' is not a theme action; use one of: {all}.").format(
+                a=action, all=", ".join(ACTIONS)
+            )
+        )
+    _save(session, question, result)
+    return result

@@ -1,0 +1,85 @@
+"""The moderator edits an open-text question's themes; the edits survive new answers."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from agora.core.db import Database
+from agora.events.models import Event
+from agora.events.reference import EXPERIENCES, create_reference_session
+from agora.events.services import join_event
+from agora.polls.models import Question
+from agora.polls.responses import Submission, record_responses
+from agora.polls.services import open_poll
+from agora.text.services import current_themes, edit_themes
+
+
+def open_text_question(session: Session) -> Question:
+    event = create_reference_session(session)
+    question = session.query(Question).filter(Question.kind == "open_text").one()
+    assert question.poll.event_id == event.id
+    return question
+
+
+def test_themes_start_automatic_and_keep_every_answer(session: Session) -> None:
+    question = open_text_question(session)
+    result, edited = current_themes(session, question)
+    assert not edited
+    assert sorted(i for t in result.themes for i in t.answer_indexes) == list(range(6))
+    assert result.texts == EXPERIENCES
+
+
+def test_edits_are_kept_and_new_answers_get_a_theme_of_their_own(session: Session) -> None:
+    question = open_text_question(session)
+    first, _edited = current_themes(session, question)
+    renamed = edit_themes(
+        session, question, "rename", {"theme": "0", "label": "Laws and rules"}, []
+    )
+    assert "Laws and rules" in [t.label for t in renamed.themes]
+    assert len(first.themes) >= 2
+    merged = edit_themes(session, question, "merge", {"theme": "0", "other": "1"}, [])
+    assert len(merged.themes) == len(first.themes) - 1
+    again, edited = current_themes(session, question)
+    assert edited
+    assert [t.label for t in again.themes] == [t.label for t in merged.themes]
+
+    poll = question.poll
+    open_poll(session, poll)  # the open-text poll was closed: let one more answer in
+    event = session.get(Event, poll.event_id)
+    assert event is not None
+    newcomer = join_event(session, event)
+    record_responses(
+        session,
+        [Submission(question.id, newcomer.id, event.id, {"texts": ["Twinning with Piura"]})],
+    )
+    later, _edited = current_themes(session, question)
+    assert later.themes[-1].label == "New answers"
+    assert [later.texts[i] for i in later.themes[-1].answer_indexes] == ["Twinning with Piura"]
+
+    reset = edit_themes(session, question, "reset", {}, [])
+    assert sorted(i for t in reset.themes for i in t.answer_indexes) == list(range(7))
+    assert current_themes(session, question)[1] is False
+
+
+def test_moderator_page_edits_themes_and_others_are_refused(
+    client: TestClient, db: Database
+) -> None:
+    with db.session() as session:
+        question = open_text_question(session)
+        qid, key = question.id, question.poll.event_id
+        event = session.get(Event, key)
+        assert event is not None
+        moderator_key = event.moderator_key
+    assert client.get(f"/e/EUREG23/moderate/themes/{qid}").status_code == 403
+    client.get(f"/e/EUREG23/moderate?key={moderator_key}")
+    page = client.get(f"/e/EUREG23/moderate/themes/{qid}")
+    assert page.status_code == 200
+    assert "Diferrence beetwen" in page.text
+    renamed = client.post(
+        f"/e/EUREG23/moderate/themes/{qid}/rename", data={"theme": "0", "label": "<b>Rules</b>"}
+    )
+    assert renamed.status_code == 200
+    assert "&lt;b&gt;Rules&lt;/b&gt;" in renamed.text
+    bad = client.post(f"/e/EUREG23/moderate/themes/{qid}/merge", data={"theme": "0", "other": "99"})
+    assert bad.status_code == 422
