@@ -201,6 +201,15 @@ def _render(report: Report) -> bytes:
         if png is not None:
             _picture(document, png, chart_alt(q))
             _text(document, chart_alt(q), "Caption")
+        if q.simulated_responses:
+            _text(
+                document,
+                _(
+                    "Of these responses, %(n)s come from simulated participants: the session's "
+                    "own ballots were not kept."
+                )
+                % {"n": q.simulated_responses},
+            )
         if q.kind == "open_text" and q.themes:
             _text(
                 document,

@@ -310,6 +310,8 @@ def to_markdown(report: Report) -> str:
             date = f" ({md(outcome['date'])})" if outcome.get("date") else ""
             out.append(f"- **{md(label)}**: {md(outcome.get('description', ''))}{date}")
         out += ["", md_block(lesson.lesson), ""]
+        if lesson.keywords:
+            out += [f"*Keywords ({md(lesson.language)}):* {md(', '.join(lesson.keywords))}", ""]
 
     out += ["## Impact", ""]
     out += _counts_lines("Outcomes by kind", report.impact.outcomes_by_kind, kinds)
@@ -426,10 +428,17 @@ def _result_table(table: Table, question: QuestionResult) -> None:
         for w in result.get("words", []):
             table.row(w["word"], w["count"])
     elif kind == "open_text" and question.themes:
-        table.header("Theme", "Answer")
+        table.header("Theme", "Answer", "Language", "Keywords")
+        details = {d["text"]: d for d in question.answer_details}
         for theme in question.themes:
             for answer in theme.answers:
-                table.row(theme.label, answer)
+                detail = details.get(answer, {})
+                table.row(
+                    theme.label,
+                    answer,
+                    detail.get("language", ""),
+                    ", ".join(detail.get("keywords", [])),
+                )
     elif kind == "open_text":
         table.header("Answer")
         for a in result.get("answers", []):
@@ -513,7 +522,16 @@ def tables(report: Report) -> list[Table]:
         )
     takeaways = Table("Takeaways", "takeaways.csv")
     takeaways.header(
-        "Speaker", "Organisation", "Place", "Country", "Partners", "Topics", "Outcomes", "Lesson"
+        "Speaker",
+        "Organisation",
+        "Place",
+        "Country",
+        "Partners",
+        "Topics",
+        "Outcomes",
+        "Lesson",
+        "Language",
+        "Keywords",
     )
     kinds = outcome_kinds()
     for lesson in report.lessons:
@@ -538,6 +556,8 @@ def tables(report: Report) -> list[Table]:
             ", ".join(lesson.topics),
             outcomes,
             lesson.lesson,
+            lesson.language,
+            ", ".join(lesson.keywords),
         )
     questions = Table("Questions", "questions.csv")
     questions.header("Question", "Votes", "Answered")

@@ -26,7 +26,8 @@ from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
 from agora.takeaways.models import Takeaway, TakeawayState
-from agora.text.language import languages_used
+from agora.text.keywords import keywords
+from agora.text.language import detect_language, languages_used
 from agora.text.services import current_themes
 
 
@@ -72,6 +73,9 @@ class Lesson:
     topics: list[str]
     outcomes: list[dict[str, Any]]
     lesson: str
+    #: The language the lesson is written in (ISO 639-1) and its keywords.
+    language: str = ""
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class QuestionResult:
     themes_edited: bool = False
     #: Open text: the languages the answers are written in, by ISO 639-1 code.
     languages: dict[str, int] = field(default_factory=dict)
+    #: Open text: each answer with its language and keywords, in the order of ``texts``.
+    answer_details: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,16 @@ def _counter(values: list[str]) -> dict[str, int]:
     """Return counts, most frequent first (ties alphabetically), without empty values."""
     counts = Counter(v for v in values if v)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _language_and_keywords(text: str) -> dict[str, Any]:
+    language = detect_language(text) if text else ""
+    return {"language": language, "keywords": keywords(text, language) if text else []}
+
+
+def _described(text: str) -> dict[str, Any]:
+    """Return an open-text answer with its language and keywords."""
+    return {"text": text, **_language_and_keywords(text)}
 
 
 def _participation(session: Session, event: Event, rows: list[Registration]) -> Participation:
@@ -245,6 +261,9 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     themes_method=themes_method,
                     themes_edited=themes_edited,
                     languages=languages_used(texts) if question.kind == "open_text" else {},
+                    answer_details=[_described(t) for t in texts]
+                    if question.kind == "open_text"
+                    else [],
                 )
             )
     return out
@@ -274,6 +293,7 @@ def build_report(session: Session, event: Event) -> Report:
             topics=list(t.topics),
             outcomes=list(t.outcomes),
             lesson=t.lesson,
+            **_language_and_keywords(t.lesson),
         )
         for t in takeaways
     ]

@@ -264,3 +264,13 @@ def test_png_chart_is_an_image(session: Session) -> None:
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG"
         assert image.width > 400
+
+
+def test_report_says_which_ballots_are_simulated(session: Session) -> None:
+    from agora.reports.exports import to_markdown
+    from agora.reports.html import to_html
+    from agora.reports.model import build_report
+
+    report = build_report(session, create_reference_session(session, simulate_ballots=12))
+    assert "12 come from simulated participants" in to_html(report)
+    assert "12 from simulated participants" in to_markdown(report)
