@@ -104,7 +104,7 @@ def _render(report: Report, *, for_pdf: bool) -> str:
     return template.render(
         report=report,
         for_pdf=for_pdf,
-        css=CSS_PATH.read_text(encoding="utf-8") if for_pdf else "",
+        css=CSS_PATH.read_text(encoding="utf-8"),
         dates=format_dates(report),
         generated=format_datetime(
             generated, "d MMMM y, HH:mm 'UTC'", tzinfo=dt.UTC, locale=_locale(report.language)
