@@ -225,6 +225,14 @@ def _render(report: Report) -> bytes:
             for answer in q.result.get("answers", []):
                 _text(document, str(answer.get("text", "")), "Quote")
         _data_table(document, q.kind, q.result)
+        if q.rank_distribution and q.responses:
+            places = len(q.rank_distribution[0]["positions"])
+            _text(document, _("How many ballots put each option in each place"))
+            _table(
+                document,
+                [_("Option"), *(str(n) for n in range(1, places + 1)), _("Not ranked")],
+                [(d["label"], *d["positions"], d["unranked"]) for d in q.rank_distribution],
+            )
 
     document.add_heading(_("Questions from the audience"), level=1)
     if report.audience_questions:

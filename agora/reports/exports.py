@@ -160,6 +160,13 @@ def _result_lines(question: QuestionResult) -> list[str]:
             ["Rank", "Option", f"Score ({better})"],
             [(o["rank"], o["label"], o["score"]) for o in result.get("options", [])],
         )
+        if question.rank_distribution:
+            places = len(question.rank_distribution[0]["positions"])
+            lines += ["", "How many ballots put each option in each place:", ""]
+            lines += _md_table(
+                ["Option", *(str(n) for n in range(1, places + 1)), "Not ranked"],
+                [(d["label"], *d["positions"], d["unranked"]) for d in question.rank_distribution],
+            )
         return [*lines, ""]
     if kind in {"single_choice", "multiple_choice"}:
         choices = [(o["label"], o["count"], _pct(o["share"])) for o in result.get("options", [])]
@@ -404,6 +411,12 @@ def _result_table(table: Table, question: QuestionResult) -> None:
         table.header("Rank", "Option", "Score")
         for o in result.get("options", []):
             table.row(o["rank"], o["label"], o["score"])
+        if question.rank_distribution:
+            places = len(question.rank_distribution[0]["positions"])
+            table.row()
+            table.header("Option", *(f"Place {n}" for n in range(1, places + 1)), "Not ranked")
+            for d in question.rank_distribution:
+                table.row(d["label"], *d["positions"], d["unranked"])
     elif kind in {"single_choice", "multiple_choice"}:
         table.header("Option", "Count", "Share")
         for o in result.get("options", []):

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.events.agenda import agenda
 from agora.events.models import Event, Participant
+from agora.polls.kinds import QuestionSpec
 from agora.polls.models import PollState, Response
 from agora.polls.responses import load_answers
 from agora.polls.services import event_polls, spec_of
-from agora.polls.tally import make_tally
+from agora.polls.tally import Tally, make_tally
 from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
@@ -121,6 +122,8 @@ class QuestionResult:
     themes_edited: bool = False
     #: Open text: the languages the answers are written in, by ISO 639-1 code.
     languages: dict[str, int] = field(default_factory=dict)
+    #: Ranking: how many ballots put each option in each place, and how many left it out.
+    rank_distribution: list[dict[str, Any]] = field(default_factory=list)
     #: Open text: each answer with its language and keywords, in the order of ``texts``.
     answer_details: list[dict[str, Any]] = field(default_factory=list)
 
@@ -186,6 +189,19 @@ def _language_and_keywords(text: str) -> dict[str, Any]:
 def _described(text: str) -> dict[str, Any]:
     """Return an open-text answer with its language and keywords."""
     return {"text": text, **_language_and_keywords(text)}
+
+
+def _rank_distribution(spec: QuestionSpec, tally: Tally) -> list[dict[str, Any]]:
+    """Return, per option in question order, the ballots placing it at each position."""
+    details = tally.result("average_rank")["details"]["distribution"]
+    return [
+        {
+            "label": option.label,
+            "positions": list(details[option.id]["positions"]),
+            "unranked": details[option.id]["unranked"],
+        }
+        for option in spec.options
+    ]
 
 
 def _participation(session: Session, event: Event, rows: list[Registration]) -> Participation:
@@ -261,6 +277,9 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     themes_method=themes_method,
                     themes_edited=themes_edited,
                     languages=languages_used(texts) if question.kind == "open_text" else {},
+                    rank_distribution=_rank_distribution(spec, tally)
+                    if question.kind == "ranking"
+                    else [],
                     answer_details=[_described(t) for t in texts]
                     if question.kind == "open_text"
                     else [],

@@ -46,3 +46,13 @@ def test_lessons_and_answers_carry_their_language_and_keywords(session: Session)
     assert all(d["language"] for d in open_text.answer_details)
     assert report.languages  # the room's languages, shown by the report
     assert sorted(a for t in open_text.themes for a in t.answers) == sorted(EXPERIENCES)
+
+
+def test_ranking_questions_carry_the_rank_distribution(session: Session) -> None:
+    report = build_report(session, create_reference_session(session, simulate_ballots=20))
+    ranking = next(p for p in report.polls if p.kind == "ranking")
+    assert [d["label"] for d in ranking.rank_distribution][0] == "Asia"
+    for row in ranking.rank_distribution:
+        assert sum(row["positions"]) + row["unranked"] == 20  # every ballot places every area
+    firsts = sum(row["positions"][0] for row in ranking.rank_distribution)
+    assert firsts == 20
