@@ -51,7 +51,7 @@ def test_lessons_and_answers_carry_their_language_and_keywords(session: Session)
 def test_ranking_questions_carry_the_rank_distribution(session: Session) -> None:
     report = build_report(session, create_reference_session(session, simulate_ballots=20))
     ranking = next(p for p in report.polls if p.kind == "ranking")
-    assert [d["label"] for d in ranking.rank_distribution][0] == "Asia"
+    assert ranking.rank_distribution[0]["label"] == "Asia"
     for row in ranking.rank_distribution:
         assert sum(row["positions"]) + row["unranked"] == 20  # every ballot places every area
     firsts = sum(row["positions"][0] for row in ranking.rank_distribution)
