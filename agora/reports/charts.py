@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -169,7 +170,9 @@ def _figure(bars: Bars) -> Figure:
             ax.set_ylim(0, top * 1.25)
             for x, (value, text) in enumerate(zip(values, texts, strict=True)):
                 ax.text(x, value + top * 0.02, text, ha="center")
-        ax.set_title(bars.title, loc="left")
+        # at the figure's left edge and wrapped: long option labels push the axes right,
+        # and a title over the axes alone was cut off at the figure's right edge
+        fig.suptitle(textwrap.fill(bars.title, 60), x=0.02, ha="left")
         fig.tight_layout()
     return fig
 
