@@ -34,7 +34,6 @@ from agora.web.deps import (
     OrganiserDep,
     StateDep,
     check_moderator,
-    participant_ref,
 )
 from agora.web.state import AppState
 
@@ -171,12 +170,6 @@ def qr_code(code: str, request: Request, state: StateDep) -> Response:
         event = services.get_event(session, code)
     svg = qr_svg(f"{base_url(request, state)}/e/{event.code}", inline=False)
     return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=3600"})
-
-
-def current_participant(request: Request, state: AppState, event: Event) -> int | None:
-    """Return the id of the page's participant in ``event``, or None."""
-    ref = participant_ref(request, state)
-    return ref.participant_id if ref is not None and ref.event_id == event.id else None
 
 
 # -- the agenda ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from agora.floor.schemas import (
     FloorRequestIn,
     FloorRequestOut,
 )
-from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_ref
+from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_in
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -54,9 +54,7 @@ def caller(
     request: Request, state: AppState, session: Session, event: Event
 ) -> tuple[int | None, bool]:
     """Return the caller's participant id in ``event`` (or None) and whether they moderate it."""
-    ref = participant_ref(request, state)
-    participant_id = ref.participant_id if ref is not None and ref.event_id == event.id else None
-    return participant_id, can_moderate(request, state, session, event)
+    return participant_in(request, state, event.id), can_moderate(request, state, session, event)
 
 
 def event_request(session: Session, event: Event, request_id: int) -> FloorRequest:

@@ -30,7 +30,7 @@ from agora.web.deps import (
     StateDep,
     can_moderate,
     check_moderator,
-    participant_ref,
+    participant_in,
 )
 from agora.web.state import AppState
 
@@ -61,8 +61,7 @@ async def participant_page(
     def load() -> dict[str, Any]:
         with state.db.session() as session:
             event = get_event(session, code)
-            ref = participant_ref(request, state)
-            participant_id = ref.participant_id if ref and ref.event_id == event.id else None
+            participant_id = participant_in(request, state, event.id)
             new_token = None
             if participant_id is None and not event.ask_identity:
                 participant = join_event(session, event)

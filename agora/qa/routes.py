@@ -32,6 +32,7 @@ from agora.web.deps import (
     StateDep,
     can_moderate,
     check_moderator,
+    participant_in,
     participant_ref,
 )
 from agora.web.state import AppState
@@ -159,11 +160,11 @@ def list_questions(
         event = get_event(session, code)
         if can_moderate(request, state, session, event):
             return [question_out(q) for q in services.all_questions(session, event.id, order)]
-        ref = participant_ref(request, state)
+        participant_id = participant_in(request, state, event.id)
         mine = (
-            services.upvoted_by(session, ref.participant_id, event.id)
-            if ref is not None and ref.event_id == event.id
-            else None
+            None
+            if participant_id is None
+            else services.upvoted_by(session, participant_id, event.id)
         )
         return [
             question_out(q, None if mine is None else q.id in mine)

@@ -36,7 +36,7 @@ from agora.takeaways.schemas import (
     TakeawayPatch,
 )
 from agora.takeaways.services import Actor
-from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_ref
+from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_in
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -44,9 +44,8 @@ router = APIRouter()
 
 def actor_of(request: Request, state: AppState, session: Session, event: Event) -> Actor:
     """Return who calls: their participant id in ``event`` and whether they moderate it."""
-    ref = participant_ref(request, state)
     return Actor(
-        participant_id=ref.participant_id if ref is not None and ref.event_id == event.id else None,
+        participant_id=participant_in(request, state, event.id),
         moderator=can_moderate(request, state, session, event),
     )
 

@@ -58,6 +58,12 @@ def participant_ref(request: Request, state: AppState) -> ParticipantRef | None:
     return None if ref is None else ParticipantRef(*ref)
 
 
+def participant_in(request: Request, state: AppState, event_id: int) -> int | None:
+    """Return the id of the request's participant if they joined ``event_id``, else None."""
+    ref = participant_ref(request, state)
+    return ref.participant_id if ref is not None and ref.event_id == event_id else None
+
+
 async def require_participant(request: Request, state: StateDep) -> ParticipantRef:
     """Return the calling participant or refuse with 401."""
     ref = participant_ref(request, state)
