@@ -4,47 +4,62 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo serve test lint typecheck browser-deps bench i18n clean
+# Every Python package comes from uv.lock (exact versions and hashes). uv itself is pinned
+# here and installed from PyPI into .tools/; it never downloads a Python of its own.
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+SYNC := $(UV) sync --frozen --python $(PYTHON) --quiet
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+.PHONY: install install-run demo serve test lint typecheck browser-deps bench i18n lock clean
 
-install: $(STAMP)
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
+
+## What running Agora needs (no development tool).
+install-run: $(UV)
+	$(SYNC) --no-dev --extra themes
+
+## Everything, development tools included.
+install: $(UV)
+	$(SYNC) --extra themes
+
+## Refresh uv.lock to the newest releases pyproject.toml allows; then run `make test`.
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
 
 ## Run the reference session (code EUREG23) on SQLite and print its links.
-demo: $(STAMP)
+demo: install-run
 	$(BIN)/agora demo --host $(HOST) --port $(PORT)
 
-serve: $(STAMP)
+serve: install-run
 	$(BIN)/agora serve --host $(HOST) --port $(PORT)
 
 ## Debian's Chromium for the browser tests (DESIGN.md: no browser downloads), and for the
-## PDF report: Pango and DejaVu fonts (WeasyPrint), poppler-utils (PDF tests).
+## PDF report: Pango, HarfBuzz's subsetter and DejaVu fonts (WeasyPrint), poppler-utils (PDF tests).
 browser-deps:
 	@{ command -v chromium && command -v pdftoppm && command -v pdfinfo && command -v pdftotext \
-		&& fc-list | grep -q DejaVuSans && ldconfig -p | grep -q libpangoft2-1.0; } >/dev/null 2>&1 || { \
+		&& fc-list | grep -q DejaVuSans && ldconfig -p | grep -q libpangoft2-1.0 \
+		&& ldconfig -p | grep -q libharfbuzz-subset; } >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium \
-			poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0; }
+			poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; }
 
-lint: $(STAMP)
+lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-typecheck: $(STAMP)
+typecheck: install
 	$(BIN)/mypy
 
 ## After changing user-facing strings: update the template and every catalogue, then
 ## translate the new entries (tests/core/test_i18n.py fails until all are translated).
-i18n: $(STAMP)
+i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o agora/locale/messages.pot --no-location \
 		--sort-output --project Agora --version 0.1.0 --msgid-bugs-address "" .
 	$(BIN)/pybabel update -i agora/locale/messages.pot -d agora/locale \
@@ -53,12 +68,12 @@ i18n: $(STAMP)
 ## Everything CI runs: lint, type checks and the whole test suite (SQLite, PostgreSQL, browser).
 ## The browser tests run in their own pytest process: Playwright's sync API keeps an event
 ## loop in the main thread, which the asyncio tests cannot share.
-test: $(STAMP) browser-deps lint typecheck
+test: install browser-deps lint typecheck
 	$(BIN)/pytest -m browser
 	$(BIN)/pytest -m "not browser"
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python bench/bench_responses.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tools instance .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -139,7 +139,7 @@ class RedisBroker:
                 await task
         self._tasks = []
         with contextlib.suppress(Exception):
-            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            await self._pubsub.aclose()
             await self._redis.aclose()
 
 
