@@ -1,11 +1,9 @@
-"""The application factory: wires settings, database, group commit, tallies, hub and routes."""
+"""The application factory: settings, database, broker, hub, and every domain in the registry."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,32 +17,15 @@ from agora import __version__
 from agora.core.broker import make_broker
 from agora.core.db import Database
 from agora.core.errors import AgoraError
-from agora.core.groupcommit import GroupCommitter
 from agora.core.i18n import LANGUAGES, current_language, gettext, ngettext, set_language, supported
 from agora.core.security import Signer
 from agora.core.settings import Settings, get_settings
+from agora.domains import PACKAGE, live_sections, routers, template_dirs
 from agora.live.hub import Hub
-from agora.live.messages import LiveMessages
-from agora.live.sections import SECTION_NAMES, SECTIONS
+from agora.live.sections import LiveSections
+from agora.pages.sections import page_sections
 from agora.polls.display import ranking_order
-from agora.polls.responses import Recorded, Submission, record_responses
-from agora.polls.results import ResultsStore
 from agora.web.state import AppState
-
-PACKAGE = Path(__file__).resolve().parent
-DOMAINS_WITH_TEMPLATES = (
-    "web",
-    "accounts",
-    "events",
-    "registrations",
-    "polls",
-    "qa",
-    "floor",
-    "takeaways",
-    "text",
-    "live",
-)
-TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in DOMAINS_WITH_TEMPLATES]
 
 SECURITY_HEADERS = [
     (
@@ -115,7 +96,7 @@ def _accepted(header: str) -> list[str]:
 
 def make_templates() -> Jinja2Templates:
     """Return the Jinja2 environment of every domain's templates, with gettext installed."""
-    templates = Jinja2Templates(directory=TEMPLATE_DIRS)
+    templates = Jinja2Templates(directory=template_dirs())
     env = templates.env
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -123,49 +104,31 @@ def make_templates() -> Jinja2Templates:
     env.globals["ranking_order"] = ranking_order
     env.globals["current_language"] = current_language
     env.globals["languages"] = LANGUAGES
-    env.globals["section_names"] = SECTION_NAMES
+    env.globals["section_names"] = page_sections()
     return templates
 
 
 def build_state(settings: Settings) -> AppState:
-    """Create the objects one app shares; the group committer starts with the app."""
-    db = Database(settings.database_url)
-
-    def write(batch: Sequence[Submission]) -> list[Recorded | AgoraError]:
-        with db.sessionmaker() as session:
-            outcomes = record_responses(session, batch)
-            session.commit()
-        return outcomes
-
-    def committed(outcomes: Sequence[Recorded | BaseException]) -> None:
-        # the state is created below; this runs only once the app serves requests
-        state.responses_committed(outcomes)
-
-    committer: GroupCommitter[Submission, Recorded] = GroupCommitter(
-        write, max_batch=settings.commit_batch_size, on_committed=committed
-    )
-    results = ResultsStore(db, committer)
-    live = LiveMessages(db, results)
-    for section in SECTIONS:
-        live.register_section(section.NAME, section.render)
+    """Create the objects one app shares, then let every domain attach its live section."""
+    sections = LiveSections()
     hub = Hub(
-        live.render,
-        live.snapshot,
+        sections.render,
+        sections.snapshot,
         interval=settings.live_interval_ms / 1000,
         buffer_size=settings.replay_buffer,
         heartbeat=settings.heartbeat_s,
     )
     state = AppState(
         settings=settings,
-        db=db,
+        db=Database(settings.database_url),
         signer=Signer(settings.signing_key()),
-        committer=committer,
-        results=results,
         hub=hub,
-        live=live,
+        sections=sections,
         broker=make_broker(settings.broker, settings.redis_url),
         templates=make_templates(),
     )
+    for section in live_sections(state):
+        sections.add(section)
     return state
 
 
@@ -182,15 +145,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        state.loop = asyncio.get_running_loop()
-        state.committer.start()
-        await state.broker.start(state.remote_change, state.resync)
+        await state.start()
         try:
             yield
         finally:
-            await state.broker.stop()
-            await state.committer.stop()
-            state.db.dispose()
+            await state.stop()
 
     app = FastAPI(
         title="Agora",
@@ -227,31 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
         return JSONResponse(body, status_code=422)
 
-    from agora.accounts.routes import router as accounts_router
-    from agora.events.routes import router as events_router
-    from agora.floor.routes import router as floor_router
-    from agora.live.routes import router as live_router
-    from agora.polls.routes import router as polls_router
-    from agora.qa.routes import router as qa_router
-    from agora.registrations.routes import router as registrations_router
-    from agora.reports.routes import router as reports_router
-    from agora.takeaways.routes import router as takeaways_router
-    from agora.text.routes import router as text_router
-    from agora.web.routes import router as web_router
-
-    for router in (
-        web_router,
-        accounts_router,
-        events_router,
-        registrations_router,
-        polls_router,
-        qa_router,
-        floor_router,
-        takeaways_router,
-        text_router,
-        reports_router,
-        live_router,
-    ):
+    for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.add_middleware(SecurityHeaders)

@@ -77,7 +77,7 @@ def serve(
 def demo(host: HostOption = None, port: PortOption = None) -> None:
     """Set up the reference session (code EUREG23), print its links and serve it."""
     from agora.core.db import Database
-    from agora.events.reference import create_reference_session
+    from agora.demo.reference import create_reference_session
 
     settings = get_settings()
     _upgrade()

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agora.app import create_app
 from agora.core.settings import get_settings
+from agora.polls.live import PollsLive
 from agora.web.state import AppState
 
 STATS_PATH = "/__bench__/committer"
@@ -31,7 +32,7 @@ class CommitterStats:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == STATS_PATH:
-            committer = self.state.committer
+            committer = self.state.part(PollsLive).committer
             body = json.dumps({"batches": committer.batches, "items": committer.items}).encode()
             await send(
                 {

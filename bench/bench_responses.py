@@ -86,7 +86,7 @@ def create_session(url: str) -> Setup:
     """Migrate the database at ``url`` and create the event and its open poll."""
     from agora.core.db import Database
     from agora.core.migrate import upgrade
-    from agora.events.reference import WORLD_AREAS
+    from agora.demo.reference import WORLD_AREAS
     from agora.events.services import create_event
     from agora.polls.kinds import QuestionKind
     from agora.polls.schemas import OptionIn, PollIn, QuestionIn

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-import agora.accounts.models
-import agora.events.models
-import agora.floor.models
-import agora.polls.models
-import agora.qa.models
-import agora.registrations.models
-import agora.takeaways.models
-import agora.text.models  # noqa: F401 - registers the tables on Base.metadata
 from agora.core.db import Base, make_engine
+from agora.domains import import_models
 
+import_models()  # every domain's tables on Base.metadata
 config = context.config
 target_metadata = Base.metadata
 

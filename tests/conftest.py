@@ -29,6 +29,9 @@ from agora.polls.models import Poll
 from agora.polls.schemas import PollIn, QuestionIn
 from agora.polls.services import create_poll, open_poll
 
+#: The browser fixtures (a live server, Debian's Chromium) serve every package's tests.
+pytest_plugins = ["tests.browser"]
+
 
 class TestServices(BaseSettings):
     """Where the test suite finds the machine's services (override with AGORA_TEST_*)."""

@@ -15,8 +15,8 @@ from agora.accounts.models import ApiToken, Organiser
 from agora.app import create_app
 from agora.cli import app as cli
 from agora.core.settings import Settings, get_settings
+from agora.demo.reference import create_reference_session, reference_polls
 from agora.events.models import Event, Participant
-from agora.events.reference import create_reference_session, reference_polls
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll, PollState, Response
 from agora.polls.responses import load_answers

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from agora.accounts.services import authenticate
 from agora.core.errors import AgoraError
 from agora.events.models import Event
-from agora.events.routes import event_links
 from agora.web.deps import ORGANISER_COOKIE, StateDep, current_organiser
+from agora.web.links import event_links
 
 router = APIRouter()
 

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from agora.core.db import Database
 from agora.events.agenda import agenda, current_item, screen_pane
 from agora.events.models import AgendaItem, Event
+from agora.live.sections import DatabaseSection
+from agora.web.state import AppState
 
 NAME = "agenda"
 
@@ -55,3 +57,8 @@ def page_context(
 ) -> dict[str, Any]:
     """Return the agenda for the pages' partials."""
     return agenda_view(session, event)
+
+
+def section(state: AppState) -> DatabaseSection:
+    """Return this domain's section of the live pages, drawn whole from the database."""
+    return DatabaseSection(NAME, state.db, render)

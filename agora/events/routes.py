@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated
 
 import anyio.to_thread
-import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
@@ -29,45 +27,15 @@ from agora.events.schemas import (
     JoinOut,
 )
 from agora.web.deps import (
-    PARTICIPANT_COOKIE,
     IdPath,
     OrganiserDep,
     StateDep,
     check_moderator,
 )
+from agora.web.links import base_url, event_links, qr_svg, set_participant_cookie
 from agora.web.state import AppState
 
 router = APIRouter()
-
-COOKIE_AGE = 60 * 60 * 24 * 30
-
-
-def base_url(request: Request, state: AppState) -> str:
-    """Return the address participants reach Agora at (setting, or this request's host)."""
-    return (state.settings.public_url or str(request.base_url)).rstrip("/")
-
-
-def event_links(request: Request, state: AppState, event: Event) -> dict[str, str]:
-    """Return the participant, screen and moderator links of an event."""
-    base = base_url(request, state)
-    return {
-        "participant_url": f"{base}/e/{event.code}",
-        "screen_url": f"{base}/e/{event.code}/screen?key={event.screen_key}",
-        "moderator_url": f"{base}/e/{event.code}/moderate?key={event.moderator_key}",
-    }
-
-
-def set_participant_cookie(response: Response, request: Request, token: str) -> None:
-    """Store the participant token in a signed, HttpOnly cookie."""
-    response.set_cookie(
-        PARTICIPANT_COOKIE,
-        token,
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-
 
 # -- JSON API ------------------------------------------------------------------------------
 
@@ -153,16 +121,6 @@ def join_page(
     return response
 
 
-def qr_svg(url: str, *, inline: bool) -> str:
-    """Return the QR code of ``url`` as SVG (inline: without XML declaration and size)."""
-    qr = segno.make(url, error="m")
-    if inline:
-        return str(qr.svg_inline(scale=8, dark="#000", light="#fff", omitsize=True))
-    out = io.BytesIO()
-    qr.save(out, kind="svg", scale=8, dark="#000", light="#fff", xmldecl=False)
-    return out.getvalue().decode()
-
-
 @router.get("/e/{code}/qr.svg", include_in_schema=False)
 def qr_code(code: str, request: Request, state: StateDep) -> Response:
     """Return the QR code that opens the event's participant page, as an SVG file."""
@@ -203,7 +161,7 @@ def add_agenda_item(
         event = _moderated_event(request, state, session, code)
         item = agenda.add_item(session, event, data)
         out = agenda_out(item, event.current_item_id)
-    state.section_changed(event.id, AGENDA)
+    state.changed(event.id, AGENDA)
     return out
 
 
@@ -216,7 +174,7 @@ def update_agenda_item(
         event = _moderated_event(request, state, session, code)
         item = agenda.update_item(session, event, agenda.get_item(session, event, item_id), data)
         out = agenda_out(item, event.current_item_id)
-    state.section_changed(event.id, AGENDA)
+    state.changed(event.id, AGENDA)
     return out
 
 
@@ -226,7 +184,7 @@ def delete_agenda_item(code: str, item_id: IdPath, request: Request, state: Stat
     with state.db.session() as session:
         event = _moderated_event(request, state, session, code)
         agenda.remove_item(session, event, agenda.get_item(session, event, item_id))
-    state.section_changed(event.id, AGENDA)
+    state.changed(event.id, AGENDA)
     return Response(status_code=204)
 
 
@@ -239,7 +197,7 @@ def move_now(
         event = _moderated_event(request, state, session, code)
         item = _apply_move(session, event, move)
         out = None if item is None else agenda_out(item, event.current_item_id)
-    state.section_changed(event.id, AGENDA)
+    state.changed(event.id, AGENDA)
     return out
 
 
@@ -303,7 +261,7 @@ async def agenda_form(code: str, action: str, request: Request, state: StateDep)
         return state.templates.TemplateResponse(
             request, "web/error.html", {"error": exc}, status_code=exc.status_code
         )
-    state.section_changed(event_id, AGENDA)
+    state.changed(event_id, AGENDA)
     return RedirectResponse(f"/e/{services.normalize_code(code)}/moderate#agenda", status_code=303)
 
 

@@ -15,7 +15,9 @@ from agora.core.db import Database, utcnow
 from agora.events.models import Event, Participant
 from agora.floor import services
 from agora.floor.models import FloorRequest, FloorState
+from agora.live.sections import DatabaseSection
 from agora.takeaways.models import Takeaway
+from agora.web.state import AppState
 
 NAME = "floor"
 
@@ -129,3 +131,8 @@ def page_context(
             }
         context["defaults"] = _identity_defaults(session, event, participant_id)
     return context
+
+
+def section(state: AppState) -> DatabaseSection:
+    """Return this domain's section of the live pages, drawn whole from the database."""
+    return DatabaseSection(NAME, state.db, render)

@@ -124,7 +124,7 @@ def ask_for_floor(
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
         floor_request = services.request_floor(session, event, participant_id, **data.model_dump())
         out = request_out(floor_request, participant_id)
-    state.section_changed(out.event_id, live.NAME)
+    state.changed(out.event_id, live.NAME)
     return out
 
 
@@ -135,7 +135,7 @@ def call_next_speaker(code: str, request: Request, state: StateDep) -> FloorRequ
         event = get_event(session, code)
         check_moderator(request, state, session, event)
         out = request_out(services.call_next(session, event))
-    state.section_changed(out.event_id, live.NAME)
+    state.changed(out.event_id, live.NAME)
     return out
 
 
@@ -151,7 +151,7 @@ def withdraw_request(request_id: IdPath, request: Request, state: StateDep) -> F
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
         services.withdraw(session, floor_request, participant_id, moderator=moderator)
         out = request_out(floor_request, participant_id)
-    state.section_changed(out.event_id, live.NAME)
+    state.changed(out.event_id, live.NAME)
     return out
 
 
@@ -168,7 +168,7 @@ def floor_action(
         floor_request = _moderated_request(request, state, session, request_id)
         position = None if data is None else data.position
         out = request_out(apply_action(session, floor_request, action.value, position))
-    state.section_changed(out.event_id, live.NAME)
+    state.changed(out.event_id, live.NAME)
     return out
 
 
@@ -234,7 +234,7 @@ async def _form_post(
         event_id = await anyio.to_thread.run_sync(run)
     except AgoraError as exc:
         return await _error_page(request, state, code, role, exc, values)
-    state.section_changed(event_id, live.NAME)
+    state.changed(event_id, live.NAME)
     page = "/moderate" if role == "moderator" else ""
     return RedirectResponse(f"/e/{normalize_code(code)}{page}#floor", status_code=303)
 

@@ -1,9 +1,10 @@
 """The live hub: coalesced updates per event, fanned out to Server-Sent-Events streams.
 
-Changes only mark an event dirty; at most once per ``interval`` a flush turns what changed
-into messages (one per changed question, one for the poll list), numbers them, keeps the
-last ones for clients that reconnect with ``Last-Event-ID``, and hands them to every
-stream of the event. A client that missed more than the buffer holds gets a snapshot.
+The hub knows events, sections and keys, nothing of any domain. A change marks keys of a
+section of an event dirty (``changed(event, "polls", 12)``); at most once per ``interval``
+a flush asks the renderer for the messages of what changed, numbers them, keeps the last
+ones for clients that reconnect with ``Last-Event-ID``, and hands them to every stream of
+the event. A client that missed more than the buffer holds gets a snapshot.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,13 @@ log = logging.getLogger(__name__)
 SUBSCRIBER_QUEUE = 256
 #: Extra wait before rendering again after a failed render.
 RETRY_DELAY = 1.0
+
+
+#: What a section says changed in it (a question id, ``"list"``…); its meaning is the
+#: section's own.
+Key = int | str
+#: Live messages: (event name, JSON data, public). Public ones also reach participants.
+Rendered = list[tuple[str, dict[str, Any], bool]]
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,14 @@ class _Channel:
     buffer: deque[Message]
     seq: int = 0
     subscribers: set[_Subscriber] = field(default_factory=set)
-    dirty_questions: set[int] = field(default_factory=set)
-    dirty_sections: set[str] = field(default_factory=set)
-    polls_dirty: bool = False
+    #: What changed since the last flush: section name → the keys that changed in it.
+    dirty: dict[str, set[Key]] = field(default_factory=dict)
     last_flush: float = 0.0
     flush_task: asyncio.Task[None] | None = None
 
 
-#: Builds the messages for what changed: (event id, question ids, polls changed, sections
-#: changed) → list of (event name, data, public).
-Renderer = Callable[
-    [int, set[int], bool, set[str]], Awaitable[list[tuple[str, dict[str, Any], bool]]]
-]
+#: Builds the messages for what changed: (event id, {section: keys}) → messages.
+Renderer = Callable[[int, dict[str, set[Key]]], Awaitable[Rendered]]
 #: Builds a full snapshot of an event for one audience: (event id, public) → data.
 Snapshotter = Callable[[int, bool], Awaitable[dict[str, Any]]]
 
@@ -110,23 +114,13 @@ class Hub:
         channel = self._channels.get(event_id)
         return 0 if channel is None else len(channel.subscribers)
 
-    def results_changed(self, event_id: int, question_id: int) -> None:
-        """Note that a question's results changed; a coalesced update follows."""
-        channel = self._channel(event_id)
-        channel.dirty_questions.add(question_id)
-        self._schedule(channel)
+    def changed(self, event_id: int, section: str, keys: Iterable[Key] = ()) -> None:
+        """Note that ``keys`` of a section of an event changed; a coalesced update follows.
 
-    def polls_changed(self, event_id: int, question_ids: set[int] | None = None) -> None:
-        """Note that polls changed state (and which questions' results to resend)."""
+        With no keys the section is redrawn as a whole.
+        """
         channel = self._channel(event_id)
-        channel.polls_dirty = True
-        channel.dirty_questions.update(question_ids or ())
-        self._schedule(channel)
-
-    def section_changed(self, event_id: int, section: str) -> None:
-        """Note that a section of the event (agenda, qa, floor…) changed."""
-        channel = self._channel(event_id)
-        channel.dirty_sections.add(section)
+        channel.dirty.setdefault(section, set()).update(keys)
         self._schedule(channel)
 
     def _schedule(self, channel: _Channel) -> None:
@@ -141,29 +135,23 @@ class Hub:
         if delay:
             await asyncio.sleep(delay)
         await self.flush(channel.event_id)
-        if channel.dirty_questions or channel.polls_dirty or channel.dirty_sections:
+        if channel.dirty:
             channel.flush_task = None
             self._schedule(channel)
 
     async def flush(self, event_id: int) -> None:
         """Send what changed in an event now."""
         channel = self._channel(event_id)
-        questions, polls, sections = (
-            channel.dirty_questions,
-            channel.polls_dirty,
-            channel.dirty_sections,
-        )
-        channel.dirty_questions, channel.polls_dirty, channel.dirty_sections = set(), False, set()
+        dirty, channel.dirty = channel.dirty, {}
         channel.last_flush = time.monotonic()
-        if not questions and not polls and not sections:
+        if not dirty:
             return
         try:
-            rendered = await self._render(event_id, questions, polls, sections)
+            rendered = await self._render(event_id, dirty)
         except Exception:  # keep what changed and try again a little later
             log.exception("live update of event %s failed; retrying", event_id)
-            channel.dirty_questions |= questions
-            channel.dirty_sections |= sections
-            channel.polls_dirty = channel.polls_dirty or polls
+            for section, keys in dirty.items():
+                channel.dirty.setdefault(section, set()).update(keys)
             channel.last_flush = time.monotonic() + RETRY_DELAY
             return
         for name, data, public in rendered:

@@ -1,49 +1,92 @@
-"""The parts of the live pages that other domains contribute (agenda, Q&A, floor, …).
+"""The sections of the live pages: each domain draws its own, the hub knows only their names.
 
-Each domain has a module ``agora/<domain>/live.py`` with:
+A section is what one domain contributes to the participant, screen and moderator pages
+and to their stream (polls, agenda, Q&A, floor queue…). It has:
 
-- ``NAME``: the section's name (``"qa"``); ``state.section_changed(event_id, NAME)`` after
-  a change makes every page redraw it;
-- ``render(db, event_id)``: the live messages for the section, as a list of
-  ``(event name, JSON data, public)`` — public ones also reach participants;
-- ``page_context(session, event, participant_id, role)``: what its page partials
-  ``<domain>/_participant.html``, ``_moderator.html`` and ``_screen.html`` need, for
-  ``role`` in ``participant``, ``moderator``, ``screen``.
+- ``name``: what ``changed(event_id, name, keys)`` marks dirty;
+- ``render(event_id, keys)``: the live messages for what changed (no keys: all of it);
+- ``snapshot(event_id, public_only)``: everything a new stream of one audience needs,
+  as ``{message name: data}``; the stream's snapshot gathers every section's.
+
+A domain whose section is drawn whole from the database builds it with ``DatabaseSection``
+from a plain function; polls, whose results live in memory, has a class of its own.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from sqlalchemy.orm import Session
+import anyio.to_thread
 
-from agora.events import live as agenda_live
-from agora.events.models import Event
-from agora.floor import live as floor_live
-from agora.qa import live as qa_live
-from agora.registrations import live as registrations_live
-from agora.takeaways import live as takeaways_live
-
-#: In the order their partials appear on the pages.
-SECTIONS: tuple[ModuleType, ...] = (
-    agenda_live,
-    qa_live,
-    floor_live,
-    takeaways_live,
-    registrations_live,
-)
+from agora.core.db import Database
+from agora.live.hub import Key, Rendered
 
 
-def section_contexts(
-    session: Session, event: Event, participant_id: int | None, role: str
-) -> dict[str, Any]:
-    """Return every section's page context, by section name, for one page."""
-    return {
-        section.NAME: section.page_context(session, event, participant_id, role)
-        for section in SECTIONS
-    }
+class LiveSection(Protocol):
+    """One domain's part of the live pages and their stream."""
+
+    name: str
+
+    async def render(self, event_id: int, keys: set[Key]) -> Rendered:
+        """Return the messages for what changed (every message when ``keys`` is empty)."""
+        ...
+
+    async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
+        """Return the section's state for a new stream, by message name."""
+        ...
 
 
-#: The section names, in page order, for the templates' include loops.
-SECTION_NAMES = tuple(section.NAME for section in SECTIONS)
+@dataclass
+class DatabaseSection:
+    """A section redrawn whole from the database, in a worker thread, whatever changed."""
+
+    name: str
+    db: Database
+    draw: Callable[[Database, int], Rendered]
+
+    async def render(self, event_id: int, keys: set[Key]) -> Rendered:
+        """Return every message of the section."""
+        return await anyio.to_thread.run_sync(self.draw, self.db, event_id)
+
+    async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
+        """Return the section's messages that the audience may see, by name."""
+        return {
+            name: data
+            for name, data, public in await self.render(event_id, set())
+            if public or not public_only
+        }
+
+
+class LiveSections:
+    """Every section of this app, asked by the hub to render changes and snapshots."""
+
+    def __init__(self, sections: Iterable[LiveSection] = ()) -> None:
+        self._sections: dict[str, LiveSection] = {}
+        for section in sections:
+            self.add(section)
+
+    def add(self, section: LiveSection) -> None:
+        """Register a section under its name."""
+        self._sections[section.name] = section
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Return the section names, in the order they were added (the pages' order)."""
+        return tuple(self._sections)
+
+    async def render(self, event_id: int, dirty: dict[str, set[Key]]) -> Rendered:
+        """Return the messages for what changed in an event, section by section."""
+        messages: Rendered = []
+        for name in self._sections:
+            if name in dirty:
+                messages.extend(await self._sections[name].render(event_id, dirty[name]))
+        return messages
+
+    async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
+        """Return everything a new stream of one audience needs to draw the event."""
+        sections: dict[str, Any] = {}
+        for section in self._sections.values():
+            sections.update(await section.snapshot(event_id, public_only))
+        return {"sections": sections}

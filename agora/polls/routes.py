@@ -9,13 +9,14 @@ import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from agora.core.errors import AgoraError, InvalidInput, NotFound
+from agora.core.errors import AgoraError, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.polls import services
 from agora.polls.answers import validate_answer
 from agora.polls.kinds import QuestionKind
+from agora.polls.live import PollsLive
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
@@ -93,7 +94,7 @@ def poll_out(poll: Poll) -> PollOut:
 
 def after_change(state: AppState, poll: Poll, *, resend_results: bool = False) -> None:
     """Tell the tallies, the live hub and the other processes that a poll changed."""
-    state.poll_changed(poll, resend_results=resend_results)
+    state.part(PollsLive).poll_changed(poll, resend_results=resend_results)
 
 
 def moderated_poll(request: Request, state: AppState, session: Any, poll_id: int) -> Poll:
@@ -250,13 +251,13 @@ async def submit(
     """Validate an answer against its question and record it through the group committer."""
     event_id, participant_id = participant
     try:
-        info = await state.results.question(question_id)
+        info = await state.part(PollsLive).results.question(question_id)
     except NotFound:
         raise NotFound(_("There is no question {id}.").format(id=question_id)) from None
     if info.event_id != event_id:
         raise NotFound(_("There is no question {id}.").format(id=question_id))
     answer = validate_answer(info.spec, raw)
-    return await state.committer.submit(
+    return await state.part(PollsLive).committer.submit(
         Submission(question_id, participant_id, event_id, answer, key)
     )
 
@@ -294,8 +295,8 @@ async def results(
     method: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict[str, Any]:
     """Return a question's results; participants only once the moderator shows them."""
-    info = await state.results.question(question_id)
-    poll = await state.results.poll(info.poll_id)
+    info = await state.part(PollsLive).results.question(question_id)
+    poll = await state.part(PollsLive).results.poll(info.poll_id)
     if not poll.results_visible or poll.state.value not in {"open", "closed"}:
 
         def check() -> None:
@@ -303,7 +304,7 @@ async def results(
                 moderated_poll(request, state, session, info.poll_id)
 
         await anyio.to_thread.run_sync(check)
-    return await state.results.result(question_id, method)
+    return await state.part(PollsLive).results.result(question_id, method)
 
 
 # -- form posts (the participant page without JavaScript) ---------------------------------
@@ -350,7 +351,7 @@ async def answer_form(
     if ref is None:
         return RedirectResponse(target, status_code=303)
     form = await request.form()
-    info = await state.results.question(question_id)
+    info = await state.part(PollsLive).results.question(question_id)
     try:
         raw = answer_from_form(info.spec.kind, form)
         key = str(form.get("idempotency_key") or "") or None
@@ -362,3 +363,47 @@ async def answer_form(
         )
         return response
     return RedirectResponse(target, status_code=303)
+
+
+# -- the moderator page's buttons ----------------------------------------------------
+
+
+@router.post("/e/{code}/moderate/polls/{poll_id}/{action}", include_in_schema=False)
+async def moderator_action(
+    code: str, poll_id: IdPath, action: str, request: Request, state: StateDep
+) -> Response:
+    """Run a moderator button (open, close, reveal, duplicate, move…) and return to the page."""
+    form = await request.form()
+
+    def run() -> Poll:
+        with state.db.session() as session:
+            event = get_event(session, code)
+            check_moderator(request, state, session, event)
+            poll = services.get_poll(session, poll_id)
+            if poll.event_id != event.id:
+                raise NotAllowed(_("This poll belongs to another event."))
+            if action in {"up", "down"}:
+                services.move_poll(
+                    session, poll, max(0, poll.position + (1 if action == "down" else -1))
+                )
+                return poll
+            if action == "method":
+                question = services.get_question(session, int(str(form.get("question", 0)) or 0))
+                if question.poll_id != poll.id:
+                    raise NotAllowed(_("This question belongs to another poll."))
+                services.set_ranking_method(session, question, str(form.get("method", "")))
+                return poll
+            if action == "screen":
+                position = str(form.get("position", "0"))
+                patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
+                return services.update_poll(session, poll, patch)
+            return apply_action(session, poll, action)
+
+    try:
+        poll = await anyio.to_thread.run_sync(run)
+    except AgoraError as exc:
+        return state.templates.TemplateResponse(
+            request, "web/error.html", {"error": exc}, status_code=exc.status_code
+        )
+    after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
+    return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)

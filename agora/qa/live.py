@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.db import Database
 from agora.events.models import Event, Participant
+from agora.live.sections import DatabaseSection
 from agora.qa.models import AudienceQuestion, QuestionState
 from agora.qa.services import (
     MAX_AUTHOR,
@@ -19,6 +20,7 @@ from agora.qa.services import (
     public_questions,
     upvoted_by,
 )
+from agora.web.state import AppState
 
 NAME = "qa"
 
@@ -104,3 +106,8 @@ def page_context(
         "mine": [question_data(q) for q in own_pending(session, event.id, participant.id)],
         "name": participant.name,
     }
+
+
+def section(state: AppState) -> DatabaseSection:
+    """Return this domain's section of the live pages, drawn whole from the database."""
+    return DatabaseSection(NAME, state.db, render)

@@ -57,7 +57,7 @@ def question_out(question: AudienceQuestion, upvoted: bool | None = None) -> Aud
 
 def after_change(state: AppState, event_id: int) -> None:
     """Redraw the Q&A on every page of the event, in this process and the others."""
-    state.section_changed(event_id, NAME)
+    state.changed(event_id, NAME)
 
 
 def ask(

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from agora.core.db import Database
 from agora.events.models import Event
+from agora.live.sections import DatabaseSection
 from agora.registrations.attendance import attendance
+from agora.web.state import AppState
 
 NAME = "registrations"
 
@@ -33,3 +35,8 @@ def page_context(
     if role != "moderator":
         return {}
     return {"attendance": attendance(session, event)}
+
+
+def section(state: AppState) -> DatabaseSection:
+    """Return this domain's section of the live pages, drawn whole from the database."""
+    return DatabaseSection(NAME, state.db, render)

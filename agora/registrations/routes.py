@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from agora.core.errors import Conflict, InvalidInput, NotAllowed
 from agora.core.i18n import _, ngettext
 from agora.events.models import Event
-from agora.events.routes import base_url, qr_svg
 from agora.events.services import get_event
 from agora.registrations import importing, services
 from agora.registrations.attendance import attendance
@@ -47,6 +46,7 @@ from agora.registrations.schemas import (
     WalkInIn,
 )
 from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator
+from agora.web.links import base_url, qr_svg
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -54,7 +54,7 @@ router = APIRouter()
 
 def changed(state: AppState, event_id: int) -> None:
     """Redraw the attendance figures on every moderator page of the event."""
-    state.section_changed(event_id, NAME)
+    state.changed(event_id, NAME)
 
 
 # -- the public form -----------------------------------------------------------------------

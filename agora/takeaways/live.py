@@ -13,8 +13,10 @@ from agora.core.db import Database
 from agora.events.models import Event, Participant
 from agora.floor import services as floor_services
 from agora.floor.models import FloorState
+from agora.live.sections import DatabaseSection
 from agora.takeaways import fields, services
 from agora.takeaways.models import Takeaway, TakeawayState
+from agora.web.state import AppState
 
 NAME = "takeaways"
 
@@ -154,3 +156,8 @@ def page_context(
     if role == "moderator":
         context |= _moderator_context(session, event)
     return context
+
+
+def section(state: AppState) -> DatabaseSection:
+    """Return this domain's section of the live pages, drawn whole from the database."""
+    return DatabaseSection(NAME, state.db, render)

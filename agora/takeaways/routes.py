@@ -80,9 +80,9 @@ def _visible(takeaway: Takeaway, actor: Actor) -> bool:
 
 
 def _changed(state: AppState, event_id: int, *, turn: bool = False) -> None:
-    state.section_changed(event_id, live.NAME)
+    state.changed(event_id, live.NAME)
     if turn:  # the moderators' queue marks the turns whose takeaway is recorded
-        state.section_changed(event_id, floor_live.NAME)
+        state.changed(event_id, floor_live.NAME)
 
 
 # -- JSON API ------------------------------------------------------------------------------

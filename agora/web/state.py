@@ -1,70 +1,107 @@
-"""The objects one running Agora shares between requests."""
+"""The objects one running Agora shares between requests; it knows no domain.
+
+Domains attach what they keep for the life of the app (polls: its group committer and
+tallies) with ``provide``, and say how to react to another process's notices with
+``on_remote`` and to a gap in the broker with ``on_resync``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from fastapi.templating import Jinja2Templates
 
 from agora.core.broker import Broker
 from agora.core.db import Database
-from agora.core.groupcommit import GroupCommitter
 from agora.core.security import Signer
 from agora.core.settings import Settings
-from agora.live.hub import Hub
-from agora.live.messages import LiveMessages
-from agora.polls.models import Poll
-from agora.polls.responses import Recorded, Submission
-from agora.polls.results import ResultsStore
+from agora.live.hub import Hub, Key
+from agora.live.sections import LiveSections
+
+T = TypeVar("T")
+#: Handles one kind of another process's notice.
+RemoteHandler = Callable[[dict[str, Any]], Awaitable[None]]
+#: Starts or stops something a domain runs for the life of the app.
+Lifecycle = Callable[[], Awaitable[None]]
 
 
 @dataclass
 class AppState:
-    """Settings, database, group committer, tallies, live hub and templates of one app."""
+    """Settings, database, signer, live hub and sections, broker and templates of one app."""
 
     settings: Settings
     db: Database
     signer: Signer
-    committer: GroupCommitter[Submission, Recorded]
-    results: ResultsStore
     hub: Hub
-    live: LiveMessages
+    sections: LiveSections
     broker: Broker
     templates: Jinja2Templates
     #: The event loop serving the app, set when it starts.
     loop: asyncio.AbstractEventLoop | None = None
+    _parts: dict[type, Any] = field(default_factory=dict, repr=False)
+    _remote: dict[str, RemoteHandler] = field(default_factory=dict, repr=False)
+    _resync: list[Lifecycle] = field(default_factory=list, repr=False)
+    _start: list[Lifecycle] = field(default_factory=list, repr=False)
+    _stop: list[Lifecycle] = field(default_factory=list, repr=False)
 
-    def responses_committed(self, outcomes: Sequence[Recorded | BaseException]) -> None:
-        """Update tallies and streams after a batch commit, and tell the other processes."""
-        changed = self.results.apply(outcomes)
-        for event_id, question_id in changed:
-            self.hub.results_changed(event_id, question_id)
-        if changed:
-            self.broker.publish({"kind": "responses", "changed": sorted(changed)})
+    # -- what domains attach -----------------------------------------------------------
 
-    def poll_changed(self, poll: Poll, *, resend_results: bool = False) -> None:
-        """Update the poll's cached state and the streams, and tell the other processes."""
-        self.results.note_poll(poll)
-        questions = sorted(q.id for q in poll.questions) if resend_results else []
-        self.hub.polls_changed(poll.event_id, set(questions))
-        self.broker.publish(
-            {"kind": "polls", "event_id": poll.event_id, "poll_id": poll.id, "resend": questions}
-        )
+    def provide(self, part: object) -> None:
+        """Keep a domain's long-lived object, found again by its type with ``part``."""
+        self._parts[type(part)] = part
 
-    def section_changed(self, event_id: int, section: str) -> None:
-        """Redraw a section (agenda, qa, floor…) of an event everywhere it is shown.
+    def part(self, kind: type[T]) -> T:
+        """Return the object a domain attached with ``provide``."""
+        found: T = self._parts[kind]
+        return found
+
+    def on_remote(self, kind: str, handler: RemoteHandler) -> None:
+        """Handle another process's notices of ``kind`` (published with ``publish``)."""
+        self._remote[kind] = handler
+
+    def on_resync(self, handler: Lifecycle) -> None:
+        """Run ``handler`` after a gap in the broker, before every section is redrawn."""
+        self._resync.append(handler)
+
+    def on_lifespan(self, start: Lifecycle, stop: Lifecycle) -> None:
+        """Run ``start`` when the app starts serving and ``stop`` when it shuts down."""
+        self._start.append(start)
+        self._stop.insert(0, stop)
+
+    async def start(self) -> None:
+        """Start what the domains run for the life of the app, and the broker."""
+        self.loop = asyncio.get_running_loop()
+        for start in self._start:
+            await start()
+        await self.broker.start(self.remote_change, self.resync)
+
+    async def stop(self) -> None:
+        """Stop the broker and what the domains run, then close the database."""
+        await self.broker.stop()
+        for stop in self._stop:
+            await stop()
+        self.db.dispose()
+
+    # -- changes -----------------------------------------------------------------------
+
+    def changed(self, event_id: int, section: str, keys: Iterable[Key] = ()) -> None:
+        """Redraw ``keys`` of a section of an event (all of it without keys) everywhere.
 
         Safe to call from a route's worker thread: the hub and the broker live on the
         event loop, so the notice is handed to it.
         """
-        self.on_loop(self._section_changed, event_id, section)
+        self.on_loop(self._changed, event_id, section, list(keys))
 
-    def _section_changed(self, event_id: int, section: str) -> None:
-        self.hub.section_changed(event_id, section)
-        self.broker.publish({"kind": "section", "event_id": event_id, "section": section})
+    def _changed(self, event_id: int, section: str, keys: list[Key]) -> None:
+        self.hub.changed(event_id, section, keys)
+        self.publish({"kind": "section", "event_id": event_id, "section": section, "keys": keys})
+
+    def publish(self, message: dict[str, Any]) -> None:
+        """Tell the other processes serving this app (a no-op with the in-process broker)."""
+        self.broker.publish(message)
 
     def on_loop(self, function: Callable[..., None], *args: Any) -> None:
         """Run ``function`` on the app's event loop, now if already there."""
@@ -78,22 +115,18 @@ class AppState:
             self.loop.call_soon_threadsafe(function, *args)
 
     async def remote_change(self, message: dict[str, Any]) -> None:
-        """Apply another process's change notice to this process's memory and streams."""
-        if message.get("kind") == "responses":
-            for event_id, question_id in message["changed"]:
-                self.results.invalidate(int(question_id))
-                self.hub.results_changed(int(event_id), int(question_id))
-        elif message.get("kind") == "section":
-            self.hub.section_changed(int(message["event_id"]), str(message["section"]))
-        elif message.get("kind") == "polls":
-            self.results.forget_poll(int(message["poll_id"]))
-            resend = {int(q) for q in message.get("resend", [])}
-            for question_id in resend:
-                self.results.invalidate(question_id)
-            self.hub.polls_changed(int(message["event_id"]), resend)
+        """Apply another process's notice to this process's memory and streams."""
+        kind = message.get("kind")
+        if kind == "section":
+            keys = [k if isinstance(k, int | str) else str(k) for k in message.get("keys", [])]
+            self.hub.changed(int(message["event_id"]), str(message["section"]), keys)
+        elif isinstance(kind, str) and kind in self._remote:
+            await self._remote[kind](message)
 
     async def resync(self) -> None:
         """After a gap in the broker: forget what memory holds and redraw every stream."""
-        dropped = self.results.invalidate_all()
+        for handler in self._resync:
+            await handler()
         for event_id in self.hub.event_ids():
-            self.hub.polls_changed(event_id, {q for e, q in dropped if e == event_id})
+            for name in self.sections.names:
+                self.hub.changed(event_id, name)

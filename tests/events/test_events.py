@@ -16,7 +16,6 @@ from agora.app import create_app
 from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.settings import Settings
 from agora.events.models import Event, Participant
-from agora.events.routes import qr_svg
 from agora.events.services import (
     CODE_ALPHABET,
     check_code,
@@ -26,6 +25,7 @@ from agora.events.services import (
     new_join_code,
 )
 from agora.web.deps import PARTICIPANT_COOKIE
+from agora.web.links import qr_svg
 from agora.web.state import AppState
 from tests.conftest import EventFactory, OrganiserFactory
 

@@ -13,9 +13,6 @@ from agora.events.services import join_event
 from agora.floor import services
 from agora.floor.models import FloorRequest
 
-# Browser tests live here too; pytest only finds fixtures on a test's conftest path.
-from tests.live.conftest import browser_type_launch_args, live_server, sqlite_url  # noqa: F401
-
 RequestFactory = Callable[..., FloorRequest]
 
 

@@ -215,7 +215,7 @@ def test_every_change_redraws_the_floor_section(
     event = make_event()
     state = client.app.state.agora  # type: ignore[attr-defined]
     changed: list[tuple[int, str]] = []
-    monkeypatch.setattr(state, "section_changed", lambda e, s: changed.append((e, s)))
+    monkeypatch.setattr(state, "changed", lambda e, s, _keys=(): changed.append((e, s)))
     anna = join(client, event.code, name="Anna")
     request_id = ask(client, event.code, anna).json()["id"]
     client.post(f"/api/v1/floor/{request_id}/give", headers=moderator(event))

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from agora.core.db import Database
 from agora.events.services import create_event
-from tests.live.conftest import LiveServer, watch_errors
+from tests.browser import LiveServer, watch_errors
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from agora.core.db import Database
 from agora.events.services import create_event
 from agora.polls.schemas import PollIn
 from agora.polls.services import create_poll, open_poll
+from tests.browser import LiveServer
 from tests.conftest import question
-from tests.live.conftest import LiveServer
 
 
 def test_no_generated_request_causes_a_server_error(live_server: LiveServer) -> None:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from agora.core.db import Database
+from agora.polls.live import PollsLive
 from agora.polls.models import Response, SubmissionKey
 from agora.web.state import AppState
 from tests.conftest import EventFactory, PollFactory, join, question
@@ -82,7 +83,7 @@ def test_concurrent_submissions_of_one_participant_count_once(
     calls = [
         post_answer(client, qid, {"option": options[i % 4]}, participant) for i in range(copies)
     ]
-    committer = state_of(app).committer
+    committer = state_of(app).part(PollsLive).committer
     batches_before, items_before = committer.batches, committer.items
 
     responses = all_at_once(calls)
@@ -148,7 +149,7 @@ def test_many_participants_at_once_are_all_counted_in_shared_batches(
     qid = make_poll(event).questions[0].id
     participants = [join(client, event.code) for _ in range(40)]
     assert voters(client, qid, event.moderator_key) == 0
-    committer = state_of(app).committer
+    committer = state_of(app).part(PollsLive).committer
     batches_before, items_before = committer.batches, committer.items
 
     responses = all_at_once(

@@ -14,9 +14,6 @@ from agora.events.services import join_event
 from agora.qa.models import AudienceQuestion, QuestionState, QuestionVote
 from agora.qa.services import ask_question
 
-# Browser tests live here too; pytest only finds fixtures on a test's conftest path.
-from tests.live.conftest import browser_type_launch_args, live_server, sqlite_url  # noqa: F401
-
 QuestionFactory = Callable[..., AudienceQuestion]
 
 

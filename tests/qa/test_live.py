@@ -11,7 +11,7 @@ from agora.core.db import Database
 from agora.events.models import Event
 from agora.qa import live
 from tests.conftest import EventFactory, join
-from tests.live.test_stream import open_stream
+from tests.pages.test_stream import open_stream
 from tests.qa.conftest import QuestionFactory, configure, new_participant
 
 

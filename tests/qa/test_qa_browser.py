@@ -12,7 +12,7 @@ from agora.events.agenda import add_item, set_now
 from agora.events.models import AgendaKind
 from agora.events.schemas import AgendaItemIn
 from agora.events.services import create_event
-from tests.live.conftest import LiveServer, watch_errors
+from tests.browser import LiveServer, watch_errors
 
 pytestmark = pytest.mark.browser
 

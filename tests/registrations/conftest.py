@@ -17,9 +17,6 @@ from agora.registrations import services
 from agora.registrations.details import Details, clean_details
 from agora.registrations.models import Registration
 
-# Browser tests live here too; pytest only finds fixtures on a test's conftest path.
-from tests.live.conftest import browser_type_launch_args, live_server, sqlite_url  # noqa: F401
-
 PersonFactory = Callable[..., Registration]
 
 

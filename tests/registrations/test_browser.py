@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from agora.core.db import Database
 from agora.events.services import create_event
 from agora.registrations import services
-from tests.live.conftest import LiveServer, watch_errors
+from tests.browser import LiveServer, watch_errors
 from tests.registrations.conftest import csv_file, details
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from agora.cli import app as cli
 from agora.core.db import Database
 from agora.core.settings import get_settings
-from agora.events.reference import EXPERIENCES, create_reference_session
+from agora.demo.reference import EXPERIENCES, create_reference_session
 
 
 @pytest.fixture

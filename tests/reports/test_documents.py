@@ -14,8 +14,8 @@ from docx import Document
 from PIL import Image
 from sqlalchemy.orm import Session
 
+from agora.demo.reference import EXPERIENCES, create_reference_session, reference_polls
 from agora.events.models import Event
-from agora.events.reference import EXPERIENCES, create_reference_session, reference_polls
 from agora.events.services import join_event
 from agora.floor.services import end_turn, give_floor, request_floor
 from agora.polls.responses import Submission, record_responses

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from agora.core.db import Database
-from agora.events.reference import EXPERIENCES, create_reference_session
+from agora.demo.reference import EXPERIENCES, create_reference_session
 from agora.reports.exports import (
     md,
     neutralise,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from agora.events.reference import EXPERIENCES, create_reference_session
+from agora.demo.reference import EXPERIENCES, create_reference_session
 from agora.reports.model import build_report
 
 

@@ -15,7 +15,6 @@ from agora.takeaways.models import Takeaway, TakeawayState
 # The floor's request factory and the browser fixtures; pytest only finds fixtures on a
 # test's conftest path.
 from tests.floor.conftest import make_request, new_participant  # noqa: F401
-from tests.live.conftest import browser_type_launch_args, live_server, sqlite_url  # noqa: F401
 
 TakeawayFactory = Callable[..., Takeaway]
 

@@ -245,7 +245,7 @@ def test_every_change_redraws_the_takeaways_section(
     event = make_event()
     state = client.app.state.agora  # type: ignore[attr-defined]
     changed: list[str] = []
-    monkeypatch.setattr(state, "section_changed", lambda _e, section: changed.append(section))
+    monkeypatch.setattr(state, "changed", lambda _e, section, _keys=(): changed.append(section))
     author = join(client, event.code)
     takeaway_id = write(client, event, author).json()["id"]
     client.patch(f"/api/v1/takeaways/{takeaway_id}", json={"lesson": "l"}, headers=author)

@@ -12,8 +12,8 @@ from agora.core.db import Database
 from agora.events.services import create_event, join_event
 from agora.floor.services import give_floor, request_floor
 from agora.takeaways.services import Actor, create_takeaway
-from tests.live.conftest import LiveServer, watch_errors
-from tests.live.test_accessibility import violations
+from tests.browser import LiveServer, watch_errors
+from tests.pages.test_accessibility import violations
 from tests.takeaways.conftest import hamburg
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from agora.core.db import Database
+from agora.demo.reference import EXPERIENCES, create_reference_session
 from agora.events.models import Event
-from agora.events.reference import EXPERIENCES, create_reference_session
 from agora.events.services import join_event
 from agora.polls.models import Question
 from agora.polls.responses import Submission, record_responses

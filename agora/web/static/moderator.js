@@ -6,9 +6,9 @@ renderAll(readJSON("initial-results", {}));
 
 let shownStates = null;
 connect(root.dataset.stream, {
-  snapshot: (data) => {
-    renderAll(data.results);
-    shownStates = JSON.stringify(data.polls.map((p) => [p.id, p.state, p.results_visible, p.screen_position]));
+  snapshot: ({ sections }) => {
+    renderAll(sections.poll_results);
+    shownStates = JSON.stringify(sections.polls.polls.map((p) => [p.id, p.state, p.results_visible, p.screen_position]));
   },
   results: (data) => renderAll({ [data.question_id]: data.result }),
   polls: (data) => {

@@ -204,7 +204,7 @@ function pollsChanged(polls) {
 }
 
 connect(root.dataset.stream, {
-  snapshot: (data) => { renderAll(data.results); pollsChanged(data.polls); },
+  snapshot: ({ sections }) => { renderAll(sections.poll_results); pollsChanged(sections.polls.polls); },
   polls: (data) => pollsChanged(data.polls),
   results: (data) => renderAll({ [data.question_id]: data.result }),
 });

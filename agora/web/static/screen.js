@@ -44,7 +44,7 @@ function draw() {
 }
 
 connect(root.dataset.stream, {
-  snapshot: (data) => { polls = data.polls; Object.assign(results, data.results); draw(); },
+  snapshot: ({ sections }) => { polls = sections.polls.polls; Object.assign(results, sections.poll_results); draw(); },
   polls: (data) => { polls = data.polls; draw(); },
   results: (data) => { results[data.question_id] = data.result; draw(); },
 });

@@ -15,7 +15,7 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agora.events import reference_data as data
+from agora.demo import reference_data as data
 from agora.events.agenda import add_item, set_now
 from agora.events.models import AgendaItem, AgendaKind, Event
 from agora.events.schemas import AgendaItemIn

@@ -1,4 +1,7 @@
-"""Every URL of the live session: the participant, screen and moderator pages and the stream."""
+"""The pages that compose every domain: the participant's phone, the screen, the moderator.
+
+Also the event's stream. Pages may import any domain; no domain imports pages.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +13,25 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from agora.core.errors import AgoraError, NotAllowed
+from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
 from agora.events.models import Event
-from agora.events.routes import event_links, qr_svg, set_participant_cookie
 from agora.events.services import get_event, join_event
-from agora.live.messages import LIVE_STATES, poll_list
-from agora.live.sections import section_contexts
+from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
+from agora.polls.live import LIVE_STATES, PollsLive, poll_list
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import participant_answers
-from agora.polls.routes import after_change, apply_action
-from agora.polls.schemas import PollPatch
 from agora.web.deps import (
     FLASH_COOKIE,
     MODERATOR_COOKIE,
-    IdPath,
     StateDep,
     can_moderate,
     check_moderator,
     participant_in,
 )
+from agora.web.links import event_links, qr_svg, set_participant_cookie
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -57,6 +57,7 @@ async def participant_page(
     q: Annotated[int | None, Query()] = None,
 ) -> Response:
     """Show the event on a phone: what is open now and one obvious action."""
+    tallies = state.part(PollsLive).results
 
     def load() -> dict[str, Any]:
         with state.db.session() as session:
@@ -73,7 +74,7 @@ async def participant_page(
                 if p.state in LIVE_STATES
             ]
             for poll in polls:
-                state.results.note_poll(poll)
+                tallies.note_poll(poll)
             question_ids = [qu.id for p in polls for qu in p.questions]
             answers = (
                 participant_answers(session, participant_id, question_ids)
@@ -103,10 +104,10 @@ async def participant_page(
     for poll in context["polls"]:
         if poll.results_visible:
             for question in poll.questions:
-                visible[question.id] = await state.results.result(question.id)
+                visible[question.id] = await tallies.result(question.id)
     response = state.templates.TemplateResponse(
         request,
-        "live/participant.html",
+        "pages/participant.html",
         {
             **context,
             "focus_question": q,
@@ -142,6 +143,7 @@ async def screen_page(
     key: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """Show the projector page: join code, QR code and the current poll's results."""
+    tallies = state.part(PollsLive).results
 
     def load() -> dict[str, Any]:
         with state.db.session() as session:
@@ -153,7 +155,7 @@ async def screen_page(
                 "event": event,
                 "sections": section_contexts(session, event, None, "screen"),
                 "poll": screen_poll(polls),
-                "polls": poll_list(state.db, state.results, event.id),
+                "polls": poll_list(state.db, tallies, event.id),
             }
 
     context = await anyio.to_thread.run_sync(load)
@@ -163,11 +165,11 @@ async def screen_page(
     poll = context["poll"]
     if poll is not None:
         for question in poll.questions:
-            results[question.id] = await state.results.result(question.id)
+            results[question.id] = await tallies.result(question.id)
     links = event_links(request, state, context["event"])
     return state.templates.TemplateResponse(
         request,
-        "live/screen.html",
+        "pages/screen.html",
         {
             **context,
             "results": results,
@@ -189,6 +191,7 @@ async def moderator_page(
     key: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """Run the session: every poll with its controls and a live preview of the results."""
+    tallies = state.part(PollsLive).results
 
     def load() -> tuple[Event, list[Poll] | None, dict[str, Any]]:
         with state.db.session() as session:
@@ -198,7 +201,7 @@ async def moderator_page(
             check_moderator(request, state, session, event)
             polls = poll_services.event_polls(session, event.id)
             for poll in polls:
-                state.results.note_poll(poll)
+                tallies.note_poll(poll)
             return event, polls, section_contexts(session, event, None, "moderator")
 
     event, polls, sections = await anyio.to_thread.run_sync(load)
@@ -220,11 +223,11 @@ async def moderator_page(
     for poll in polls:
         if poll.state in LIVE_STATES:
             for question in poll.questions:
-                results[question.id] = await state.results.result(question.id)
+                results[question.id] = await tallies.result(question.id)
     methods = {name: _(label) for name, (label, _function) in RANKING_METHODS.items()}
     return state.templates.TemplateResponse(
         request,
-        "live/moderator.html",
+        "pages/moderator.html",
         {
             "event": event,
             "polls": polls,
@@ -234,49 +237,6 @@ async def moderator_page(
             **event_links(request, state, event),
         },
     )
-
-
-@router.post("/e/{code}/moderate/polls/{poll_id}/{action}", include_in_schema=False)
-async def moderator_action(
-    code: str, poll_id: IdPath, action: str, request: Request, state: StateDep
-) -> Response:
-    """Run a moderator button (open, close, reveal, duplicate, move…) and return to the page."""
-    form = await request.form()
-
-    def run() -> Poll:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            poll = poll_services.get_poll(session, poll_id)
-            if poll.event_id != event.id:
-                raise NotAllowed(_("This poll belongs to another event."))
-            if action in {"up", "down"}:
-                poll_services.move_poll(
-                    session, poll, max(0, poll.position + (1 if action == "down" else -1))
-                )
-                return poll
-            if action == "method":
-                question = poll_services.get_question(
-                    session, int(str(form.get("question", 0)) or 0)
-                )
-                if question.poll_id != poll.id:
-                    raise NotAllowed(_("This question belongs to another poll."))
-                poll_services.set_ranking_method(session, question, str(form.get("method", "")))
-                return poll
-            if action == "screen":
-                position = str(form.get("position", "0"))
-                patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
-                return poll_services.update_poll(session, poll, patch)
-            return apply_action(session, poll, action)
-
-    try:
-        poll = await anyio.to_thread.run_sync(run)
-    except AgoraError as exc:
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
-    after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
-    return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)
 
 
 # -- the stream ----------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from agora.demo.reference import create_reference_session
 from agora.events.agenda import agenda, current_item
-from agora.events.reference import create_reference_session
 from agora.qa.services import public_questions
 from agora.registrations.attendance import attendance
 from agora.registrations.services import event_registrations

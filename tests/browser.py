@@ -1,4 +1,4 @@
-"""Browser-test fixtures: a real server in a thread and Debian's Chromium, headless."""
+"""Browser-test fixtures for every package: a real server in a thread and Debian's Chromium."""
 
 from __future__ import annotations
 

@@ -10,13 +10,13 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from agora.core.db import Database
-from agora.events.reference import WORLD_AREAS, create_reference_session
+from agora.demo.reference import WORLD_AREAS, create_reference_session
 from agora.events.services import create_event
 from agora.polls.models import Response
 from agora.polls.schemas import PollIn
 from agora.polls.services import create_poll, open_poll
+from tests.browser import LiveServer, watch_errors
 from tests.conftest import question
-from tests.live.conftest import LiveServer, watch_errors
 
 pytestmark = pytest.mark.browser
 

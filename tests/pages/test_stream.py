@@ -102,8 +102,8 @@ def test_participants_get_results_only_once_they_are_visible_and_the_screen_alwa
     ):
         phone_start, screen_start = phone.next(), screen.next()
         assert phone_start.event == screen_start.event == "snapshot"
-        assert phone_start.data["results"] == {}
-        assert screen_start.data["results"][str(qid)]["voters"] == 0
+        assert phone_start.data["sections"]["poll_results"] == {}
+        assert screen_start.data["sections"]["poll_results"][str(qid)]["voters"] == 0
 
         vote(client, qid, event)
         hidden = screen.until("results")
@@ -131,7 +131,7 @@ def test_visible_results_reach_participants_after_each_vote(
     qid = make_poll(event, results_visible=True).questions[0].id
 
     with open_stream(client, event) as phone:
-        assert phone.next().data["results"][str(qid)]["voters"] == 0
+        assert phone.next().data["sections"]["poll_results"][str(qid)]["voters"] == 0
         vote(client, qid, event, "o2")
         first = phone.until("results")
         vote(client, qid, event, "o2")
@@ -182,8 +182,8 @@ def test_reconnecting_with_an_unknown_id_gets_a_snapshot(
         snapshot = phone.next()
 
     assert snapshot.event == "snapshot"
-    assert snapshot.data["results"][str(qid)]["voters"] == 1
-    assert [p["id"] for p in snapshot.data["polls"]] == [poll.id]
+    assert snapshot.data["sections"]["poll_results"][str(qid)]["voters"] == 1
+    assert [p["id"] for p in snapshot.data["sections"]["polls"]["polls"]] == [poll.id]
 
 
 def test_stream_of_an_unknown_event_is_not_found(client: TestClient) -> None:

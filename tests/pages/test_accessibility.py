@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from agora.accounts.services import create_organiser
 from agora.core.db import Database
+from agora.demo.reference import create_reference_session
 from agora.events.agenda import agenda, set_now
 from agora.events.models import AgendaKind
-from agora.events.reference import create_reference_session
 from agora.polls.models import Question
 from agora.registrations.services import event_registrations
-from tests.live.conftest import LiveServer
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.browser
 
