@@ -1,4 +1,4 @@
-"""Every URL of organiser accounts: sign in, sign out, and the organiser's list of events."""
+"""Every URL of organiser accounts: sign in and sign out."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from agora.accounts.services import authenticate
 from agora.core.errors import AgoraError
-from agora.events.models import Event
-from agora.web.deps import ORGANISER_COOKIE, StateDep, current_organiser
-from agora.web.links import event_links
+from agora.web.deps import ORGANISER_COOKIE, StateDep
 
 router = APIRouter()
 
@@ -56,19 +53,3 @@ def logout() -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(ORGANISER_COOKIE)
     return response
-
-
-@router.get("/events", include_in_schema=False)
-def my_events(request: Request, state: StateDep) -> Response:
-    """List the signed-in organiser's events with their three links."""
-    with state.db.session() as session:
-        organiser = current_organiser(request, session)
-        if organiser is None:
-            return RedirectResponse("/login", status_code=303)
-        events = session.scalars(
-            select(Event).where(Event.organiser_id == organiser.id).order_by(Event.starts_on.desc())
-        )
-        rows = [(event, event_links(request, state, event)) for event in events]
-    return state.templates.TemplateResponse(
-        request, "accounts/events.html", {"organiser": organiser, "rows": rows}
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from agora.core.db import utcnow
@@ -10,10 +10,12 @@ from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.models import AgendaItem, AgendaKind, Event
 from agora.events.schemas import AgendaItemIn
-from agora.polls.models import Poll
 
 #: Which screen pane an agenda item of each kind shows.
 SCREEN_PANES = {AgendaKind.qa: "qa", AgendaKind.audience: "floor"}
+
+#: The columns of the polls table that an agenda item's poll is checked against.
+POLLS = table("polls", column("id"), column("event_id"))
 
 
 def agenda(session: Session, event_id: int) -> list[AgendaItem]:
@@ -38,8 +40,10 @@ def get_item(session: Session, event: Event, item_id: int) -> AgendaItem:
 def _check_poll(session: Session, event: Event, poll_id: int | None) -> None:
     if poll_id is None:
         return
-    poll = session.get(Poll, poll_id)
-    if poll is None or poll.event_id != event.id:
+    # polls sit above events (a poll belongs to an event), so events reads the table, not
+    # the polls package
+    owner = session.scalar(select(POLLS.c.event_id).where(POLLS.c.id == poll_id))
+    if owner != event.id:
         raise InvalidInput(_("This event has no poll {id}.").format(id=poll_id), field="poll_id")
 
 

@@ -8,11 +8,14 @@ import anyio.to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agora.accounts.deps import OrganiserDep, current_organiser
 from agora.core.errors import AgoraError, InvalidInput
 from agora.core.i18n import _
 from agora.events import agenda, services
+from agora.events.deps import check_moderator
 from agora.events.live import NAME as AGENDA
 from agora.events.live import item_view
 from agora.events.models import AgendaItem, Event
@@ -26,12 +29,7 @@ from agora.events.schemas import (
     JoinIn,
     JoinOut,
 )
-from agora.web.deps import (
-    IdPath,
-    OrganiserDep,
-    StateDep,
-    check_moderator,
-)
+from agora.web.deps import IdPath, StateDep
 from agora.web.links import base_url, event_links, qr_svg, set_participant_cookie
 from agora.web.state import AppState
 
@@ -269,3 +267,22 @@ def _first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first.get("loc", ()))
     return f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
+
+
+# -- the organiser's events -----------------------------------------------------------
+
+
+@router.get("/events", include_in_schema=False)
+def my_events(request: Request, state: StateDep) -> Response:
+    """List the signed-in organiser's events with their three links."""
+    with state.db.session() as session:
+        organiser = current_organiser(request, session)
+        if organiser is None:
+            return RedirectResponse("/login", status_code=303)
+        events = session.scalars(
+            select(Event).where(Event.organiser_id == organiser.id).order_by(Event.starts_on.desc())
+        )
+        rows = [(event, event_links(request, state, event)) for event in events]
+    return state.templates.TemplateResponse(
+        request, "events/mine.html", {"organiser": organiser, "rows": rows}
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from agora.core.db import Database, utcnow
@@ -16,8 +16,11 @@ from agora.events.models import Event, Participant
 from agora.floor import services
 from agora.floor.models import FloorRequest, FloorState
 from agora.live.sections import DatabaseSection
-from agora.takeaways.models import Takeaway
 from agora.web.state import AppState
+
+#: Takeaways sit above the floor (one is recorded per turn), so the floor reads which turns
+#: have one from their table rather than importing the takeaways package.
+TAKEAWAYS = table("takeaways", column("floor_request_id"))
 
 NAME = "floor"
 
@@ -72,7 +75,7 @@ def moderation_queue(session: Session, event_id: int) -> dict[str, Any]:
     turn_ids = [r.id for r in earlier] + ([speaker.id] if speaker else [])
     recorded = set(
         session.scalars(
-            select(Takeaway.floor_request_id).where(Takeaway.floor_request_id.in_(turn_ids))
+            select(TAKEAWAYS.c.floor_request_id).where(TAKEAWAYS.c.floor_request_id.in_(turn_ids))
         )
     )
     return {

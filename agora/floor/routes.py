@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, InvalidInput, NotAuthenticated, NotFound
 from agora.core.i18n import _
+from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event, normalize_code
 from agora.floor import live, services
@@ -23,7 +24,7 @@ from agora.floor.schemas import (
     FloorRequestIn,
     FloorRequestOut,
 )
-from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_in
+from agora.web.deps import IdPath, StateDep, participant_in
 from agora.web.state import AppState
 
 router = APIRouter()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
+from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event, join_event
 from agora.pages.sections import section_contexts
@@ -23,14 +24,7 @@ from agora.polls.live import LIVE_STATES, PollsLive, poll_list
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import participant_answers
-from agora.web.deps import (
-    FLASH_COOKIE,
-    MODERATOR_COOKIE,
-    StateDep,
-    can_moderate,
-    check_moderator,
-    participant_in,
-)
+from agora.web.deps import FLASH_COOKIE, MODERATOR_COOKIE, StateDep, participant_in
 from agora.web.links import event_links, qr_svg, set_participant_cookie
 from agora.web.state import AppState
 

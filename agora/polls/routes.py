@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from agora.core.errors import AgoraError, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
+from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.polls import services
@@ -20,15 +21,7 @@ from agora.polls.live import PollsLive
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
-from agora.web.deps import (
-    FLASH_COOKIE,
-    IdPath,
-    ParticipantDep,
-    StateDep,
-    can_moderate,
-    check_moderator,
-    participant_ref,
-)
+from agora.web.deps import FLASH_COOKIE, IdPath, ParticipantDep, StateDep, participant_ref
 from agora.web.state import AppState
 
 router = APIRouter()

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from agora.core.errors import AgoraError, NotFound
 from agora.core.i18n import _
+from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.qa import services
@@ -30,8 +31,6 @@ from agora.web.deps import (
     ParticipantDep,
     ParticipantRef,
     StateDep,
-    can_moderate,
-    check_moderator,
     participant_in,
     participant_ref,
 )

@@ -15,13 +15,13 @@ from starlette.datastructures import UploadFile
 
 from agora.core.errors import AgoraError, InvalidInput
 from agora.core.i18n import _, current_language, set_language
+from agora.events.deps import check_moderator
 from agora.events.models import Event
 from agora.registrations import importing, services
 from agora.registrations.attendance import attendance
 from agora.registrations.countries import country_name, fold, sorted_countries
 from agora.registrations.details import Details, InvalidDetails, clean_details
 from agora.registrations.models import OrganisationType
-from agora.web.deps import check_moderator
 from agora.web.links import base_url
 from agora.web.state import AppState
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import Conflict, InvalidInput, NotAllowed
 from agora.core.i18n import _, ngettext
+from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.registrations import importing, services
@@ -45,7 +46,7 @@ from agora.registrations.schemas import (
     RegistrationOut,
     WalkInIn,
 )
-from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator
+from agora.web.deps import IdPath, StateDep
 from agora.web.links import base_url, qr_svg
 from agora.web.state import AppState
 

@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse, Response
 
 from agora.core.errors import NotFound
 from agora.core.i18n import _
+from agora.events.deps import check_moderator
 from agora.events.services import get_event
 from agora.reports.exports import FORMATS, FormatUnavailable, media_type, renderer, report_json
 from agora.reports.model import build_report
-from agora.web.deps import StateDep, check_moderator
+from agora.web.deps import StateDep
 from agora.web.state import AppState
 
 router = APIRouter()

@@ -19,6 +19,7 @@ from agora.core.errors import (
     NotFound,
 )
 from agora.core.i18n import _
+from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event, normalize_code
 from agora.floor import live as floor_live
@@ -36,7 +37,7 @@ from agora.takeaways.schemas import (
     TakeawayPatch,
 )
 from agora.takeaways.services import Actor
-from agora.web.deps import IdPath, StateDep, can_moderate, check_moderator, participant_in
+from agora.web.deps import IdPath, StateDep, participant_in
 from agora.web.state import AppState
 
 router = APIRouter()

@@ -10,12 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from agora.core.errors import AgoraError, NotFound
 from agora.core.i18n import _
+from agora.events.deps import check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event, normalize_code
 from agora.polls.models import Poll
 from agora.polls.services import get_question
 from agora.text.services import current_themes, edit_themes
-from agora.web.deps import IdPath, StateDep, check_moderator
+from agora.web.deps import IdPath, StateDep
 
 router = APIRouter()
 

@@ -6,13 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.orm import Session
 
-from agora.accounts.models import Organiser
-from agora.accounts.services import organiser_for_token
-from agora.core.errors import NotAllowed, NotAuthenticated
+from agora.core.errors import NotAuthenticated
 from agora.core.i18n import _
-from agora.events.models import Event
 from agora.web.state import AppState
 
 PARTICIPANT_COOKIE = "agora_p"
@@ -73,46 +69,3 @@ async def require_participant(request: Request, state: StateDep) -> ParticipantR
 
 
 ParticipantDep = Annotated[ParticipantRef, Depends(require_participant)]
-
-
-def current_organiser(request: Request, session: Session) -> Organiser | None:
-    """Return the organiser of an API token or of the sign-in cookie, or None."""
-    token = bearer_token(request)
-    if token and token.startswith("agora_"):
-        return organiser_for_token(session, token)
-    cookie = request.cookies.get(ORGANISER_COOKIE)
-    if cookie:
-        state: AppState = request.app.state.agora
-        organiser_id = state.signer.read_organiser_token(cookie)
-        if organiser_id is not None:
-            return session.get(Organiser, organiser_id)
-    return None
-
-
-def require_organiser(request: Request, state: StateDep) -> Organiser:
-    """Return the calling organiser or refuse with 401."""
-    with state.db.session() as session:
-        organiser = current_organiser(request, session)
-    if organiser is None:
-        raise NotAuthenticated(_("Send an organiser API token (agora token create)."))
-    return organiser
-
-
-OrganiserDep = Annotated[Organiser, Depends(require_organiser)]
-
-
-def can_moderate(request: Request, state: AppState, session: Session, event: Event) -> bool:
-    """Tell whether the request may moderate ``event``."""
-    cookie = request.cookies.get(MODERATOR_COOKIE)
-    if cookie and event.id in state.signer.read_moderator_token(cookie):
-        return True
-    if request.headers.get("x-moderator-key") == event.moderator_key:
-        return True
-    organiser = current_organiser(request, session)
-    return organiser is not None and organiser.id == event.organiser_id
-
-
-def check_moderator(request: Request, state: AppState, session: Session, event: Event) -> None:
-    """Refuse with 403 unless the request may moderate ``event``."""
-    if not can_moderate(request, state, session, event):
-        raise NotAllowed(_("Only the event's moderators may do this."))

@@ -1,0 +1,1 @@
+"""The pages that compose every domain: the phone, the screen and the moderator page."""
