@@ -251,14 +251,9 @@ async def agenda_form(code: str, action: str, request: Request, state: StateDep)
     try:
         event_id = await anyio.to_thread.run_sync(run)
     except ValidationError as exc:
-        error = InvalidInput(_("The agenda item is not valid: {e}").format(e=_first_error(exc)))
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": error}, status_code=422
-        )
-    except AgoraError as exc:
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
+        raise InvalidInput(
+            _("The agenda item is not valid: {e}").format(e=_first_error(exc))
+        ) from exc
     state.changed(event_id, AGENDA)
     return RedirectResponse(f"/e/{services.normalize_code(code)}/moderate#agenda", status_code=303)
 

@@ -198,12 +198,7 @@ async def _error_page(
                 "sections": {live.NAME: live.page_context(session, event, participant_id, role)},
             }
 
-    try:
-        page = await anyio.to_thread.run_sync(load)
-    except AgoraError as exc:  # the event itself is gone: the plain error page
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
+    page = await anyio.to_thread.run_sync(load)
     return state.templates.TemplateResponse(
         request,
         "floor/page.html",

@@ -392,11 +392,6 @@ async def moderator_action(
                 return services.update_poll(session, poll, patch)
             return apply_action(session, poll, action)
 
-    try:
-        poll = await anyio.to_thread.run_sync(run)
-    except AgoraError as exc:
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
+    poll = await anyio.to_thread.run_sync(run)
     after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
     return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)

@@ -313,12 +313,7 @@ async def settings_form(code: str, request: Request, state: StateDep) -> Respons
         anonymous="anonymous" in form,
         profanity_filter="profanity_filter" in form,
     )
-    try:
-        event = await anyio.to_thread.run_sync(change_settings, state, request, code, patch)
-    except AgoraError as exc:
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
+    event = await anyio.to_thread.run_sync(change_settings, state, request, code, patch)
     after_change(state, event.id)
     return RedirectResponse(f"/e/{event.code}/moderate#qa", status_code=303)
 
@@ -328,13 +323,6 @@ async def moderate_form(
     code: str, question_id: IdPath, action: str, request: Request, state: StateDep
 ) -> Response:
     """Run a moderator's Q&A button and return to the moderator page."""
-    try:
-        question = await anyio.to_thread.run_sync(
-            moderate, state, request, question_id, action, code
-        )
-    except AgoraError as exc:
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
+    question = await anyio.to_thread.run_sync(moderate, state, request, question_id, action, code)
     after_change(state, question.event_id)
     return RedirectResponse(f"/e/{code.upper()}/moderate#aq-{question.id}", status_code=303)
