@@ -41,7 +41,6 @@ DOMAINS_WITH_TEMPLATES = (
     "qa",
     "floor",
     "takeaways",
-    "text",
     "live",
 )
 TEMPLATE_DIRS = [PACKAGE / d / "templates" for d in DOMAINS_WITH_TEMPLATES]
@@ -236,7 +235,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from agora.registrations.routes import router as registrations_router
     from agora.reports.routes import router as reports_router
     from agora.takeaways.routes import router as takeaways_router
-    from agora.text.routes import router as text_router
     from agora.web.routes import router as web_router
 
     for router in (
@@ -248,7 +246,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         qa_router,
         floor_router,
         takeaways_router,
-        text_router,
         reports_router,
         live_router,
     ):

@@ -10,8 +10,7 @@ import agora.floor.models
 import agora.polls.models
 import agora.qa.models
 import agora.registrations.models
-import agora.takeaways.models
-import agora.text.models  # noqa: F401 - registers the tables on Base.metadata
+import agora.takeaways.models  # noqa: F401 - registers the tables on Base.metadata
 from agora.core.db import Base, make_engine
 
 config = context.config

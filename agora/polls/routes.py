@@ -19,6 +19,7 @@ from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
+from agora.polls.theme_routes import router as theme_router
 from agora.web.deps import (
     FLASH_COOKIE,
     IdPath,
@@ -362,3 +363,7 @@ async def answer_form(
         )
         return response
     return RedirectResponse(target, status_code=303)
+
+
+# The themes pages are polls URLs too; their own module keeps this one to a readable size.
+router.include_router(theme_router)

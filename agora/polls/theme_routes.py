@@ -1,4 +1,7 @@
-"""Every URL of themes: the moderator's page to read and edit an open-text question's themes."""
+"""The URLs of themes: the moderator's page to read and edit an open-text question's themes.
+
+Part of the polls router (``agora.polls.routes`` includes it), kept apart for its size.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from agora.events.models import Event
 from agora.events.services import get_event, normalize_code
 from agora.polls.models import Poll
 from agora.polls.services import get_question
-from agora.text.services import current_themes, edit_themes
+from agora.polls.themes import current_themes, edit_themes
 from agora.web.deps import IdPath, StateDep, check_moderator
 
 router = APIRouter()
@@ -43,7 +46,7 @@ async def themes_page(
             return {"event": event, "question": question, "result": result, "edited": edited}
 
     context = await anyio.to_thread.run_sync(load)
-    return state.templates.TemplateResponse(request, "text/themes.html", context)
+    return state.templates.TemplateResponse(request, "polls/themes.html", context)
 
 
 @router.post("/e/{code}/moderate/themes/{question_id}/{action}", include_in_schema=False)

@@ -12,7 +12,7 @@ from agora.events.services import join_event
 from agora.polls.models import Question
 from agora.polls.responses import Submission, record_responses
 from agora.polls.services import open_poll
-from agora.text.services import current_themes, edit_themes
+from agora.polls.themes import current_themes, edit_themes
 
 
 def open_text_question(session: Session) -> Question:

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
-from agora.polls.models import Question, Response
+from agora.polls.models import Question, QuestionThemes, Response
 from agora.text import themes as pure
-from agora.text.models import QuestionThemes
 from agora.text.themes import Theme, ThemeResult
 
 #: What a moderator can do to themes.
