@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from agora.core.db import Database
+from agora.core.errors import InvalidInput
+from agora.core.i18n import set_language
 from agora.events.models import Event
 from agora.events.reference import EXPERIENCES, create_reference_session
 from agora.events.services import join_event
-from agora.polls.models import Question
+from agora.polls.models import Question, Response
 from agora.polls.responses import Submission, record_responses
 from agora.polls.services import open_poll
 from agora.polls.themes import current_themes, edit_themes
+from tests.conftest import EventFactory, PollFactory, question
 
 
 def open_text_question(session: Session) -> Question:
@@ -20,6 +27,14 @@ def open_text_question(session: Session) -> Question:
     question = session.query(Question).filter(Question.kind == "open_text").one()
     assert question.poll.event_id == event.id
     return question
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Run the test as a French reader, then return to English."""
+    set_language("fr")
+    yield
+    set_language("en")
 
 
 def test_themes_start_automatic_and_keep_every_answer(session: Session) -> None:
@@ -83,3 +98,61 @@ def test_moderator_page_edits_themes_and_others_are_refused(
     assert "&lt;b&gt;Rules&lt;/b&gt;" in renamed.text
     bad = client.post(f"/e/EUREG23/moderate/themes/{qid}/merge", data={"theme": "0", "other": "99"})
     assert bad.status_code == 422
+
+
+def test_edit_errors_name_the_field_in_the_readers_language(session: Session, french: None) -> None:
+    question = open_text_question(session)
+    last = len(current_themes(session, question)[0].themes) - 1
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "merge", {"theme": "0", "other": "99"}, [])
+    assert caught.value.field == "b"
+    assert caught.value.message == (
+        f"Il n'existe pas de thème numéro 99\u00a0; les thèmes sont numérotés de 0 à {last}."
+    )
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "rename", {"theme": "0", "label": " "}, [])
+    assert (caught.value.field, caught.value.message) == (
+        "label",
+        "Le libellé d'un thème ne peut pas être vide.",
+    )
+    assert current_themes(session, question)[1] is False
+
+
+def test_edit_errors_keep_their_english_message(session: Session) -> None:
+    question = open_text_question(session)
+    answer = current_themes(session, question)[0].themes[0].answer_indexes[0]
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "move", {"answer": str(answer), "to_theme": "0"}, [])
+    assert (caught.value.field, caught.value.message) == (
+        "to_theme",
+        "The answer is already in that theme.",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "shuffle", {}, [])
+    assert caught.value.message == (
+        "'shuffle' is not a theme action; use one of: rename, merge, split, move, reset."
+    )
+
+
+def test_answers_without_words_are_labelled_in_the_readers_language(
+    db: Database, make_event: EventFactory, make_poll: PollFactory, french: None
+) -> None:
+    poll = make_poll(make_event(), question("open_text"))
+    with db.session() as session:
+        event = session.get(Event, poll.event_id)
+        assert event is not None
+        for text in ("", " "):
+            participant = join_event(session, event)
+            session.add(
+                Response(
+                    id=uuid.uuid4().hex,
+                    question_id=poll.questions[0].id,
+                    participant_id=participant.id,
+                    answer={"texts": [text]},
+                )
+            )
+        session.flush()
+        stored = session.get(Question, poll.questions[0].id)
+        assert stored is not None
+        result, _edited = current_themes(session, stored)
+    assert [theme.label for theme in result.themes] == ["(aucun mot)"]
