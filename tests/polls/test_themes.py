@@ -1,4 +1,4 @@
-"""The moderator edits an open-text question's themes; the edits survive new answers."""
+"""Moderators edit an open-text question's themes (edits survive new answers); no one else."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agora.core.db import Database
@@ -15,11 +16,12 @@ from agora.core.i18n import set_language
 from agora.events.models import Event
 from agora.events.reference import EXPERIENCES, create_reference_session
 from agora.events.services import join_event
-from agora.polls.models import Question, Response
+from agora.polls.models import Question, QuestionThemes, Response
 from agora.polls.responses import Submission, record_responses
 from agora.polls.services import open_poll
 from agora.polls.themes import current_themes, edit_themes
-from tests.conftest import EventFactory, PollFactory, question
+from agora.web.deps import PARTICIPANT_COOKIE
+from tests.conftest import EventFactory, PollFactory, join, question
 
 
 def open_text_question(session: Session) -> Question:
@@ -156,3 +158,47 @@ def test_answers_without_words_are_labelled_in_the_readers_language(
         assert stored is not None
         result, _edited = current_themes(session, stored)
     assert [theme.label for theme in result.themes] == ["(aucun mot)"]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "participant", "participant token", "wrong key"])
+def test_only_moderators_may_edit_themes(client: TestClient, db: Database, caller: str) -> None:
+    with db.session() as session:
+        question = open_text_question(session)
+        qid = question.id
+        edit_themes(session, question, "rename", {"theme": "0", "label": "Laws and rules"}, [])
+        before = current_themes(session, question)[0]
+        saved = session.scalars(select(QuestionThemes)).one()
+        saved_before = (saved.question_id, saved.themes, saved.edited_at)
+    headers: dict[str, str] = {}
+    if caller == "participant":
+        joined = client.post(
+            "/e/EUREG23/join",
+            data={"name": "Ana", "organisation": "Murcia"},
+            follow_redirects=False,
+        )
+        assert joined.status_code == 303
+        assert client.cookies.get(PARTICIPANT_COOKIE)
+    elif caller == "participant token":
+        headers = join(client, "EUREG23", name="Ana", organisation="Murcia")
+    elif caller == "wrong key":
+        headers = {"X-Moderator-Key": "not-the-key"}
+    answer = str(before.themes[0].answer_indexes[0])
+    attempts = {
+        "rename": {"theme": "0", "label": "Spam"},
+        "merge": {"theme": "0", "other": "1"},
+        "split": {"theme": "0", "answers": answer},
+        "move": {"answer": answer, "to_theme": "1"},
+        "reset": {},
+    }
+    for action, data in attempts.items():
+        refused = client.post(
+            f"/e/EUREG23/moderate/themes/{qid}/{action}", data=data, headers=headers
+        )
+        assert refused.status_code == 403, action
+        assert "Only the event&#39;s moderators may do this." in refused.text
+    with db.session() as session:
+        saved = session.scalars(select(QuestionThemes)).one()
+        assert (saved.question_id, saved.themes, saved.edited_at) == saved_before
+        stored_question = session.get(Question, qid)
+        assert stored_question is not None
+        assert current_themes(session, stored_question) == (before, True)
