@@ -1,4 +1,4 @@
-"""Polls, their questions, the responses to them and the keys that make retries safe."""
+"""Polls, their questions, the responses to them, retry keys and the themes a moderator edited."""
 
 from __future__ import annotations
 
@@ -89,3 +89,21 @@ class SubmissionKey(Base):
     status_code: Mapped[int]
     body: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QuestionThemes(Base):
+    """Themes a moderator edited: labels and which answers each holds.
+
+    ``themes`` is a list of {label, representative, keys}, where a key names one answer
+    entry as ``"<response id>:<entry index>"``, so themes survive new answers arriving.
+    """
+
+    __tablename__ = "question_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), unique=True
+    )
+    method: Mapped[str] = mapped_column(String(200))
+    themes: Mapped[list[dict[str, Any]]]
+    edited_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

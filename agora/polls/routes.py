@@ -21,6 +21,7 @@ from agora.polls.live import PollsLive
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
+from agora.polls.theme_routes import router as theme_router
 from agora.web.deps import FLASH_COOKIE, IdPath, ParticipantDep, StateDep, participant_ref
 from agora.web.state import AppState
 
@@ -395,3 +396,7 @@ async def moderator_action(
     poll = await anyio.to_thread.run_sync(run)
     after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
     return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)
+
+
+# The themes pages are polls URLs too; their own module keeps this one to a readable size.
+router.include_router(theme_router)

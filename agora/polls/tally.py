@@ -7,21 +7,16 @@ tally must already be normalized by ``agora.polls.answers.validate_answer``.
 
 from __future__ import annotations
 
-import unicodedata
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
 from typing import Any
 
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds import QuestionKind, QuestionSpec
 from agora.polls.ranking import DEFAULT_METHOD, RANKING_METHODS
-from agora.polls.stopwords import stop_words
-
-# iOS and macOS type a curly apostrophe; stop word lists use the straight one.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+from agora.text.words import fold_word, stop_words_for, strip_punctuation
 
 
 class Tally(ABC):
@@ -356,34 +351,10 @@ def fold_entry(text: str, stop_words: frozenset[str]) -> tuple[str, str] | None:
         key = fold_word(token)
         if key and key not in stop_words:
             keys.append(key)
-            spellings.append(_strip_punctuation(token.lower()))
+            spellings.append(strip_punctuation(token.lower()))
     if not keys:
         return None
     return " ".join(keys), " ".join(spellings)
-
-
-def fold_word(word: str) -> str:
-    """Return a word case-folded, without accents and without punctuation at its ends."""
-    # Case-fold before decomposing: folding can itself produce combining marks ("İ").
-    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_APOSTROPHES))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _strip_punctuation(bare)
-
-
-@cache
-def stop_words_for(language: str) -> frozenset[str]:
-    """Return the folded stop words of an ISO 639-1 language (none for an unknown language)."""
-    return frozenset(filter(None, map(fold_word, stop_words(language))))
-
-
-def _strip_punctuation(word: str) -> str:
-    """Return ``word`` without the punctuation characters at its start and end."""
-    start, end = 0, len(word)
-    while start < end and unicodedata.category(word[start]).startswith("P"):
-        start += 1
-    while end > start and unicodedata.category(word[end - 1]).startswith("P"):
-        end -= 1
-    return word[start:end]
 
 
 def _check_known(keys: Iterable[Any], counts: Mapping[Any, Any]) -> None:

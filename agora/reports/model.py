@@ -23,13 +23,13 @@ from agora.polls.models import PollState, Response
 from agora.polls.responses import load_answers
 from agora.polls.services import event_polls, spec_of
 from agora.polls.tally import Tally, make_tally
+from agora.polls.themes import current_themes
 from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
 from agora.takeaways.models import Takeaway, TakeawayState
 from agora.text.keywords import keywords
 from agora.text.language import detect_language, languages_used
-from agora.text.services import current_themes
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from agora.polls.tally import fold_word, stop_words_for
+from agora.text.words import fold_word, stop_words_for
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 

@@ -4,7 +4,11 @@ Pure functions, no I/O: ``find_themes`` embeds the answers (multilingual sentenc
 embeddings, or the word-based fallback), clusters them with KMeans (fixed seed, so the
 same answers always give the same themes), labels each cluster with class-based TF-IDF
 and picks the answer nearest its centre as representative. ``rename``, ``merge``,
-``split`` and ``move`` are the moderator's edits; each returns a new result.
+``split`` and ``move`` are the moderator's edits; each returns a new result, or raises
+``ThemeError`` naming the value at fault.
+
+Messages are English and marked with ``N_`` for the catalogues; they are translated where
+they are shown (``agora.polls.themes``), as this package imports nothing from Agora.
 """
 
 from __future__ import annotations
@@ -18,8 +22,6 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
-from agora.core.errors import InvalidInput
-from agora.core.i18n import _
 from agora.text.embeddings import Embedder, Vectors, default_embedder
 from agora.text.keywords import content_words
 from agora.text.language import detect_language
@@ -33,6 +35,31 @@ N_INIT = 10
 SEED = 0
 #: Label separator.
 SEPARATOR = " · "
+
+
+# Marks messages for extraction without translating them (Babel extracts `N_()` calls);
+# they are translated where they are shown.
+def N_(message: str) -> str:
+    return message
+
+
+#: The label of a theme whose answers have no words at all (translated where shown).
+NO_WORDS = N_("(no words)")
+
+
+class ThemeError(ValueError):
+    """A number of themes or an edit that cannot be applied, and the value at fault.
+
+    ``message`` is the English text with ``{placeholders}``, which is also its id in the
+    catalogues; ``arguments`` fill them and ``field`` names the value. ``str(error)`` is
+    the filled English text.
+    """
+
+    def __init__(self, message: str, *, field: str, **arguments: object) -> None:
+        super().__init__(message.format(**arguments))
+        self.message = message
+        self.field = field
+        self.arguments = arguments
 
 
 @dataclass(frozen=True)
@@ -80,8 +107,8 @@ def find_themes(
     method = method_name(embedder)
     n = len(texts)
     if k is not None and (k < 1 or (n and k > n)):
-        raise InvalidInput(
-            _("The number of themes must be between 1 and the number of answers."), field="k"
+        raise ThemeError(
+            N_("The number of themes must be between 1 and the number of answers."), field="k"
         )
     if n == 0:
         return ThemeResult(themes=[], method=method, k=0, texts=[])
@@ -192,20 +219,20 @@ def class_tfidf_labels(
 def _fallback_label(texts: Sequence[str], group: list[int]) -> str:
     """Return a label for a group without content words: its first answer, shortened."""
     text = " ".join(texts[min(group)].split()) if group else ""
-    return text[:40] or _("(no words)")
+    return text[:40] or NO_WORDS
 
 
 # --- The moderator's edits: each returns a new result and leaves the old one unchanged. ---
 
 
 def _theme_at(result: ThemeResult, index: int, field_name: str = "theme") -> Theme:
-    """Return theme ``index`` or raise ``InvalidInput`` naming the field."""
+    """Return theme ``index`` or raise ``ThemeError`` naming the field."""
     if not 0 <= index < len(result.themes):
-        raise InvalidInput(
-            _("There is no theme number {index}; themes are numbered 0 to {last}.").format(
-                index=index, last=len(result.themes) - 1
-            ),
+        raise ThemeError(
+            N_("There is no theme number {index}; themes are numbered 0 to {last}."),
             field=field_name,
+            index=index,
+            last=len(result.themes) - 1,
         )
     return result.themes[index]
 
@@ -230,9 +257,9 @@ def rename(result: ThemeResult, index: int, label: str) -> ThemeResult:
     theme = _theme_at(result, index)
     label = " ".join(label.split())
     if not label:
-        raise InvalidInput(_("A theme's label cannot be empty."), field="label")
+        raise ThemeError(N_("A theme's label cannot be empty."), field="label")
     if len(label) > 120:
-        raise InvalidInput(_("A theme's label must be at most 120 characters."), field="label")
+        raise ThemeError(N_("A theme's label must be at most 120 characters."), field="label")
     themes = list(result.themes)
     themes[index] = replace(theme, label=label)
     return replace(result, themes=_sorted(themes))
@@ -243,7 +270,7 @@ def merge(result: ThemeResult, a: int, b: int) -> ThemeResult:
     _theme_at(result, a, "a")
     _theme_at(result, b, "b")
     if a == b:
-        raise InvalidInput(_("A theme cannot be merged with itself."), field="b")
+        raise ThemeError(N_("A theme cannot be merged with itself."), field="b")
     merged = sorted(result.themes[a].answer_indexes + result.themes[b].answer_indexes)
     kept = [t for i, t in enumerate(result.themes) if i not in {a, b}]
     return _regroup(result, kept, [merged])
@@ -254,18 +281,17 @@ def split(result: ThemeResult, index: int, answer_indexes: Sequence[int]) -> The
     theme = _theme_at(result, index)
     chosen = sorted(set(answer_indexes))
     if not chosen:
-        raise InvalidInput(_("Choose at least one answer to split off."), field="answer_indexes")
+        raise ThemeError(N_("Choose at least one answer to split off."), field="answer_indexes")
     outside = [i for i in chosen if i not in theme.answer_indexes]
     if outside:
-        raise InvalidInput(
-            _("Answers {answers} are not in this theme.").format(
-                answers=", ".join(map(str, outside))
-            ),
+        raise ThemeError(
+            N_("Answers {answers} are not in this theme."),
             field="answer_indexes",
+            answers=", ".join(map(str, outside)),
         )
     if len(chosen) == theme.size:
-        raise InvalidInput(
-            _("Leave at least one answer in the theme being split."), field="answer_indexes"
+        raise ThemeError(
+            N_("Leave at least one answer in the theme being split."), field="answer_indexes"
         )
     rest = [i for i in theme.answer_indexes if i not in chosen]
     kept = [t for i, t in enumerate(result.themes) if i != index]
@@ -279,12 +305,11 @@ def move(result: ThemeResult, answer_index: int, to_theme: int) -> ThemeResult:
         (i for i, t in enumerate(result.themes) if answer_index in t.answer_indexes), None
     )
     if source is None:
-        raise InvalidInput(
-            _("There is no answer number {index}.").format(index=answer_index),
-            field="answer_index",
+        raise ThemeError(
+            N_("There is no answer number {index}."), field="answer_index", index=answer_index
         )
     if source == to_theme:
-        raise InvalidInput(_("The answer is already in that theme."), field="to_theme")
+        raise ThemeError(N_("The answer is already in that theme."), field="to_theme")
     themes = list(result.themes)
     themes[source] = replace(
         themes[source],

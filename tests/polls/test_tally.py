@@ -14,7 +14,8 @@ from agora.core.errors import InvalidInput
 from agora.polls.answers import validate_answer
 from agora.polls.kinds import Option, QuestionKind, QuestionSpec, make_spec
 from agora.polls.ranking import RANKING_METHODS
-from agora.polls.tally import Tally, fold_entry, make_tally, stop_words_for
+from agora.polls.tally import Tally, fold_entry, make_tally
+from agora.text.words import stop_words_for
 
 PROPERTY = settings(max_examples=40, deadline=None, database=None)
 

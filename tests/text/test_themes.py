@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from agora.core.errors import InvalidInput
 from agora.text.embeddings import UniversalSentenceEncoder, WordEmbedder, default_embedder
-from agora.text.themes import ThemeResult, find_themes, merge, move, rename, split
+from agora.text.themes import (
+    NO_WORDS,
+    ThemeError,
+    ThemeResult,
+    find_themes,
+    merge,
+    move,
+    rename,
+    split,
+)
 
 REFERENCE = [
     "Diferrence beetwen international region or country laws and strategic development was "
@@ -113,9 +121,14 @@ def test_answers_without_words_still_get_a_label() -> None:
     assert_partition(result, 4)
 
 
+def test_answers_without_any_text_are_labelled_no_words() -> None:
+    result = find_themes(["", " "], embedder=WordEmbedder())
+    assert [theme.label for theme in result.themes] == [NO_WORDS] == ["(no words)"]
+
+
 @pytest.mark.parametrize("k", [0, 7])
 def test_k_out_of_range_is_refused(k: int) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(ThemeError) as caught:
         find_themes(REFERENCE, k=k, embedder=WordEmbedder())
     assert caught.value.field == "k"
 
@@ -138,7 +151,7 @@ def test_rename(three: ThemeResult) -> None:
 
 @pytest.mark.parametrize(("index", "label", "field"), [(0, "  ", "label"), (9, "x", "theme")])
 def test_rename_invalid(three: ThemeResult, index: int, label: str, field: str) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(ThemeError) as caught:
         rename(three, index, label)
     assert caught.value.field == field
 
@@ -153,9 +166,20 @@ def test_merge_keeps_other_labels(three: ThemeResult) -> None:
     assert_partition(merged, len(REFERENCE))
 
 
+def test_errors_are_plain_value_errors_with_their_message_id(three: ThemeResult) -> None:
+    with pytest.raises(ThemeError) as caught:
+        merge(three, 0, 5)
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == "There is no theme number 5; themes are numbered 0 to 2."
+    assert caught.value.message == (
+        "There is no theme number {index}; themes are numbered 0 to {last}."
+    )
+    assert (caught.value.field, caught.value.arguments) == ("b", {"index": 5, "last": 2})
+
+
 @pytest.mark.parametrize(("a", "b"), [(0, 0), (0, 3), (-1, 1)])
 def test_merge_invalid(three: ThemeResult, a: int, b: int) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(ThemeError):
         merge(three, a, b)
 
 
@@ -173,7 +197,7 @@ def test_split_invalid(three: ThemeResult) -> None:
     theme = three.themes[index]
     outside = next(i for i in range(len(REFERENCE)) if i not in theme.answer_indexes)
     for chosen in ([], [outside], theme.answer_indexes):
-        with pytest.raises(InvalidInput) as caught:
+        with pytest.raises(ThemeError) as caught:
             split(three, index, chosen)
         assert caught.value.field == "answer_indexes"
 
@@ -200,14 +224,14 @@ def test_move_empties_a_theme(three: ThemeResult) -> None:
 
 @pytest.mark.parametrize(("answer", "to", "field"), [(99, 0, "answer_index"), (0, 9, "to_theme")])
 def test_move_invalid(three: ThemeResult, answer: int, to: int, field: str) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(ThemeError) as caught:
         move(three, answer, to)
     assert caught.value.field == field
 
 
 def test_move_to_own_theme_is_refused(three: ThemeResult) -> None:
     answer = three.themes[0].answer_indexes[0]
-    with pytest.raises(InvalidInput, match="already"):
+    with pytest.raises(ThemeError, match="already"):
         move(three, answer, 0)
 
 

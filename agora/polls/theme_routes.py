@@ -1,4 +1,7 @@
-"""Every URL of themes: the moderator's page to read and edit an open-text question's themes."""
+"""The URLs of themes: the moderator's page to read and edit an open-text question's themes.
+
+Part of the polls router (``agora.polls.routes`` includes it), kept apart for its size.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,14 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from agora.core.errors import AgoraError, NotFound
+from agora.core.errors import NotFound
 from agora.core.i18n import _
 from agora.events.deps import check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event, normalize_code
 from agora.polls.models import Poll
 from agora.polls.services import get_question
-from agora.text.services import current_themes, edit_themes
+from agora.polls.themes import current_themes, edit_themes
 from agora.web.deps import IdPath, StateDep
 
 router = APIRouter()
@@ -44,7 +47,7 @@ async def themes_page(
             return {"event": event, "question": question, "result": result, "edited": edited}
 
     context = await anyio.to_thread.run_sync(load)
-    return state.templates.TemplateResponse(request, "text/themes.html", context)
+    return state.templates.TemplateResponse(request, "polls/themes.html", context)
 
 
 @router.post("/e/{code}/moderate/themes/{question_id}/{action}", include_in_schema=False)
@@ -62,12 +65,7 @@ async def edit(
             check_moderator(request, state, session, event)
             edit_themes(session, _question_of(session, event, question_id), action, values, answers)
 
-    try:
-        await anyio.to_thread.run_sync(run)
-    except AgoraError as exc:
-        return state.templates.TemplateResponse(
-            request, "web/error.html", {"error": exc}, status_code=exc.status_code
-        )
+    await anyio.to_thread.run_sync(run)
     return RedirectResponse(
         f"/e/{normalize_code(code)}/moderate/themes/{question_id}", status_code=303
     )

@@ -1,10 +1,10 @@
-"""Function words left out of word clouds, for the languages Agora's pages speak.
+"""Function words left out of word clouds and keywords, for the languages Agora's pages speak.
 
 Written for Agora (same licence as the project). The general-purpose lists on PyPI
 (``stop-words``, ``stopwords-iso``) also drop content words such as "research", "world",
 "value" or "open", which are exactly what a word cloud at a cooperation session is about;
 these lists keep to articles, pronouns, prepositions, conjunctions and auxiliary verbs.
-Words are stored folded (lower case, no accents), as the tally compares them.
+Words are stored folded (lower case, no accents), as ``agora.text.words`` compares them.
 """
 
 from __future__ import annotations

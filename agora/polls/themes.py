@@ -1,7 +1,13 @@
-"""An open-text question's themes: found automatically, or as the moderator edited them."""
+"""An open-text question's themes: found automatically, or as the moderator edited them.
+
+The grouping and the edits are the pure functions of ``agora.text.themes``; this module
+reads the answers, keeps the moderator's edits, and turns the pure module's
+``ThemeError`` into ``InvalidInput`` in the reader's language.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -10,10 +16,9 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
-from agora.polls.models import Question, Response
+from agora.polls.models import Question, QuestionThemes, Response
 from agora.text import themes as pure
-from agora.text.models import QuestionThemes
-from agora.text.themes import Theme, ThemeResult
+from agora.text.themes import Theme, ThemeError, ThemeResult
 
 #: What a moderator can do to themes.
 ACTIONS = ("rename", "merge", "split", "move", "reset")
@@ -48,7 +53,7 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
     keys, texts = answer_entries(session, question.id)
     stored = _stored(session, question.id)
     if stored is None:
-        return pure.find_themes(texts), False
+        return _shown(pure.find_themes(texts)), False
     index_of = {key: i for i, key in enumerate(keys)}
     themes: list[Theme] = []
     placed: set[int] = set()
@@ -66,6 +71,22 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
     if new:
         themes.append(Theme(_("New answers"), texts[new[0]], new))
     return ThemeResult(themes, stored.method, len(themes), list(texts)), True
+
+
+def _shown(result: ThemeResult) -> ThemeResult:
+    """Return ``result`` with the label of themes without words in the reader's language."""
+    if all(theme.label != pure.NO_WORDS for theme in result.themes):
+        return result
+    themes = [
+        replace(theme, label=_(pure.NO_WORDS)) if theme.label == pure.NO_WORDS else theme
+        for theme in result.themes
+    ]
+    return replace(result, themes=themes)
+
+
+def _invalid(error: ThemeError) -> InvalidInput:
+    """Return the ``InvalidInput`` users see for ``error``, in their language."""
+    return InvalidInput(_(error.message).format(**error.arguments), field=error.field)
 
 
 def _save(session: Session, question: Question, result: ThemeResult) -> None:
@@ -99,6 +120,12 @@ def edit_themes(
     """Apply a moderator's edit (rename, merge, split, move, reset) and keep the result."""
     if question.kind not in {"open_text", "word_cloud"}:
         raise InvalidInput(_("Only open-text answers are grouped into themes."))
+    if action not in ACTIONS:
+        raise InvalidInput(
+            _("'{a}' is not a theme action; use one of: {all}.").format(
+                a=action, all=", ".join(ACTIONS)
+            )
+        )
     if action == "reset":
         stored = _stored(session, question.id)
         if stored is not None:
@@ -106,19 +133,22 @@ def edit_themes(
             session.flush()
         return current_themes(session, question)[0]
     result, _edited = current_themes(session, question)
-    if action == "rename":
-        result = pure.rename(result, _number(values, "theme"), values.get("label", ""))
-    elif action == "merge":
-        result = pure.merge(result, _number(values, "theme"), _number(values, "other"))
-    elif action == "split":
-        result = pure.split(result, _number(values, "theme"), answers)
-    elif action == "move":
-        result = pure.move(result, _number(values, "answer"), _number(values, "to_theme"))
-    else:
-        raise InvalidInput(
-            _("'{a}' is not a theme action; use one of: {all}.").format(
-                a=action, all=", ".join(ACTIONS)
-            )
-        )
+    try:
+        result = _shown(_edited_result(result, action, values, answers))
+    except ThemeError as error:
+        raise _invalid(error) from error
     _save(session, question, result)
     return result
+
+
+def _edited_result(
+    result: ThemeResult, action: str, values: dict[str, str], answers: list[int]
+) -> ThemeResult:
+    """Return ``result`` after one of the pure edits (rename, merge, split or move)."""
+    if action == "rename":
+        return pure.rename(result, _number(values, "theme"), values.get("label", ""))
+    if action == "merge":
+        return pure.merge(result, _number(values, "theme"), _number(values, "other"))
+    if action == "split":
+        return pure.split(result, _number(values, "theme"), answers)
+    return pure.move(result, _number(values, "answer"), _number(values, "to_theme"))

@@ -1,0 +1,204 @@
+"""Moderators edit an open-text question's themes (edits survive new answers); no one else."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agora.core.db import Database
+from agora.core.errors import InvalidInput
+from agora.core.i18n import set_language
+from agora.demo.reference import EXPERIENCES, create_reference_session
+from agora.events.models import Event
+from agora.events.services import join_event
+from agora.polls.models import Question, QuestionThemes, Response
+from agora.polls.responses import Submission, record_responses
+from agora.polls.services import open_poll
+from agora.polls.themes import current_themes, edit_themes
+from agora.web.deps import PARTICIPANT_COOKIE
+from tests.conftest import EventFactory, PollFactory, join, question
+
+
+def open_text_question(session: Session) -> Question:
+    event = create_reference_session(session)
+    question = session.query(Question).filter(Question.kind == "open_text").one()
+    assert question.poll.event_id == event.id
+    return question
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Run the test as a French reader, then return to English."""
+    set_language("fr")
+    yield
+    set_language("en")
+
+
+def test_themes_start_automatic_and_keep_every_answer(session: Session) -> None:
+    question = open_text_question(session)
+    result, edited = current_themes(session, question)
+    assert not edited
+    assert sorted(i for t in result.themes for i in t.answer_indexes) == list(range(6))
+    assert result.texts == EXPERIENCES
+
+
+def test_edits_are_kept_and_new_answers_get_a_theme_of_their_own(session: Session) -> None:
+    question = open_text_question(session)
+    first, _edited = current_themes(session, question)
+    renamed = edit_themes(
+        session, question, "rename", {"theme": "0", "label": "Laws and rules"}, []
+    )
+    assert "Laws and rules" in [t.label for t in renamed.themes]
+    assert len(first.themes) >= 2
+    merged = edit_themes(session, question, "merge", {"theme": "0", "other": "1"}, [])
+    assert len(merged.themes) == len(first.themes) - 1
+    again, edited = current_themes(session, question)
+    assert edited
+    assert [t.label for t in again.themes] == [t.label for t in merged.themes]
+
+    poll = question.poll
+    open_poll(session, poll)  # the open-text poll was closed: let one more answer in
+    event = session.get(Event, poll.event_id)
+    assert event is not None
+    newcomer = join_event(session, event)
+    record_responses(
+        session,
+        [Submission(question.id, newcomer.id, event.id, {"texts": ["Twinning with Piura"]})],
+    )
+    later, _edited = current_themes(session, question)
+    assert later.themes[-1].label == "New answers"
+    assert [later.texts[i] for i in later.themes[-1].answer_indexes] == ["Twinning with Piura"]
+
+    reset = edit_themes(session, question, "reset", {}, [])
+    assert sorted(i for t in reset.themes for i in t.answer_indexes) == list(range(7))
+    assert current_themes(session, question)[1] is False
+
+
+def test_moderator_page_edits_themes_and_others_are_refused(
+    client: TestClient, db: Database
+) -> None:
+    with db.session() as session:
+        question = open_text_question(session)
+        qid, key = question.id, question.poll.event_id
+        event = session.get(Event, key)
+        assert event is not None
+        moderator_key = event.moderator_key
+    assert client.get(f"/e/EUREG23/moderate/themes/{qid}").status_code == 403
+    client.get(f"/e/EUREG23/moderate?key={moderator_key}")
+    page = client.get(f"/e/EUREG23/moderate/themes/{qid}")
+    assert page.status_code == 200
+    assert "Diferrence beetwen" in page.text
+    renamed = client.post(
+        f"/e/EUREG23/moderate/themes/{qid}/rename", data={"theme": "0", "label": "<b>Rules</b>"}
+    )
+    assert renamed.status_code == 200
+    assert "&lt;b&gt;Rules&lt;/b&gt;" in renamed.text
+    bad = client.post(f"/e/EUREG23/moderate/themes/{qid}/merge", data={"theme": "0", "other": "99"})
+    assert bad.status_code == 422
+
+
+def test_edit_errors_name_the_field_in_the_readers_language(session: Session, french: None) -> None:
+    question = open_text_question(session)
+    last = len(current_themes(session, question)[0].themes) - 1
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "merge", {"theme": "0", "other": "99"}, [])
+    assert caught.value.field == "b"
+    assert caught.value.message == (
+        f"Il n'existe pas de thème numéro 99\u00a0; les thèmes sont numérotés de 0 à {last}."
+    )
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "rename", {"theme": "0", "label": " "}, [])
+    assert (caught.value.field, caught.value.message) == (
+        "label",
+        "Le libellé d'un thème ne peut pas être vide.",
+    )
+    assert current_themes(session, question)[1] is False
+
+
+def test_edit_errors_keep_their_english_message(session: Session) -> None:
+    question = open_text_question(session)
+    answer = current_themes(session, question)[0].themes[0].answer_indexes[0]
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "move", {"answer": str(answer), "to_theme": "0"}, [])
+    assert (caught.value.field, caught.value.message) == (
+        "to_theme",
+        "The answer is already in that theme.",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        edit_themes(session, question, "shuffle", {}, [])
+    assert caught.value.message == (
+        "'shuffle' is not a theme action; use one of: rename, merge, split, move, reset."
+    )
+
+
+def test_answers_without_words_are_labelled_in_the_readers_language(
+    db: Database, make_event: EventFactory, make_poll: PollFactory, french: None
+) -> None:
+    poll = make_poll(make_event(), question("open_text"))
+    with db.session() as session:
+        event = session.get(Event, poll.event_id)
+        assert event is not None
+        for text in ("", " "):
+            participant = join_event(session, event)
+            session.add(
+                Response(
+                    id=uuid.uuid4().hex,
+                    question_id=poll.questions[0].id,
+                    participant_id=participant.id,
+                    answer={"texts": [text]},
+                )
+            )
+        session.flush()
+        stored = session.get(Question, poll.questions[0].id)
+        assert stored is not None
+        result, _edited = current_themes(session, stored)
+    assert [theme.label for theme in result.themes] == ["(aucun mot)"]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "participant", "participant token", "wrong key"])
+def test_only_moderators_may_edit_themes(client: TestClient, db: Database, caller: str) -> None:
+    with db.session() as session:
+        question = open_text_question(session)
+        qid = question.id
+        edit_themes(session, question, "rename", {"theme": "0", "label": "Laws and rules"}, [])
+        before = current_themes(session, question)[0]
+        saved = session.scalars(select(QuestionThemes)).one()
+        saved_before = (saved.question_id, saved.themes, saved.edited_at)
+    headers: dict[str, str] = {}
+    if caller == "participant":
+        joined = client.post(
+            "/e/EUREG23/join",
+            data={"name": "Ana", "organisation": "Murcia"},
+            follow_redirects=False,
+        )
+        assert joined.status_code == 303
+        assert client.cookies.get(PARTICIPANT_COOKIE)
+    elif caller == "participant token":
+        headers = join(client, "EUREG23", name="Ana", organisation="Murcia")
+    elif caller == "wrong key":
+        headers = {"X-Moderator-Key": "not-the-key"}
+    answer = str(before.themes[0].answer_indexes[0])
+    attempts = {
+        "rename": {"theme": "0", "label": "Spam"},
+        "merge": {"theme": "0", "other": "1"},
+        "split": {"theme": "0", "answers": answer},
+        "move": {"answer": answer, "to_theme": "1"},
+        "reset": {},
+    }
+    for action, data in attempts.items():
+        refused = client.post(
+            f"/e/EUREG23/moderate/themes/{qid}/{action}", data=data, headers=headers
+        )
+        assert refused.status_code == 403, action
+        assert "Only the event&#39;s moderators may do this." in refused.text
+    with db.session() as session:
+        saved = session.scalars(select(QuestionThemes)).one()
+        assert (saved.question_id, saved.themes, saved.edited_at) == saved_before
+        stored_question = session.get(Question, qid)
+        assert stored_question is not None
+        assert current_themes(session, stored_question) == (before, True)
