@@ -46,7 +46,7 @@ class Signer:
     def __init__(self, secret: str) -> None:
         self._participant = URLSafeSerializer(secret, salt="agora.participant")
         self._moderator = URLSafeSerializer(secret, salt="agora.moderator")
-        self._flash = URLSafeSerializer(secret, salt="agora.flash")
+        self._notice = URLSafeSerializer(secret, salt="agora.notice")
         self._organiser = URLSafeSerializer(secret, salt="agora.organiser")
 
     def organiser_token(self, organiser_id: int) -> str:
@@ -61,18 +61,18 @@ class Signer:
             return None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    def flash(self, question_id: int, message: str) -> str:
-        """Return a cookie value carrying an error message to the next page."""
-        return str(self._flash.dumps([question_id, message]))
+    def notice(self, place: str, message: str, error: bool) -> str:
+        """Return a cookie value carrying a message to the next page (``web.notices``)."""
+        return str(self._notice.dumps([place, message, error]))
 
-    def read_flash(self, token: str) -> tuple[int, str] | None:
-        """Return (question id, message) from a flash cookie, or None if it was forged."""
+    def read_notice(self, token: str) -> tuple[str, str, bool] | None:
+        """Return (place, message, is error) from a notice cookie, or None if forged."""
         try:
-            value = self._flash.loads(token)
+            value = self._notice.loads(token)
         except BadSignature:
             return None
-        if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
-            return value[0], str(value[1])
+        if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
+            return value[0], str(value[1]), bool(value[2])
         return None
 
     def participant_token(self, event_id: int, participant_id: int) -> str:

@@ -24,8 +24,9 @@ from agora.polls.live import LIVE_STATES, PollsLive, poll_list
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import participant_answers
-from agora.web.deps import FLASH_COOKIE, MODERATOR_COOKIE, StateDep, participant_in
+from agora.web.deps import MODERATOR_COOKIE, StateDep, participant_in
 from agora.web.links import event_links, qr_svg, set_participant_cookie
+from agora.web.notices import page_response, take_notice
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -90,10 +91,6 @@ async def participant_page(
         set_language(event.language)
     if context["participant_id"] is None:
         return state.templates.TemplateResponse(request, "events/join.html", {"event": event})
-    flash = None
-    flash_cookie = request.cookies.get(FLASH_COOKIE)
-    if flash_cookie:
-        flash = state.signer.read_flash(flash_cookie)
     visible: dict[int, Any] = {}
     for poll in context["polls"]:
         if poll.results_visible:
@@ -105,7 +102,7 @@ async def participant_page(
         {
             **context,
             "focus_question": q,
-            "flash": flash,
+            "notice": take_notice(request, state),
             "results": visible,
             "submission_key": secrets.token_urlsafe(12),
             "signature": [[p.id, p.state.value, p.results_visible] for p in context["polls"]],
@@ -113,9 +110,7 @@ async def participant_page(
     )
     if context["new_token"]:
         set_participant_cookie(response, request, context["new_token"])
-    if flash_cookie:
-        response.delete_cookie(FLASH_COOKIE)
-    return response
+    return page_response(request, response)
 
 
 # -- the projector -------------------------------------------------------------------------

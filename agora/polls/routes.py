@@ -22,7 +22,8 @@ from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
 from agora.polls.theme_routes import router as theme_router
-from agora.web.deps import FLASH_COOKIE, IdPath, ParticipantDep, StateDep, participant_ref
+from agora.web.deps import IdPath, ParticipantDep, StateDep, participant_ref
+from agora.web.notices import redirect_with_error
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -351,11 +352,9 @@ async def answer_form(
         key = str(form.get("idempotency_key") or "") or None
         await submit(state, (ref.event_id, ref.participant_id), question_id, raw, key)
     except AgoraError as exc:  # back to the question, with the message shown once
-        response = RedirectResponse(f"{target}?q={question_id}", status_code=303)
-        response.set_cookie(
-            FLASH_COOKIE, state.signer.flash(question_id, exc.message), max_age=120, httponly=True
+        return redirect_with_error(
+            state, f"{target}?q={question_id}", f"question-{question_id}", exc
         )
-        return response
     return RedirectResponse(target, status_code=303)
 
 

@@ -26,10 +26,6 @@ NAME = "qa"
 
 #: How many questions the screen lists besides the highlighted one (readable from afar).
 SCREEN_TOP = 5
-#: The flash cookie's ids for Q&A form errors and confirmations (poll question ids, the
-#: cookie's other use, start at 1, so these never collide).
-FLASH_ID = 0
-FLASH_NOTICE_ID = -1
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -71,8 +67,6 @@ def page_context(
         "profanity_filter": event.qa_profanity_filter,
         "max_length": MAX_LENGTH,
         "max_author": MAX_AUTHOR,
-        "flash_id": FLASH_ID,
-        "notice_id": FLASH_NOTICE_ID,
     }
     if role == "moderator":
         questions = all_questions(session, event.id)

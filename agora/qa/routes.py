@@ -14,7 +14,7 @@ from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.qa import services
-from agora.qa.live import FLASH_ID, FLASH_NOTICE_ID, NAME
+from agora.qa.live import NAME
 from agora.qa.models import AudienceQuestion
 from agora.qa.profanity import PROFANITY, languages_for
 from agora.qa.schemas import (
@@ -26,7 +26,6 @@ from agora.qa.schemas import (
 )
 from agora.qa.services import QuestionAction, QuestionOrder
 from agora.web.deps import (
-    FLASH_COOKIE,
     IdPath,
     ParticipantDep,
     ParticipantRef,
@@ -34,6 +33,7 @@ from agora.web.deps import (
     participant_in,
     participant_ref,
 )
+from agora.web.notices import Notice, redirect_with_error, redirect_with_notice
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -225,13 +225,6 @@ async def moderate_question(
 # -- form posts (the pages without JavaScript) ---------------------------------------------
 
 
-def _flash(response: Response, state: AppState, flash_id: int, message: str) -> Response:
-    response.set_cookie(
-        FLASH_COOKIE, state.signer.flash(flash_id, message), max_age=120, httponly=True
-    )
-    return response
-
-
 def _participant_page(code: str, order: object = None, anchor: str = "qa") -> str:
     query = f"?qa_order={order}" if order in set(QuestionOrder) else ""
     return f"/e/{code.upper()}{query}#{anchor}"
@@ -251,22 +244,23 @@ async def ask_form(code: str, request: Request, state: StateDep) -> Response:
         # an empty name field means "anonymous"; the service refuses it where not allowed
         "anonymous": name is not None and not str(name).strip(),
     }
-    response = RedirectResponse(_participant_page(code), status_code=303)
+    back = _participant_page(code)
     try:
         question, waits = await anyio.to_thread.run_sync(
             ask, state, ref, code, AudienceQuestionIn.model_validate(data)
         )
     except AgoraError as exc:
-        return _flash(response, state, FLASH_ID, exc.message)
+        return redirect_with_error(state, back, "qa", exc)
     except ValueError:  # a field longer than the API accepts
-        return _flash(response, state, FLASH_ID, _("The question or the name is too long."))
+        message = _("The question or the name is too long.")
+        return redirect_with_notice(state, back, Notice("qa", message, error=True))
     after_change(state, question.event_id)
     notice = (
         _("Thank you. Your question will appear once a moderator approves it.")
         if waits
         else _("Thank you, your question is in.")
     )
-    return _flash(response, state, FLASH_NOTICE_ID, notice)
+    return redirect_with_notice(state, back, Notice("qa", notice))
 
 
 async def _vote_form(
@@ -274,18 +268,16 @@ async def _vote_form(
 ) -> Response:
     ref = participant_ref(request, state)
     form = await request.form()
-    response = RedirectResponse(
-        _participant_page(code, form.get("order"), f"aq-{question_id}"), status_code=303
-    )
+    back = _participant_page(code, form.get("order"), f"aq-{question_id}")
     if ref is None:
-        return response
+        return RedirectResponse(back, status_code=303)
     try:
         event_id, out = await anyio.to_thread.run_sync(lambda: vote(state, ref, question_id, up=up))
     except AgoraError as exc:
-        return _flash(response, state, FLASH_ID, exc.message)
+        return redirect_with_error(state, back, "qa", exc)
     if out.changed:
         after_change(state, event_id)
-    return response
+    return RedirectResponse(back, status_code=303)
 
 
 @router.post("/e/{code}/qa/{question_id}/upvote", include_in_schema=False)

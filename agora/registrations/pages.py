@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -25,7 +25,6 @@ from agora.registrations.models import OrganisationType
 from agora.web.links import base_url
 from agora.web.state import AppState
 
-NOTICE_COOKIE = "agora_reg_notice"
 #: Rows the moderators' page lists at once; a search narrows longer lists.
 LIST_LIMIT = 500
 #: Room for the multipart envelope around a file of the largest size accepted.
@@ -73,35 +72,6 @@ def event_language(request: Request, event: Event) -> None:
     """Speak the event's language on public pages unless the person chose one."""
     if "agora_lang" not in request.cookies:
         set_language(event.language)
-
-
-def read_notice(request: Request, state: AppState) -> tuple[bool, str] | None:
-    """Return (is error, message) left by the previous action, once."""
-    cookie = request.cookies.get(NOTICE_COOKIE)
-    found = state.signer.read_flash(cookie) if cookie else None
-    return None if found is None else (bool(found[0]), found[1])
-
-
-def redirect_with_notice(
-    state: AppState, url: str, message: str, *, error: bool = False
-) -> RedirectResponse:
-    """Go to ``url`` and show ``message`` there once."""
-    response = RedirectResponse(url, status_code=303)
-    response.set_cookie(
-        NOTICE_COOKIE,
-        state.signer.flash(int(error), message),
-        max_age=60,
-        httponly=True,
-        samesite="strict",
-    )
-    return response
-
-
-def page_response(request: Request, response: Response) -> Response:
-    """Forget the notice once a page has shown it."""
-    if NOTICE_COOKIE in request.cookies:
-        response.delete_cookie(NOTICE_COOKIE)
-    return response
 
 
 def form_values(form: Any) -> dict[str, str]:

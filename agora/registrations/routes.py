@@ -26,10 +26,7 @@ from agora.registrations.pages import (
     form_values,
     list_context,
     list_url,
-    page_response,
-    read_notice,
     read_upload,
-    redirect_with_notice,
     render,
 )
 from agora.registrations.schemas import (
@@ -48,6 +45,7 @@ from agora.registrations.schemas import (
 )
 from agora.web.deps import IdPath, StateDep
 from agora.web.links import base_url, qr_svg
+from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -128,7 +126,7 @@ def registrations_page(
     with state.db.session() as session:
         event = get_event(session, code)
         context = list_context(request, state, session, event, q)
-        context["notice"] = read_notice(request, state)
+        context["notice"] = take_notice(request, state)
         return page_response(request, render(request, state, "list.html", context))
 
 
@@ -166,7 +164,7 @@ async def action_form(
         if back_to_door
         else list_url(code, q, f"#registration-{registration_id}")
     )
-    return redirect_with_notice(state, url, message, error=error)
+    return redirect_with_notice(state, url, Notice("registrations", message, error))
 
 
 @router.post("/e/{code}/walk-ins", include_in_schema=False)
@@ -196,7 +194,7 @@ async def walk_in_form(code: str, request: Request, state: StateDep) -> Response
     changed(state, event_id)
     message = _("{name} is registered as a walk-in and checked in.").format(name=registration.name)
     url = list_url(code.upper(), registration.name, f"#registration-{registration.id}")
-    return redirect_with_notice(state, url, message)
+    return redirect_with_notice(state, url, Notice("registrations", message))
 
 
 @router.post("/e/{code}/registrations/import", include_in_schema=False)
@@ -236,7 +234,7 @@ async def import_form(code: str, request: Request, state: StateDep) -> Response:
         message += " " + _("Columns not used: {columns}.").format(
             columns=", ".join(result.ignored_columns)
         )
-    return redirect_with_notice(state, list_url(code.upper()), message)
+    return redirect_with_notice(state, list_url(code.upper()), Notice("registrations", message))
 
 
 def set_open(request: Request, state: AppState, code: str, is_open: bool) -> int:
@@ -252,7 +250,7 @@ async def switch_form(code: str, request: Request, state: AppState, *, is_open: 
     """Open or close the public registration form, then show the list again."""
     changed(state, await anyio.to_thread.run_sync(set_open, request, state, code, is_open))
     message = _("Registration is open.") if is_open else _("Registration is closed.")
-    return redirect_with_notice(state, list_url(code.upper()), message)
+    return redirect_with_notice(state, list_url(code.upper()), Notice("registrations", message))
 
 
 @router.post("/e/{code}/registrations/open", include_in_schema=False)
@@ -294,7 +292,7 @@ def checkin_page(code: str, token: str, request: Request, state: StateDep) -> Re
             "event": event,
             "registration": registration,
             "attendance": attendance(session, event),
-            "notice": read_notice(request, state),
+            "notice": take_notice(request, state),
         }
         return page_response(request, render(request, state, "checkin.html", context))
 
@@ -314,7 +312,9 @@ async def checkin_form(code: str, token: str, request: Request, state: StateDep)
 
     event_id, message, error = await anyio.to_thread.run_sync(run)
     changed(state, event_id)
-    return redirect_with_notice(state, f"/e/{code.upper()}/checkin/{token}", message, error=error)
+    return redirect_with_notice(
+        state, f"/e/{code.upper()}/checkin/{token}", Notice("registrations", message, error)
+    )
 
 
 # -- JSON API ------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from agora.web.state import AppState
 
 PARTICIPANT_COOKIE = "agora_p"
 MODERATOR_COOKIE = "agora_m"
-FLASH_COOKIE = "agora_flash"
 ORGANISER_COOKIE = "agora_o"
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from agora.core.db import Database
 from agora.polls.models import Response
+from agora.web.notices import NOTICE_COOKIE
 from tests.conftest import EventFactory, PollFactory, question
 
 
@@ -66,13 +67,13 @@ def test_bad_form_answer_shows_its_message_and_stores_nothing(
     assert "add up to 90" not in again.text  # the message is shown once
 
 
-def test_forged_flash_cookie_shows_nothing(
+def test_forged_notice_cookie_shows_nothing(
     client: TestClient, make_event: EventFactory, make_poll: PollFactory
 ) -> None:
     event = make_event()
     make_poll(event, question("single_choice"))
     client.get(f"/e/{event.code}")
-    client.cookies.set("agora_flash", "forged.value")
+    client.cookies.set(NOTICE_COOKIE, "forged.value")
     page = client.get(f"/e/{event.code}")
     assert page.status_code == 200
     assert "forged" not in page.text
