@@ -2,8 +2,9 @@
 
 Every method takes ``options`` (option ids in question order) and ``ballots`` (each
 distinct ballot, a tuple of option ids best first, mapped to how many participants cast
-it) and returns a ``RankingResult``. A ballot may be truncated (a top-k ranking): the
-options it leaves out are below every option it ranks and equal among themselves.
+it) and returns a ``RankingResult``. A ballot may be truncated (a top-k or partial
+ranking, of any length from one ballot to the next): the options it leaves out are below
+every option it ranks and equal among themselves.
 
 Tie rules, the same for every method:
 

@@ -499,6 +499,45 @@ def test_irv_counts_exhausted_top_k_ballots() -> None:
     assert result.order == ["asia", "latin_america", "africa", "north_america", "oceania"]
 
 
+# --- partial ballots of mixed lengths ------------------------------------------------------
+#
+# Four options (N = 4), ballots ranking 1, 2 and 3 of them: 2 × A,  1 × B > C,  1 × C > B > D.
+# Positional (4, 3, 2, 1; unranked 0): A 8, B 4 + 3 = 7, C 3 + 4 = 7, D 2 (per ballot / 4).
+# Borda (3, 2, 1, 0; the unranked share the empty places' points, (N − k − 1)/2 each):
+#   2 × A: A 3, B = C = D 1;  B > C: B 3, C 2, A = D 0.5;  C > B > D: C 3, B 2, D 1, A 0.
+#   A 6.5, B 7, C 7, D 3.5 (24 = 4 ballots × 6 points).
+# Average rank (unranked take (k + 1 + N)/2): A (1 + 1 + 3.5 + 4)/4 = 2.375,
+#   B (3 + 3 + 1 + 2)/4 = 2.25, C 2.25, D (3 + 3 + 3.5 + 3)/4 = 3.125.
+# Pairwise: A–B 2-2, A–C 2-2, B–C 1-1 (the A ballots rank neither), A, B, C beat D 2-1,
+#   2-0, 2-0. Copeland A = B = C = 2, D 0; Schulze: A, B, C each beat D and nothing else.
+# IRV: r1 A 2, B 1, C 1, D 0 → D; r2 A 2, B 1, C 1 → B and C level in r1 and on positional
+#   score, C (later) goes, its ballot moves to B; r3 A 2, B 2 → r2 had B 1 < A 2: B goes;
+#   r4 A 2, with both B ballots exhausted.
+MIXED: Ballots = {ballot("A"): 2, ballot("BC"): 1, ballot("CBD"): 1}
+
+
+def test_every_method_reads_each_ballot_with_its_own_length() -> None:
+    assert positional("ABCD", MIXED).details["total_points"] == {"A": 8, "B": 7, "C": 7, "D": 2}
+    assert positional("ABCD", MIXED).ranks == {"A": 1, "B": 2, "C": 2, "D": 4}
+    assert borda("ABCD", MIXED).scores == {"A": 6.5, "B": 7, "C": 7, "D": 3.5}
+    assert borda("ABCD", MIXED).ranks == {"A": 3, "B": 1, "C": 1, "D": 4}
+    assert average_rank("ABCD", MIXED).scores == {"A": 2.375, "B": 2.25, "C": 2.25, "D": 3.125}
+    assert copeland("ABCD", MIXED).scores == {"A": 2, "B": 2, "C": 2, "D": 0}
+    assert copeland("ABCD", MIXED).details["pairwise"]["B"] == {"A": 2, "C": 1, "D": 2}
+    assert schulze("ABCD", MIXED).ranks == {"A": 1, "B": 1, "C": 1, "D": 4}
+
+
+def test_irv_exhausts_short_ballots_and_breaks_ties_as_documented() -> None:
+    rounds = irv("ABCD", MIXED).details["rounds"]
+    assert [(r["eliminated"], r["tie_break"], r["exhausted"]) for r in rounds] == [
+        ("D", None, 0),
+        ("C", "question_order", 0),
+        ("B", "previous_round", 0),
+        (None, None, 2),
+    ]
+    assert rounds[2]["counts"] == {"A": 2, "B": 2}
+
+
 # --- edge cases ------------------------------------------------------------------------------
 
 
