@@ -50,14 +50,25 @@ def _multiple_choice(spec: QuestionSpec, raw: object) -> dict[str, Any]:
 def _ranking(spec: QuestionSpec, raw: object) -> dict[str, Any]:
     values = _list_field(raw, "ranking")
     count = len(spec.options)
-    if spec.top_k is None and len(values) != count:
+    if spec.partial:
+        most = count if spec.top_k is None else spec.top_k
+        if not values:
+            raise InvalidAnswer(_("Rank at least one option."), field="ranking")
+        if len(values) > most:
+            raise InvalidAnswer(
+                _("You may rank up to {most}; you ranked {ranked}.").format(
+                    most=most, ranked=len(values)
+                ),
+                field="ranking",
+            )
+    elif spec.top_k is None and len(values) != count:
         raise InvalidAnswer(
             _("Rank all the options ({count}); you ranked {ranked}.").format(
                 count=count, ranked=len(values)
             ),
             field="ranking",
         )
-    if spec.top_k is not None and len(values) != spec.top_k:
+    elif spec.top_k is not None and len(values) != spec.top_k:
         raise InvalidAnswer(
             _("Rank your top {top_k}; you ranked {ranked}.").format(
                 top_k=spec.top_k, ranked=len(values)

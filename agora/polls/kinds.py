@@ -61,6 +61,8 @@ class QuestionSpec:
     max_choices: int | None = None
     #: Ranking: how many options each participant ranks (None = all of them).
     top_k: int | None = None
+    #: Ranking: participants may rank fewer options than asked, at least one.
+    partial: bool = False
     #: Open text and word cloud: most characters per entry.
     max_length: int = TEXT_MAX_LENGTH
     #: Open text and word cloud: most entries per participant.
@@ -92,6 +94,7 @@ def make_spec(
     options: Sequence[Option] = (),
     max_choices: int | None = None,
     top_k: int | None = None,
+    partial: bool = False,
     max_length: int | None = None,
     max_entries: int = 1,
     scale_max: int = 5,
@@ -106,6 +109,7 @@ def make_spec(
         options=tuple(options),
         max_choices=max_choices,
         top_k=top_k,
+        partial=partial,
         max_length=DEFAULT_MAX_LENGTH.get(kind, TEXT_MAX_LENGTH)
         if max_length is None
         else max_length,

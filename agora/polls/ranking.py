@@ -2,13 +2,17 @@
 
 Every method takes ``options`` (option ids in question order) and ``ballots`` (each
 distinct ballot, a tuple of option ids best first, mapped to how many participants cast
-it) and returns a ``RankingResult``. A ballot may be truncated (a top-k ranking): the
-options it leaves out are below every option it ranks and equal among themselves.
+it) and returns a ``RankingResult``. A ballot may be truncated (a top-k or partial
+ranking, of any length from one ballot to the next): the options it leaves out are below
+every option it ranks and equal among themselves.
 
 Tie rules, the same for every method:
 
 - Options with equal scores share a rank, in standard competition ranking (1, 1, 3),
   and are listed in question order.
+- Schulze ranks by its beat relation rather than by its score: the options no other
+  option beats share rank 1, the options none of the rest beats share the next rank
+  (1, 1, 3 again), and so on.
 - Instant-runoff gives every option its own place: when several options have the
   fewest votes in a round, the one eliminated is the one with fewer votes in the
   previous round (looking back round by round to the first), then the one with the
@@ -142,13 +146,16 @@ def copeland(options: Sequence[str], ballots: Ballots) -> RankingResult:
 
 
 def schulze(options: Sequence[str], ballots: Ballots) -> RankingResult:
-    """Schulze method: the score is the number of options beaten along strongest paths.
+    """Schulze method: options ranked by strongest paths; the score counts the options beaten.
 
     A direct link a→b has strength ``pairwise[a][b]`` (winning votes) when more ballots
     prefer a to b than b to a, else 0; a path is as strong as its weakest link, and a
     beats b when the strongest path from a to b is stronger than the one from b to a.
+    The winners are the options nothing beats, however many options each of them beats:
+    two of them can share first place with different scores. The places below follow
+    the same relation (see ``ranks_by_relation``).
     """
-    cast, total = _cast(options, ballots)
+    cast = _cast(options, ballots)[0]
     matrix = pairwise(options, cast)
     strength = {
         a: {b: matrix[a][b] if matrix[a][b] > matrix[b][a] else 0 for b in options if b != a}
@@ -165,10 +172,15 @@ def schulze(options: Sequence[str], ballots: Ballots) -> RankingResult:
                 through = min(strength[a][middle], strength[middle][b])
                 if through > strength[a][b]:
                     strength[a][b] = through
-    scores = {
-        a: float(sum(strength[a][b] > strength[b][a] for b in options if b != a)) for a in options
+    beaten = {
+        a: frozenset(b for b in options if b != a and strength[a][b] > strength[b][a])
+        for a in options
     }
-    return _result(options, scores, {"pairwise": matrix, "strongest_paths": strength}, total)
+    return RankingResult(
+        scores={a: float(len(beaten[a])) for a in options},
+        ranks=ranks_by_relation(options, beaten),
+        details={"pairwise": matrix, "strongest_paths": strength},
+    )
 
 
 def irv(options: Sequence[str], ballots: Ballots) -> RankingResult:
@@ -256,6 +268,29 @@ def shared_ranks(
         option: 1 + sum(sign * scores[other] > sign * scores[option] for other in options)
         for option in options
     }
+
+
+def ranks_by_relation(
+    options: Sequence[str], beaten: Mapping[str, frozenset[str]]
+) -> dict[str, int]:
+    """Return standard competition ranks that follow a strict partial order ("a beats b").
+
+    ``beaten[a]`` is the set of options a beats. The options nothing beats share rank 1;
+    without them, the options none of the rest beats share the next rank (one plus the
+    number of options already placed), and so on. So an option always ranks below every
+    option that beats it, and two options share a rank only when neither beats the other.
+    """
+    ranks: dict[str, int] = {}
+    remaining = list(options)
+    while remaining:
+        beaten_here = {b for a in remaining for b in beaten[a]}
+        unbeaten = [option for option in remaining if option not in beaten_here]
+        if not unbeaten:
+            raise ValueError("The relation has a cycle, so it is not an order.")
+        for option in unbeaten:
+            ranks[option] = len(options) - len(remaining) + 1
+        remaining = [option for option in remaining if option in beaten_here]
+    return ranks
 
 
 def _cast(

@@ -29,6 +29,7 @@ class QuestionIn(BaseModel):
     options: list[str | OptionIn] = Field(default_factory=list, max_length=50)
     max_choices: int | None = None
     top_k: int | None = None
+    partial: bool = False
     max_length: int | None = Field(None, ge=1, le=2000)
     max_entries: int = Field(1, ge=1, le=20)
     scale_max: int = 5

@@ -55,6 +55,7 @@ def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any
         "options": options,
         "max_choices": data.max_choices,
         "top_k": data.top_k,
+        "partial": data.partial,
         "max_length": max_length,
         "max_entries": data.max_entries,
         "scale_max": data.scale_max,

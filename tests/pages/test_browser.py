@@ -107,3 +107,44 @@ def test_participant_ranks_top_two_by_dragging(live_server: LiveServer, browser:
     database.dispose()
     assert stored == {"ranking": ["o4", "o1"]}
     assert errors == []
+
+
+def test_participant_ranks_only_the_areas_they_care_about(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    database = Database(live_server.settings.database_url)
+    with database.session() as session:
+        event = create_event(session, title="Partial", starts_on=dt.date(2024, 3, 1))
+        poll = create_poll(
+            session,
+            event,
+            PollIn(questions=[question("ranking", prompt="Up to three", top_k=3, partial=True)]),
+        )
+        open_poll(session, poll)
+        code, qid = event.code, poll.questions[0].id
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    errors = watch_errors(page)
+    page.goto(f"{live_server.url}/e/{code}")
+    items = page.locator(".rank-item")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the script is ready
+    expect(items.first.locator(".rank-pos")).to_have_text("–")  # nothing is ranked yet
+
+    # Add "North America" then "Asia"; add "Oceania" and take it out again.
+    page.get_by_role("button", name="Rank North America").click()
+    page.get_by_role("button", name="Rank Asia").click()
+    expect(items.nth(0)).to_have_attribute("data-option", "o4")
+    expect(items.nth(1)).to_have_attribute("data-option", "o1")
+    expect(items.nth(1).locator(".rank-pos")).to_have_text("2")
+    page.get_by_role("button", name="Rank Oceania").click()
+    expect(page.get_by_role("button", name="Rank Latin America")).to_be_hidden()  # 3 of 3
+    page.get_by_role("button", name="Leave Oceania unranked").click()
+    expect(page.locator("[data-announce]")).to_have_text("Oceania: not ranked")
+    expect(items.nth(2).locator(".rank-pos")).to_have_text("–")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Thank you, your answers are in.")).to_be_visible()
+
+    with database.session() as session:
+        stored = session.scalar(select(Response.answer).where(Response.question_id == qid))
+    database.dispose()
+    assert stored == {"ranking": ["o4", "o1"]}
+    assert errors == []

@@ -49,6 +49,26 @@ def test_ranking_by_position_numbers_is_recorded(
     assert "Thank you, your answers are in." in after.text
 
 
+def test_partial_ranking_page_starts_empty_and_takes_blank_positions(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("ranking", top_k=3, partial=True))
+    qid = poll.questions[0].id
+    page = client.get(f"/e/{event.code}")
+    assert 'data-k="3" data-count="0"' in page.text
+    assert "data-partial" in page.text
+    assert "Rank up to 3, at least one" in page.text
+    assert 'aria-label="Rank Asia"' in page.text
+    sent = client.post(
+        f"/e/{event.code}/questions/{qid}/answer",
+        data={"rank-o1": "", "rank-o2": "2", "rank-o3": "", "rank-o4": "1"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert stored_answers(db, qid) == [{"ranking": ["o4", "o2"]}]
+
+
 def test_bad_form_answer_shows_its_message_and_stores_nothing(
     client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
 ) -> None:

@@ -196,6 +196,45 @@ def test_top_k_ranking_must_rank_exactly_k() -> None:
     assert error.message == "Rank your top 3; you ranked 4."
 
 
+@pytest.mark.parametrize("length", [1, 2, 3])
+def test_partial_top_k_ranking_accepts_from_one_to_k_options(length: int) -> None:
+    spec = spec_of(QuestionKind.ranking, top_k=3, partial=True)
+    ranking = ["oceania", "asia", "africa"][:length]
+    assert validate_answer(spec, {"ranking": ranking}) == {"ranking": ranking}
+
+
+@pytest.mark.parametrize("length", [1, 4, 5])
+def test_partial_ranking_without_top_k_accepts_up_to_every_option(length: int) -> None:
+    spec = spec_of(QuestionKind.ranking, partial=True)
+    ranking = ["latin_america", "asia", "africa", "oceania", "north_america"][:length]
+    assert validate_answer(spec, {"ranking": ranking}) == {"ranking": ranking}
+
+
+def test_partial_ranking_needs_at_least_one_option() -> None:
+    error = rejection(spec_of(QuestionKind.ranking, top_k=3, partial=True), {"ranking": []})
+    assert error.message == "Rank at least one option."
+    assert error.field == "ranking"
+
+
+def test_partial_ranking_refuses_more_than_k() -> None:
+    spec = spec_of(QuestionKind.ranking, top_k=2, partial=True)
+    error = rejection(spec, {"ranking": ["oceania", "asia", "africa"]})
+    assert error.message == "You may rank up to 2; you ranked 3."
+    assert error.field == "ranking"
+
+
+def test_partial_ranking_still_refuses_repeats_and_unknown_options() -> None:
+    spec = spec_of(QuestionKind.ranking, partial=True)
+    assert rejection(spec, {"ranking": ["asia", "asia"]}).message == "'Asia' is ranked twice."
+    assert rejection(spec, {"ranking": ["europe"]}).field == "ranking[0]"
+
+
+def test_ranking_is_complete_unless_the_question_says_partial() -> None:
+    assert spec_of(QuestionKind.ranking).partial is False
+    error = rejection(spec_of(QuestionKind.ranking, top_k=3), {"ranking": ["asia"]})
+    assert error.message == "Rank your top 3; you ranked 1."
+
+
 def test_ranking_rejects_an_option_ranked_twice_by_its_label() -> None:
     spec = spec_of(QuestionKind.ranking, top_k=3)
     error = rejection(spec, {"ranking": ["africa", "asia", "asia"]})

@@ -140,6 +140,92 @@ def test_copeland_leaves_the_wikipedia_cycle_partly_tied() -> None:
     assert result.order == ["E", "A", "B", "C", "D"]
 
 
+# --- Schulze: two winners that neither beats the other ----------------------------------------
+#
+# 20 voters, three ballots (AU Australasia, NA North America, AF Africa, AS Asia, LA Latin
+# America):
+#   7 × AU > NA > AF > AS > LA,   6 × AF > LA > AS > AU > NA,   7 × NA > AF > LA > AS > AU.
+# Head to head (winning votes): AU beats NA 13-7; AF, AS and LA each beat AU 13-7; NA beats
+# AF, AS and LA 14-6; AF beats AS and LA 20-0; LA beats AS 13-7.
+# Strongest paths: NA→AU = 13 (NA→AF→AU, or NA→LA→AU) and AU→NA = 13 (direct): a draw.
+#   AU reaches every other option through NA at 13 and each of them reaches AU at 13 too,
+#   so AU beats nothing and nothing beats AU. NA beats AF, AS, LA (14 against 13); AF beats
+#   AS and LA (20 against 13); AS and LA draw at 13.
+# Schulze winners: NA and AU (nothing beats them). Then AF; then AS and LA, level.
+# Counting beaten options (NA 3, AF 2, the rest 0) would have put NA first alone.
+TWO_WINNERS: Ballots = {
+    ("australasia", "north_america", "africa", "asia", "latin_america"): 7,
+    ("africa", "latin_america", "asia", "australasia", "north_america"): 6,
+    ("north_america", "africa", "latin_america", "asia", "australasia"): 7,
+}
+AREAS_WITH_AUSTRALASIA = ("asia", "north_america", "latin_america", "africa", "australasia")
+
+
+def test_schulze_winners_are_every_option_nothing_beats() -> None:
+    result = schulze(AREAS_WITH_AUSTRALASIA, TWO_WINNERS)
+    paths = result.details["strongest_paths"]
+    assert paths["north_america"]["australasia"] == paths["australasia"]["north_america"] == 13
+    assert result.ranks == {
+        "asia": 4,
+        "north_america": 1,
+        "latin_america": 4,
+        "africa": 3,
+        "australasia": 1,
+    }
+    assert result.order == ["north_america", "australasia", "africa", "asia", "latin_america"]
+    # The score still counts the options each one beats, so winners may differ in score.
+    assert result.scores == {
+        "asia": 0,
+        "north_america": 3,
+        "latin_america": 0,
+        "africa": 2,
+        "australasia": 0,
+    }
+
+
+def test_schulze_places_an_option_below_every_option_that_beats_it() -> None:
+    # A beats B, B beats C, D is beaten by none and beats none (no ballot ranks D above
+    # or below the others more often than the reverse): D shares first place with A,
+    # and C comes after B, not level with it.
+    #   2 × A > B > C > D,  2 × D > A > B > C  →  D vs A 2-2, D vs B 2-2, D vs C 2-2.
+    result = schulze("ABCD", {ballot("ABCD"): 2, ballot("DABC"): 2})
+    assert result.ranks == {"A": 1, "B": 3, "C": 4, "D": 1}
+    assert result.scores == {"A": 2, "B": 1, "C": 0, "D": 0}
+
+
+# --- a Condorcet cycle ------------------------------------------------------------------------
+#
+# One voter each A > B > C, B > C > A, C > A > B: every option beats the next 2-1 and loses
+# to the one before 1-2, so everything is level except for instant-runoff.
+#   Positional 2 each, Borda 3 each, average rank 2 each; Copeland 1 each (a win, a loss);
+#   Schulze: every strongest path is 2, nothing beats anything.
+#   IRV: round 1 all 1 vote, no earlier round, positional level → C (last in question
+#   order) goes; its ballot C > A > B moves to A; round 2 A 2, B 1 → B goes.
+CYCLE = {ballot("ABC"): 1, ballot("BCA"): 1, ballot("CAB"): 1}
+
+
+@pytest.mark.parametrize("method", ["positional", "borda", "average_rank", "copeland", "schulze"])
+def test_a_condorcet_cycle_leaves_every_option_level(method: str) -> None:
+    result = RANKING_METHODS[method][1]("ABC", CYCLE)
+    assert result.ranks == {"A": 1, "B": 1, "C": 1}
+    assert len(set(result.scores.values())) == 1
+
+
+def test_a_condorcet_cycle_has_equal_strongest_paths() -> None:
+    paths = schulze("ABC", CYCLE).details["strongest_paths"]
+    assert {paths[a][b] for a in "ABC" for b in "ABC" if a != b} == {2}
+
+
+def test_irv_breaks_a_condorcet_cycle_by_question_order_then_counts() -> None:
+    result = irv("ABC", CYCLE)
+    assert [(r["eliminated"], r["tie_break"]) for r in result.details["rounds"]] == [
+        ("C", "question_order"),
+        ("B", None),
+        (None, None),
+    ]
+    assert result.ranks == {"A": 1, "B": 2, "C": 3}
+
+
 # --- ties ------------------------------------------------------------------------------------
 #
 # One voter A > B > C, one voter B > A > C: A and B are exactly level everywhere.
@@ -197,6 +283,81 @@ def test_irv_elimination_tie_is_broken_by_the_previous_round() -> None:
         "eliminated": None,
         "tie_break": None,
     }
+
+
+# Looking back must start at the round just before and go towards the first, never the
+# other way. 18 ballots over A-E:
+#   6 × A>B>C>D>E, 4 × B>A>C>D>E, 3 × C>A>B>D>E, 2 × D>C>A>B>E, 1 × E>B>A>C>D, 2 × E>A>B>C>D
+# Round 1: A 6, B 4, C 3, E 3, D 2 → D out, its two ballots go to C.
+# Round 2: A 6, C 5, B 4, E 3 → E out: one ballot to B, two to A.
+# Round 3: A 8, B 5, C 5 → B and C tie. Round 2 (the one before) had B 4 < C 5: B goes.
+#   Looking from round 1 forwards would find B 4 > C 3 and remove C; so would the
+#   positional score (B 67, C 59) and question order.
+# Round 4: B's five ballots go to A: A 13, C 5 → C out. Round 5: A 18.
+LOOK_BACK_DIRECTION = {
+    ballot("ABCDE"): 6,
+    ballot("BACDE"): 4,
+    ballot("CABDE"): 3,
+    ballot("DCABE"): 2,
+    ballot("EBACD"): 1,
+    ballot("EABCD"): 2,
+}
+
+
+def test_irv_looks_back_from_the_previous_round_not_from_the_first() -> None:
+    result = irv("ABCDE", LOOK_BACK_DIRECTION)
+    rounds = result.details["rounds"]
+    assert [r["counts"] for r in rounds[:3]] == [
+        {"A": 6, "B": 4, "C": 3, "D": 2, "E": 3},
+        {"A": 6, "B": 4, "C": 5, "E": 3},
+        {"A": 8, "B": 5, "C": 5},
+    ]
+    assert [(r["eliminated"], r["tie_break"]) for r in rounds] == [
+        ("D", None),
+        ("E", None),
+        ("B", "previous_round"),
+        ("C", None),
+        (None, None),
+    ]
+    assert result.order == ["A", "C", "B", "E", "D"]
+    assert positional("ABCDE", LOOK_BACK_DIRECTION).details["total_points"]["B"] == 67
+
+
+# When the round just before is level too, the rounds before it decide.
+#   8 × A>B>D>E>C, 3 × B>A>C>D>E, 4 × C>A>B>D>E, 1 × D>B>A>C>E, 1 × E>B>A>C>D, 1 × E>C>A>B>D
+# Round 1: A 8, C 4, B 3, E 2, D 1 → D out, to B. Round 2: A 8, B 4, C 4, E 2 → E out, one
+# ballot each to B and C. Round 3: A 8, B 5, C 5: round 2 is level (4-4), round 1 has
+# B 3 < C 4, so B goes, although its positional score is higher (69 against 45).
+LOOK_BACK_TWO_ROUNDS = {
+    ballot("ABDEC"): 8,
+    ballot("BACDE"): 3,
+    ballot("CABDE"): 4,
+    ballot("DBACE"): 1,
+    ballot("EBACD"): 1,
+    ballot("ECABD"): 1,
+}
+
+
+def test_irv_keeps_looking_back_while_the_earlier_round_is_level() -> None:
+    result = irv("ABCDE", LOOK_BACK_TWO_ROUNDS)
+    rounds = result.details["rounds"]
+    assert rounds[1]["counts"] == {"A": 8, "B": 4, "C": 4, "E": 2}
+    assert rounds[2]["counts"] == {"A": 8, "B": 5, "C": 5}
+    assert (rounds[2]["eliminated"], rounds[2]["tie_break"]) == ("B", "previous_round")
+    assert result.order == ["A", "C", "B", "E", "D"]
+
+
+# Level in every round so far, the lower positional score goes.
+#   2 × A>B>C, 1 × B>C>A, 1 × C>B>A: round 1 A 2, B 1, C 1, no earlier round;
+#   positional B 2·2 + 3 + 2 = 9, C 2·1 + 2 + 3 = 7 → C out, its ballot goes to B;
+#   round 2 A 2, B 2 → round 1 had B 1 < A 2 → B out.
+def test_irv_falls_back_on_the_positional_score() -> None:
+    result = irv("ABC", {ballot("ABC"): 2, ballot("BCA"): 1, ballot("CBA"): 1})
+    assert [(r["eliminated"], r["tie_break"]) for r in result.details["rounds"]] == [
+        ("C", "positional"),
+        ("B", "previous_round"),
+        (None, None),
+    ]
 
 
 def test_irv_gives_distinct_places_even_when_final_votes_are_equal() -> None:
@@ -338,6 +499,45 @@ def test_irv_counts_exhausted_top_k_ballots() -> None:
     assert result.order == ["asia", "latin_america", "africa", "north_america", "oceania"]
 
 
+# --- partial ballots of mixed lengths ------------------------------------------------------
+#
+# Four options (N = 4), ballots ranking 1, 2 and 3 of them: 2 × A,  1 × B > C,  1 × C > B > D.
+# Positional (4, 3, 2, 1; unranked 0): A 8, B 4 + 3 = 7, C 3 + 4 = 7, D 2 (per ballot / 4).
+# Borda (3, 2, 1, 0; the unranked share the empty places' points, (N − k − 1)/2 each):
+#   2 × A: A 3, B = C = D 1;  B > C: B 3, C 2, A = D 0.5;  C > B > D: C 3, B 2, D 1, A 0.
+#   A 6.5, B 7, C 7, D 3.5 (24 = 4 ballots × 6 points).
+# Average rank (unranked take (k + 1 + N)/2): A (1 + 1 + 3.5 + 4)/4 = 2.375,
+#   B (3 + 3 + 1 + 2)/4 = 2.25, C 2.25, D (3 + 3 + 3.5 + 3)/4 = 3.125.
+# Pairwise: A–B 2-2, A–C 2-2, B–C 1-1 (the A ballots rank neither), A, B, C beat D 2-1,
+#   2-0, 2-0. Copeland A = B = C = 2, D 0; Schulze: A, B, C each beat D and nothing else.
+# IRV: r1 A 2, B 1, C 1, D 0 → D; r2 A 2, B 1, C 1 → B and C level in r1 and on positional
+#   score, C (later) goes, its ballot moves to B; r3 A 2, B 2 → r2 had B 1 < A 2: B goes;
+#   r4 A 2, with both B ballots exhausted.
+MIXED: Ballots = {ballot("A"): 2, ballot("BC"): 1, ballot("CBD"): 1}
+
+
+def test_every_method_reads_each_ballot_with_its_own_length() -> None:
+    assert positional("ABCD", MIXED).details["total_points"] == {"A": 8, "B": 7, "C": 7, "D": 2}
+    assert positional("ABCD", MIXED).ranks == {"A": 1, "B": 2, "C": 2, "D": 4}
+    assert borda("ABCD", MIXED).scores == {"A": 6.5, "B": 7, "C": 7, "D": 3.5}
+    assert borda("ABCD", MIXED).ranks == {"A": 3, "B": 1, "C": 1, "D": 4}
+    assert average_rank("ABCD", MIXED).scores == {"A": 2.375, "B": 2.25, "C": 2.25, "D": 3.125}
+    assert copeland("ABCD", MIXED).scores == {"A": 2, "B": 2, "C": 2, "D": 0}
+    assert copeland("ABCD", MIXED).details["pairwise"]["B"] == {"A": 2, "C": 1, "D": 2}
+    assert schulze("ABCD", MIXED).ranks == {"A": 1, "B": 1, "C": 1, "D": 4}
+
+
+def test_irv_exhausts_short_ballots_and_breaks_ties_as_documented() -> None:
+    rounds = irv("ABCD", MIXED).details["rounds"]
+    assert [(r["eliminated"], r["tie_break"], r["exhausted"]) for r in rounds] == [
+        ("D", None, 0),
+        ("C", "question_order", 0),
+        ("B", "previous_round", 0),
+        (None, None, 2),
+    ]
+    assert rounds[2]["counts"] == {"A": 2, "B": 2}
+
+
 # --- edge cases ------------------------------------------------------------------------------
 
 
@@ -453,11 +653,36 @@ def test_irv_gives_every_option_its_own_place(profile: dict[tuple[str, ...], int
 @PROPERTY
 @given(profile=profiles())
 def test_ranks_agree_with_scores(profile: dict[tuple[str, ...], int]) -> None:
+    # Instant-runoff places by elimination and Schulze by its beat relation (below).
     for name, (_label, method) in RANKING_METHODS.items():
-        if name == "irv":
+        if name in {"irv", "schulze"}:
             continue
         result = method(OPTIONS, profile)
         sign = -1 if result.lower_is_better else 1
         for a in OPTIONS:
             better = sum(sign * result.scores[b] > sign * result.scores[a] for b in OPTIONS)
             assert result.ranks[a] == 1 + better
+
+
+@PROPERTY
+@given(profile=profiles())
+def test_schulze_ranks_follow_the_beat_relation(profile: dict[tuple[str, ...], int]) -> None:
+    result = schulze(OPTIONS, profile)
+    paths = result.details["strongest_paths"]
+
+    def beats(a: str, b: str) -> bool:
+        return a != b and paths[a][b] > paths[b][a]
+
+    for a in OPTIONS:
+        beaten_by = [b for b in OPTIONS if beats(b, a)]
+        # Below everything that beats it, and right below the lowest of those.
+        assert all(result.ranks[b] < result.ranks[a] for b in beaten_by)
+        assert result.ranks[a] == 1 + (
+            max(
+                result.ranks[b] + sum(result.ranks[c] == result.ranks[b] for c in OPTIONS) - 1
+                for b in beaten_by
+            )
+            if beaten_by
+            else 0
+        )
+        assert result.scores[a] == sum(beats(a, b) for b in OPTIONS)

@@ -39,6 +39,43 @@ def test_ranking_response_is_recorded_and_counted(
     assert result["options"][0]["score"] == 4
 
 
+def test_partial_ranking_takes_ballots_of_any_length_up_to_k(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("ranking", top_k=3, partial=True), results_visible=True)
+    qid = poll.questions[0].id
+    assert poll.questions[0].config["partial"] is True
+    for ranking in (["o1"], ["o2", "o1"], ["o3", "o2", "o1"]):
+        sent = client.post(
+            f"/api/v1/questions/{qid}/responses",
+            json={"answer": {"ranking": ranking}},
+            headers=join(client, event.code),
+        )
+        assert sent.status_code == 201, sent.text
+    too_long = client.post(
+        f"/api/v1/questions/{qid}/responses",
+        json={"answer": {"ranking": ["o1", "o2", "o3", "o4"]}},
+        headers=join(client, event.code),
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["message"] == "You may rank up to 3; you ranked 4."
+
+    # Round 1: o1, o2, o3 one vote each, o4 none → o4. Round 2: level before too; positional
+    # o1 9, o2 7, o3 4 → o3, whose ballot moves to o2. Round 3: o1 1, o2 2 → o1, and the
+    # ballot that ranked only o1 is exhausted.
+    result = client.get(f"/api/v1/questions/{qid}/results", params={"method": "irv"}).json()
+    assert result["ballots"] == 3
+    assert [o["id"] for o in result["options"]] == ["o2", "o1", "o3", "o4"]
+    rounds = result["details"]["rounds"]
+    assert [(r["eliminated"], r["tie_break"], r["exhausted"]) for r in rounds] == [
+        ("o4", None, 0),
+        ("o3", "positional", 0),
+        ("o1", None, 0),
+        (None, None, 1),
+    ]
+
+
 def test_closed_poll_rejects_response_and_stores_nothing(
     client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
 ) -> None:

@@ -9,22 +9,38 @@ const PENDING = `agora-pending-${code}`;
 let dirty = false;
 
 // ---------------------------------------------------------------- ranking
+// The first `count` items are ranked. Without `data-partial`, count is the k asked for;
+// with it, the participant adds items (+) and takes them out (✕), from 1 up to k.
 function setupRanking(list) {
   const k = Number(list.dataset.k);
+  const partial = "partial" in list.dataset;
+  let count = partial ? Number(list.dataset.count) : k;
   const announce = list.parentElement.querySelector("[data-announce]");
   const items = () => [...list.querySelectorAll(".rank-item")];
   const label = (li) => li.querySelector(".rank-label").textContent;
+  const place = (li, i, all) => (i < count
+    ? `${label(li)}: ${strings.position} ${i + 1} ${strings.of} ${all.length}`
+    : `${label(li)}: ${strings.unranked}`);
 
   function renumber() {
+    list.dataset.count = String(count);
     items().forEach((li, i) => {
-      const ranked = i < k;
+      const ranked = i < count;
       li.querySelector(".rank-pos").textContent = ranked ? String(i + 1) : "–";
       li.classList.toggle("unranked", !ranked);
       li.querySelector("input").value = ranked ? String(i + 1) : "";
       li.setAttribute("aria-label", ranked
         ? `${label(li)}, ${strings.position} ${i + 1} ${strings.of} ${items().length}`
         : label(li));
+      if (!partial) return;
+      li.querySelector("[data-rank]").hidden = ranked || count >= k;
+      li.querySelector("[data-unrank]").hidden = !ranked;
+      li.querySelectorAll("[data-move]").forEach((button) => { button.hidden = !ranked; });
     });
+  }
+  function say(li) {
+    const all = items();
+    if (announce) announce.textContent = place(li, all.indexOf(li), all);
   }
   function move(li, delta) {
     const all = items();
@@ -33,15 +49,38 @@ function setupRanking(list) {
     if (delta < 0) list.insertBefore(li, all[to]); else list.insertBefore(li, all[to].nextSibling);
     dirty = true;
     renumber();
-    const i = items().indexOf(li);
-    if (announce) announce.textContent = `${label(li)}: ${strings.position} ${i + 1} ${strings.of} ${all.length}`;
+    say(li);
+  }
+  // A partial ranking: an added item goes last among the ranked, a removed one first after them.
+  function rank(li) {
+    const all = items();
+    if (count >= k || all.indexOf(li) < count) return;
+    if (all[count] !== li) list.insertBefore(li, all[count]);
+    count += 1;
+    dirty = true;
+    renumber();
+    say(li);
+  }
+  function unrank(li) {
+    const all = items();
+    if (all.indexOf(li) >= count) return;
+    list.insertBefore(li, all[count] ?? null);
+    count -= 1;
+    dirty = true;
+    renumber();
+    say(li);
   }
   list.addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-move]");
+    const button = event.target.closest("button");
     if (!button) return;
     const li = button.closest(".rank-item");
-    move(li, Number(button.dataset.move));
-    button.focus();
+    if ("move" in button.dataset) {
+      move(li, Number(button.dataset.move));
+      button.focus();
+    } else if ("rank" in button.dataset || "unrank" in button.dataset) {
+      if ("rank" in button.dataset) rank(li); else unrank(li);
+      li.focus();  // the button just pressed is now hidden
+    }
   });
   list.addEventListener("keydown", (event) => {
     const li = event.target.closest(".rank-item");
@@ -89,8 +128,8 @@ function answerOf(form) {
     case "single_choice": return { option: data.get("option") };
     case "multiple_choice": return { options: data.getAll("options") };
     case "ranking": {
-      const k = Number(form.querySelector(".ranking").dataset.k);
-      return { ranking: [...form.querySelectorAll(".rank-item")].slice(0, k).map((li) => li.dataset.option) };
+      const count = Number(form.querySelector(".ranking").dataset.count);
+      return { ranking: [...form.querySelectorAll(".rank-item")].slice(0, count).map((li) => li.dataset.option) };
     }
     case "open_text": return { texts: data.getAll("texts").filter((t) => t.trim()) };
     case "word_cloud": return { words: data.getAll("words").filter((t) => t.trim()) };
