@@ -146,14 +146,15 @@ def copeland(options: Sequence[str], ballots: Ballots) -> RankingResult:
 
 
 def schulze(options: Sequence[str], ballots: Ballots) -> RankingResult:
-    """Schulze method: options ranked by strongest paths; the score counts the options beaten.
+    """Schulze method: options ranked by strongest paths; the score counts the options below.
 
     A direct link a→b has strength ``pairwise[a][b]`` (winning votes) when more ballots
     prefer a to b than b to a, else 0; a path is as strong as its weakest link, and a
     beats b when the strongest path from a to b is stronger than the one from b to a.
-    The winners are the options nothing beats, however many options each of them beats:
-    two of them can share first place with different scores. The places below follow
-    the same relation (see ``ranks_by_relation``).
+    The winners are the options nothing beats; the places below follow the same relation
+    (see ``ranks_by_relation``). The score is the number of options placed below, so it
+    always agrees with the places (an unbeaten option may beat few others directly: the
+    details list what each option beats).
     """
     cast = _cast(options, ballots)[0]
     matrix = pairwise(options, cast)
@@ -176,10 +177,15 @@ def schulze(options: Sequence[str], ballots: Ballots) -> RankingResult:
         a: frozenset(b for b in options if b != a and strength[a][b] > strength[b][a])
         for a in options
     }
+    ranks = ranks_by_relation(options, beaten)
     return RankingResult(
-        scores={a: float(len(beaten[a])) for a in options},
-        ranks=ranks_by_relation(options, beaten),
-        details={"pairwise": matrix, "strongest_paths": strength},
+        scores={a: float(sum(ranks[b] > ranks[a] for b in options)) for a in options},
+        ranks=ranks,
+        details={
+            "pairwise": matrix,
+            "strongest_paths": strength,
+            "beats": {a: sorted(beaten[a], key=list(options).index) for a in options},
+        },
     )
 
 

@@ -173,14 +173,17 @@ def test_schulze_winners_are_every_option_nothing_beats() -> None:
         "australasia": 1,
     }
     assert result.order == ["north_america", "australasia", "africa", "asia", "latin_america"]
-    # The score still counts the options each one beats, so winners may differ in score.
+    # The score counts the options placed below, so the two winners score alike although
+    # North America beats three options and Australasia none.
     assert result.scores == {
         "asia": 0,
         "north_america": 3,
         "latin_america": 0,
         "africa": 2,
-        "australasia": 0,
+        "australasia": 3,
     }
+    assert result.details["beats"]["australasia"] == []
+    assert result.details["beats"]["north_america"] == ["asia", "latin_america", "africa"]
 
 
 def test_schulze_places_an_option_below_every_option_that_beats_it() -> None:
@@ -190,7 +193,8 @@ def test_schulze_places_an_option_below_every_option_that_beats_it() -> None:
     #   2 × A > B > C > D,  2 × D > A > B > C  →  D vs A 2-2, D vs B 2-2, D vs C 2-2.
     result = schulze("ABCD", {ballot("ABCD"): 2, ballot("DABC"): 2})
     assert result.ranks == {"A": 1, "B": 3, "C": 4, "D": 1}
-    assert result.scores == {"A": 2, "B": 1, "C": 0, "D": 0}
+    assert result.scores == {"A": 2, "B": 1, "C": 0, "D": 2}  # options placed below
+    assert result.details["beats"] == {"A": ["B", "C"], "B": ["C"], "C": [], "D": []}
 
 
 # --- a Condorcet cycle ------------------------------------------------------------------------

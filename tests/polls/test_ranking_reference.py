@@ -231,7 +231,13 @@ def test_schulze_matches_the_library(profile: Profile) -> None:
     }
     assert agora_defeats == set(defeats.edges)
     assert result.ranks == library_schulze_ranks(reference)
-    assert result.scores == {option: float(defeats.out_degree(option)) for option in OPTIONS}
+    assert result.details["beats"] == {
+        option: [b for b in OPTIONS if defeats.has_edge(option, b)] for option in OPTIONS
+    }
+    ranks = result.ranks
+    assert result.scores == {
+        option: float(sum(ranks[b] > ranks[option] for b in OPTIONS)) for option in OPTIONS
+    }
 
 
 @REFERENCE
