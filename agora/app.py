@@ -26,7 +26,7 @@ from agora.core.settings import Settings, get_settings
 from agora.live.hub import Hub
 from agora.live.messages import LiveMessages
 from agora.live.sections import SECTION_NAMES, SECTIONS
-from agora.polls.display import ranking_order
+from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
 from agora.polls.responses import Recorded, Submission, record_responses
 from agora.polls.results import ResultsStore
 from agora.web.state import AppState
@@ -120,7 +120,7 @@ def make_templates() -> Jinja2Templates:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["agora_version"] = __version__
-    env.globals["ranking_order"] = ranking_order
+    env.globals.update(POLL_TEMPLATE_GLOBALS)
     env.globals["current_language"] = current_language
     env.globals["languages"] = LANGUAGES
     env.globals["section_names"] = SECTION_NAMES

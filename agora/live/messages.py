@@ -8,6 +8,7 @@ from typing import Any
 import anyio.to_thread
 
 from agora.core.db import Database
+from agora.polls.kinds import result_table
 from agora.polls.models import PollState
 from agora.polls.results import ResultsStore
 from agora.polls.services import event_polls
@@ -85,7 +86,12 @@ class LiveMessages:
             info = await self._results.question(question_id)
             poll = await self._results.poll(info.poll_id)
             result = await self._results.result(question_id)
-            data = {"question_id": question_id, "poll_id": info.poll_id, "result": result}
+            data = {
+                "question_id": question_id,
+                "poll_id": info.poll_id,
+                "result": result,
+                "table": result_table(result).to_json(),
+            }
             messages.append(("results", data, poll.results_visible))
         return messages
 
@@ -93,14 +99,17 @@ class LiveMessages:
         """Return everything a new stream of one audience needs to draw the event."""
         polls = await self.polls(event_id)
         results: dict[str, Any] = {}
+        tables: dict[str, Any] = {}
         for poll in polls:
             if poll["state"] not in LIVE_STATES or (public_only and not poll["results_visible"]):
                 continue
             for question in poll["questions"]:
-                results[str(question["id"])] = await self._results.result(question["id"])
+                result = await self._results.result(question["id"])
+                results[str(question["id"])] = result
+                tables[str(question["id"])] = result_table(result).to_json()
         sections: dict[str, Any] = {}
         for name in sorted(self._sections):
             for event_name, data, public in await self.section(name, event_id):
                 if public or not public_only:
                     sections[event_name] = data
-        return {"polls": polls, "results": results, "sections": sections}
+        return {"polls": polls, "results": results, "tables": tables, "sections": sections}

@@ -83,27 +83,32 @@ function setupRanking(list) {
 }
 
 // ---------------------------------------------------------------- answers
+// The kind's input template marks the element holding its inputs with data-answer (the
+// answer's field) and data-read (how to read it); reading never depends on the kind.
+const READERS = {
+  value: (node, name, data) => data.get(name),
+  number: (node, name, data) => Number(data.get(name)),
+  values: (node, name, data) => data.getAll(name),
+  texts: (node, name, data) => data.getAll(name).filter((t) => t.trim()),
+  order: (node) => [...node.querySelectorAll("[data-option]")]
+    .slice(0, Number(node.dataset.k)).map((li) => li.dataset.option),
+  numbers: (node, name, data) => {
+    const numbers = {};
+    for (const [field, value] of data.entries()) {
+      if (field.startsWith(`${name}-`) && value !== "") numbers[field.slice(name.length + 1)] = Number(value);
+    }
+    return numbers;
+  },
+};
+
 function answerOf(form) {
   const data = new FormData(form);
-  switch (form.dataset.kind) {
-    case "single_choice": return { option: data.get("option") };
-    case "multiple_choice": return { options: data.getAll("options") };
-    case "ranking": {
-      const k = Number(form.querySelector(".ranking").dataset.k);
-      return { ranking: [...form.querySelectorAll(".rank-item")].slice(0, k).map((li) => li.dataset.option) };
-    }
-    case "open_text": return { texts: data.getAll("texts").filter((t) => t.trim()) };
-    case "word_cloud": return { words: data.getAll("words").filter((t) => t.trim()) };
-    case "rating": return { value: Number(data.get("value")) };
-    case "points": {
-      const points = {};
-      for (const [name, value] of data.entries()) {
-        if (name.startsWith("points-") && value !== "") points[name.slice(7)] = Number(value);
-      }
-      return { points };
-    }
-    default: return {};
-  }
+  const answer = {};
+  form.querySelectorAll("[data-answer]").forEach((node) => {
+    const read = READERS[node.dataset.read];
+    if (read) answer[node.dataset.answer] = read(node, node.dataset.answer, data);
+  });
+  return answer;
 }
 
 function show(form, selector, text) {
@@ -144,11 +149,11 @@ async function send(pending, form) {
 function setupForm(form) {
   form.addEventListener("input", () => { dirty = true; });
   form.addEventListener("change", () => { dirty = true; });
-  if (form.dataset.kind === "points") {
-    const output = form.querySelector("[data-total] output");
+  const output = form.querySelector("[data-total] output");
+  if (output) {  // a running total of the numbers typed (points)
     const update = () => {
       let sum = 0;
-      form.querySelectorAll("input[type=number]").forEach((input) => { sum += Number(input.value) || 0; });
+      form.querySelectorAll("[data-answer] input[type=number]").forEach((input) => { sum += Number(input.value) || 0; });
       output.textContent = String(sum);
     };
     form.addEventListener("input", update);
@@ -183,7 +188,7 @@ setInterval(() => { if (navigator.onLine) resendPending(); }, 5000);
 resendPending();
 
 // ---------------------------------------------------------------- live
-renderAll(readJSON("initial-results", {}));
+renderAll(readJSON("initial-tables", {}));
 const shown = JSON.stringify(readJSON("initial-state", []));
 const signatureOf = (polls) => JSON.stringify(polls
   .filter((p) => p.state === "open" || p.state === "closed")
@@ -204,7 +209,7 @@ function pollsChanged(polls) {
 }
 
 connect(root.dataset.stream, {
-  snapshot: (data) => { renderAll(data.results); pollsChanged(data.polls); },
+  snapshot: (data) => { renderAll(data.tables); pollsChanged(data.polls); },
   polls: (data) => pollsChanged(data.polls),
-  results: (data) => renderAll({ [data.question_id]: data.result }),
+  results: (data) => renderAll({ [data.question_id]: data.table }),
 });
