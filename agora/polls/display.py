@@ -1,22 +1,13 @@
-"""Small pure helpers the poll templates use: the phone's ranking order, result tables."""
+"""Small pure helpers the poll templates use, whatever the question's kind."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from agora.polls.kinds import ResultTable, result_table
+from agora.polls.kinds import ResultTable, kind_of, result_table
+from agora.polls.kinds.ranking import ranking_order
 from agora.polls.kinds.table import Row, say, screen_number, words
-
-
-def ranking_order(
-    options: Sequence[Mapping[str, str]], answer: Mapping[str, Any] | None
-) -> list[Mapping[str, str]]:
-    """Return the options in the participant's ranked order, unranked ones after, as given."""
-    ranked = list(answer.get("ranking", [])) if answer else []
-    by_id = {o["id"]: o for o in options}
-    first = [by_id[i] for i in ranked if i in by_id]
-    return first + [o for o in options if o["id"] not in ranked]
 
 
 def tables_of(results: Mapping[Any, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -50,6 +41,7 @@ def figure_of(table: ResultTable, row: Row) -> str:
 
 #: What the poll templates may call, whatever the question's kind.
 TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
+    "question_kind": kind_of,
     "ranking_order": ranking_order,
     "table_of": result_table,
     "tables_of": tables_of,

@@ -6,7 +6,7 @@ which one the screen and the report show.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agora.core.errors import InvalidAnswer, InvalidInput
@@ -89,6 +89,16 @@ def from_form(form: FormFields) -> object:
             except ValueError:
                 raise InvalidInput(_("A position must be a number."), field=name) from None
     return {"ranking": [option for _pos, option in sorted(positions)]}
+
+
+def ranking_order(
+    options: Sequence[Mapping[str, str]], answer: Mapping[str, Any] | None
+) -> list[Mapping[str, str]]:
+    """Return the options in the participant's ranked order, unranked ones after (for the phone)."""
+    ranked = list(answer.get("ranking", [])) if answer else []
+    by_id = {o["id"]: o for o in options}
+    first = [by_id[i] for i in ranked if i in by_id]
+    return first + [o for o in options if o["id"] not in ranked]
 
 
 def texts(answer: Mapping[str, Any]) -> list[str]:
