@@ -24,7 +24,7 @@ from agora.domains import PACKAGE, live_sections, routers, template_dirs
 from agora.live.hub import Hub
 from agora.live.sections import LiveSections
 from agora.pages.sections import page_sections
-from agora.polls.display import ranking_order
+from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
 from agora.web.state import AppState
 
 SECURITY_HEADERS = [
@@ -101,7 +101,7 @@ def make_templates() -> Jinja2Templates:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["agora_version"] = __version__
-    env.globals["ranking_order"] = ranking_order
+    env.globals.update(POLL_TEMPLATE_GLOBALS)
     env.globals["current_language"] = current_language
     env.globals["languages"] = LANGUAGES
     env.globals["section_names"] = page_sections()

@@ -1,16 +1,53 @@
-"""Small pure helpers the poll templates use."""
+"""Small pure helpers the poll templates use, whatever the question's kind."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from agora.polls.kinds import ResultTable, kind_of, result_table
+from agora.polls.kinds.ranking import ranking_order
+from agora.polls.kinds.table import Row, say, screen_number, words
 
-def ranking_order(
-    options: Sequence[Mapping[str, str]], answer: Mapping[str, Any] | None
-) -> list[Mapping[str, str]]:
-    """Return the options in the participant's ranked order, unranked ones after, as given."""
-    ranked = list(answer.get("ranking", [])) if answer else []
-    by_id = {o["id"]: o for o in options}
-    first = [by_id[i] for i in ranked if i in by_id]
-    return first + [o for o in options if o["id"] not in ranked]
+
+def tables_of(results: Mapping[Any, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Return the neutral table of each result by question id, as the live scripts read them."""
+    return {str(qid): result_table(result).to_json() for qid, result in results.items()}
+
+
+def summary_of(table: ResultTable) -> str:
+    """Return the line above a result: "Borda count · 3 ballots", "4 answers · mean 2.50"."""
+    return " · ".join(say(text) for text in table.summary)
+
+
+def label_of(table: ResultTable, row: Row) -> str:
+    """Return the text naming a row (an option, a scale value, a word, an answer)."""
+    return str(row.cells[table.index(table.label)])
+
+
+def figure_of(table: ResultTable, row: Row) -> str:
+    """Return what the phone and the screen print beside a row: "2 (67 %)", "60 (mean 2.5)"."""
+    if not table.figure:
+        return ""
+    first, *others = table.figure
+    text = screen_number(row.cells[table.index(first)], table.column(first).format)
+    more = []
+    for key in others:
+        column = table.column(key)
+        value = screen_number(row.cells[table.index(key)], column.format)
+        more.append(f"{say(column.prefix)} {value}" if column.prefix else value)
+    return f"{text} ({', '.join(more)})" if more else text
+
+
+#: What the poll templates may call, whatever the question's kind.
+TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
+    "question_kind": kind_of,
+    "ranking_order": ranking_order,
+    "table_of": result_table,
+    "tables_of": tables_of,
+    "summary_of": summary_of,
+    "label_of": label_of,
+    "figure_of": figure_of,
+    "say": say,
+    "table_words": words,
+}

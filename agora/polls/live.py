@@ -17,6 +17,7 @@ from agora.core.db import Database
 from agora.core.errors import AgoraError
 from agora.core.groupcommit import GroupCommitter
 from agora.live.hub import Key, Rendered
+from agora.polls.kinds import result_table
 from agora.polls.models import Poll, PollState
 from agora.polls.responses import Recorded, Submission, record_responses
 from agora.polls.results import ResultsStore
@@ -76,7 +77,12 @@ class PollsSection:
             info = await self._results.question(question_id)
             poll = await self._results.poll(info.poll_id)
             result = await self._results.result(question_id)
-            data = {"question_id": question_id, "poll_id": info.poll_id, "result": result}
+            data = {
+                "question_id": question_id,
+                "poll_id": info.poll_id,
+                "result": result,
+                "table": result_table(result).to_json(),
+            }
             messages.append(("results", data, poll.results_visible))
         return messages
 
@@ -84,12 +90,15 @@ class PollsSection:
         """Return the poll list and the results of live polls the audience may see."""
         polls = await self.polls(event_id)
         results: dict[str, Any] = {}
+        tables: dict[str, Any] = {}
         for poll in polls:
             if poll["state"] not in LIVE_STATES or (public_only and not poll["results_visible"]):
                 continue
             for question in poll["questions"]:
-                results[str(question["id"])] = await self._results.result(question["id"])
-        return {"polls": {"polls": polls}, "poll_results": results}
+                result = await self._results.result(question["id"])
+                results[str(question["id"])] = result
+                tables[str(question["id"])] = result_table(result).to_json()
+        return {"polls": {"polls": polls}, "poll_results": results, "poll_tables": tables}
 
 
 class PollsLive:

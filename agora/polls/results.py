@@ -17,11 +17,10 @@ from agora.core.db import Database
 from agora.core.errors import AgoraError, NotFound
 from agora.core.groupcommit import GroupCommitter
 from agora.core.i18n import _
-from agora.polls.kinds import QuestionSpec
+from agora.polls.kinds import QuestionSpec, QuestionTally, make_tally
 from agora.polls.models import Poll, PollState, Question
 from agora.polls.responses import Recorded, Submission, load_answers
 from agora.polls.services import spec_of
-from agora.polls.tally import Tally, make_tally
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class ResultsStore:
         self._committer = committer
         self._questions: dict[int, QuestionInfo] = {}
         self._polls: dict[int, PollInfo] = {}
-        self._tallies: dict[int, Tally] = {}
+        self._tallies: dict[int, QuestionTally] = {}
         # bumped when another process changes a question: a load that started before
         # the bump may have missed that change, so it is not installed
         self._generation: dict[int, int] = {}
@@ -121,7 +120,7 @@ class ResultsStore:
 
     # -- tallies --------------------------------------------------------------------
 
-    async def tally(self, question_id: int) -> Tally:
+    async def tally(self, question_id: int) -> QuestionTally:
         """Return a question's tally, loading it from the database the first time."""
         tally = self._tallies.get(question_id)
         if tally is not None:
@@ -129,18 +128,18 @@ class ResultsStore:
         info = await self.question(question_id)
         generation = self._generation.get(question_id, 0)
 
-        def load() -> Tally:
+        def load() -> QuestionTally:
             fresh = make_tally(info.spec)
             with self._db.session() as session:
                 for answer in load_answers(session, question_id):
                     fresh.add(answer)
             return fresh
 
-        def install(fresh: Tally) -> None:
+        def install(fresh: QuestionTally) -> None:
             if self._generation.get(question_id, 0) == generation:
                 self._tallies.setdefault(question_id, fresh)
 
-        fresh: Tally = await self._committer.run_exclusive(load, install)
+        fresh: QuestionTally = await self._committer.run_exclusive(load, install)
         return self._tallies.get(question_id, fresh)
 
     def invalidate(self, question_id: int) -> None:
@@ -188,7 +187,7 @@ class ResultsStore:
         """Return a question's current result (ranking questions by ``method``)."""
         info = await self.question(question_id)
         tally = await self.tally(question_id)
-        if info.spec.kind.value == "ranking":
+        if tally.methods:
             return tally.result(method or info.ranking_method)
         if method is not None:
             raise AgoraError(_("Only ranking questions have a method."), field="method")

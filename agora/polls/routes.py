@@ -15,8 +15,7 @@ from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.polls import services
-from agora.polls.answers import validate_answer
-from agora.polls.kinds import QuestionKind
+from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer
 from agora.polls.live import PollsLive
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
@@ -303,37 +302,6 @@ async def results(
 
 
 # -- form posts (the participant page without JavaScript) ---------------------------------
-
-
-def answer_from_form(kind: QuestionKind, form: Any) -> Any:
-    """Turn a participant page's form fields into an answer of the question's shape."""
-    if kind is QuestionKind.single_choice:
-        return {"option": form.get("option", "")}
-    if kind is QuestionKind.multiple_choice:
-        return {"options": form.getlist("options")}
-    if kind is QuestionKind.ranking:
-        # each option has a position field "rank-<id>"; blank ones are left unranked
-        positions: list[tuple[int, str]] = []
-        for name, value in form.multi_items():
-            if name.startswith("rank-") and str(value).strip():
-                try:
-                    positions.append((int(str(value)), name[5:]))
-                except ValueError:
-                    raise InvalidInput(_("A position must be a number."), field=name) from None
-        return {"ranking": [option for _pos, option in sorted(positions)]}
-    if kind is QuestionKind.open_text:
-        return {"texts": [t for t in form.getlist("texts") if str(t).strip()]}
-    if kind is QuestionKind.word_cloud:
-        return {"words": [w for w in form.getlist("words") if str(w).strip()]}
-    if kind is QuestionKind.rating:
-        value = str(form.get("value", ""))
-        return {"value": int(value) if value.isdigit() else value}
-    points: dict[str, Any] = {}
-    for name, value in form.multi_items():
-        if name.startswith("points-") and str(value).strip():
-            text = str(value).strip()
-            points[name[7:]] = int(text) if text.isdigit() else text
-    return {"points": points}
 
 
 @router.post("/e/{code}/questions/{question_id}/answer", include_in_schema=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -10,12 +11,16 @@ from sqlalchemy.orm import Session
 from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.models import Event
-from agora.polls.kinds import Option, QuestionKind, QuestionSpec, check_spec
+from agora.polls.kinds import (
+    TEXT_MAX_LENGTH,
+    Option,
+    QuestionKind,
+    QuestionSpec,
+    check_spec,
+    kind_of,
+)
 from agora.polls.models import Poll, PollState, Question
-from agora.polls.ranking import RANKING_METHODS
 from agora.polls.schemas import OptionIn, PollIn, PollPatch, QuestionIn
-
-WORD_CLOUD_MAX_LENGTH = 40
 
 #: Which state each action leads to, and from which states it may be taken.
 TRANSITIONS: dict[str, tuple[frozenset[PollState], PollState]] = {
@@ -48,9 +53,10 @@ def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any
             if not label:
                 raise InvalidInput(_("Option {n} has no text.").format(n=index), field="options")
             options.append({"id": f"o{index}", "label": label})
+    kind = kind_of(data.kind)
     max_length = data.max_length
     if max_length is None:
-        max_length = WORD_CLOUD_MAX_LENGTH if data.kind is QuestionKind.word_cloud else 280
+        max_length = kind.DEFAULTS.get("max_length", TEXT_MAX_LENGTH)
     config: dict[str, Any] = {
         "options": options,
         "max_choices": data.max_choices,
@@ -64,14 +70,8 @@ def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any
         "budget": data.budget,
         "language": (data.language or default_language).split("-")[0].lower(),
     }
-    if data.kind is QuestionKind.ranking:
-        if data.ranking_method not in RANKING_METHODS:
-            raise InvalidInput(
-                _("'{m}' is not a ranking method; use one of: {all}.").format(
-                    m=data.ranking_method, all=", ".join(RANKING_METHODS)
-                ),
-                field="ranking_method",
-            )
+    if kind.METHODS:
+        _check_method(kind.METHODS, data.ranking_method)
         config["ranking_method"] = data.ranking_method
     check_spec(spec_from_config(data.kind.value, config))
     return config
@@ -202,18 +202,24 @@ def move_question(session: Session, poll: Poll, question_id: int, position: int)
 
 def set_ranking_method(session: Session, question: Question, method: str) -> Question:
     """Choose the ranking method the screen and the results use by default."""
-    if question.kind != QuestionKind.ranking.value:
+    methods = kind_of(question.kind).METHODS
+    if not methods:
         raise InvalidInput(_("Only ranking questions have a method."), field="ranking_method")
-    if method not in RANKING_METHODS:
-        raise InvalidInput(
-            _("'{m}' is not a ranking method; use one of: {all}.").format(
-                m=method, all=", ".join(RANKING_METHODS)
-            ),
-            field="ranking_method",
-        )
+    _check_method(methods, method)
     question.config = {**question.config, "ranking_method": method}
     session.flush()
     return question
+
+
+def _check_method(methods: Mapping[str, str], method: str) -> None:
+    """Refuse a ranking method the question's kind does not have."""
+    if method not in methods:
+        raise InvalidInput(
+            _("'{m}' is not a ranking method; use one of: {all}.").format(
+                m=method, all=", ".join(methods)
+            ),
+            field="ranking_method",
+        )
 
 
 def duplicate_poll(session: Session, poll: Poll) -> Poll:

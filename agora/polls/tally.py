@@ -1,22 +1,35 @@
-"""Incremental tallies: one per question, fed normalized answers, read as JSON-ready results.
+"""Incremental tallies: pure counters fed normalized answers, read as JSON-ready results.
 
 A participant who changes their answer is ``remove``-d with the old answer and ``add``-ed
 with the new one, so every tally keeps counts that can go both ways. Answers given to a
-tally must already be normalized by ``agora.polls.answers.validate_answer``.
+tally must already be normalized by their kind's ``validate``.
+
+Nothing here knows the question kinds, translations or HTTP: each kind's module in
+``agora.polls.kinds`` picks a counter and gives it plain settings; errors are plain
+``ValueError``s and a ranking method is named by its id.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
-from agora.core.errors import InvalidInput
-from agora.core.i18n import _
-from agora.polls.kinds import QuestionKind, QuestionSpec
 from agora.polls.ranking import DEFAULT_METHOD, RANKING_METHODS
 from agora.text.words import fold_word, stop_words_for, strip_punctuation
+
+
+class Labelled(Protocol):
+    """An option as a tally needs it: a stable id and the label people read."""
+
+    @property
+    def id(self) -> str:
+        """The option's stable id."""
+
+    @property
+    def label(self) -> str:
+        """The option's label."""
 
 
 class Tally(ABC):
@@ -25,8 +38,7 @@ class Tally(ABC):
     #: Whether ``result`` accepts a ranking method.
     takes_method = False
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        self.spec = spec
+    def __init__(self) -> None:
         self._voters = 0
 
     @property
@@ -47,13 +59,10 @@ class Tally(ABC):
         self._voters -= 1
 
     def result(self, method: str | None = None) -> dict[str, Any]:
-        """Return the JSON-serializable result; only ranking questions take a ``method``."""
+        """Return the JSON-serializable result; only a ranking tally takes a ``method``."""
         if method is not None and not self.takes_method:
-            raise InvalidInput(
-                _("Only ranking questions can be counted with a ranking method."),
-                field="method",
-            )
-        return {"kind": self.spec.kind.value, "voters": self._voters, **self._result(method)}
+            raise ValueError("This tally is not counted by a method.")
+        return {"voters": self._voters, **self._result(method)}
 
     @abstractmethod
     def _add(self, answer: Mapping[str, Any]) -> None:
@@ -65,22 +74,24 @@ class Tally(ABC):
 
     @abstractmethod
     def _result(self, method: str | None) -> dict[str, Any]:
-        """Return the kind-specific fields of the result."""
+        """Return the fields this counter adds to the result."""
 
 
 class ChoiceTally(Tally):
-    """Single and multiple choice: how many participants chose each option."""
+    """Choices of options: how many participants chose each option.
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        super().__init__(spec)
-        self._counts = dict.fromkeys(spec.option_ids(), 0)
+    ``field`` names the answer's field holding one option id or a list of them.
+    """
+
+    def __init__(self, options: Sequence[Labelled], field: str) -> None:
+        super().__init__()
+        self._options = tuple(options)
+        self._field = field
+        self._counts = dict.fromkeys((option.id for option in options), 0)
 
     def _chosen(self, answer: Mapping[str, Any]) -> list[str]:
-        chosen: list[str] = (
-            [answer["option"]]
-            if self.spec.kind is QuestionKind.single_choice
-            else list(answer["options"])
-        )
+        value = answer[self._field]
+        chosen: list[str] = [value] if isinstance(value, str) else list(value)
         _check_known(chosen, self._counts)
         return chosen
 
@@ -103,7 +114,7 @@ class ChoiceTally(Tally):
                     "count": self._counts[option.id],
                     "share": _ratio(self._counts[option.id], self._voters),
                 }
-                for option in self.spec.options
+                for option in self._options
             ]
         }
 
@@ -111,9 +122,10 @@ class ChoiceTally(Tally):
 class RatingTally(Tally):
     """Rating on a 1..N scale: the distribution, mean and median of the values."""
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        super().__init__(spec)
-        self._counts = dict.fromkeys(range(1, spec.scale_max + 1), 0)
+    def __init__(self, scale_max: int, min_label: str = "", max_label: str = "") -> None:
+        super().__init__()
+        self._scale = (scale_max, min_label, max_label)
+        self._counts = dict.fromkeys(range(1, scale_max + 1), 0)
 
     def _value(self, answer: Mapping[str, Any]) -> int:
         value: int = answer["value"]
@@ -136,9 +148,9 @@ class RatingTally(Tally):
             ],
             "mean": total / self._voters if self._voters else None,
             "median": self._median(),
-            "min_label": self.spec.min_label,
-            "max_label": self.spec.max_label,
-            "scale_max": self.spec.scale_max,
+            "min_label": self._scale[1],
+            "max_label": self._scale[2],
+            "scale_max": self._scale[0],
         }
 
     def _median(self) -> float | None:
@@ -159,9 +171,11 @@ class RatingTally(Tally):
 class PointsTally(Tally):
     """Points distributed from a budget: total, mean per participant and share per option."""
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        super().__init__(spec)
-        self._totals = dict.fromkeys(spec.option_ids(), 0)
+    def __init__(self, options: Sequence[Labelled], budget: int) -> None:
+        super().__init__()
+        self._options = tuple(options)
+        self._budget = budget
+        self._totals = dict.fromkeys((option.id for option in options), 0)
 
     def _points(self, answer: Mapping[str, Any]) -> Mapping[str, int]:
         points: Mapping[str, int] = answer["points"]
@@ -180,7 +194,7 @@ class PointsTally(Tally):
             self._totals[option_id] -= value
 
     def _result(self, method: str | None) -> dict[str, Any]:
-        budget = self.spec.budget
+        budget = self._budget
         return {
             "budget": budget,
             "options": [
@@ -191,7 +205,7 @@ class PointsTally(Tally):
                     "mean": _ratio(self._totals[option.id], self._voters),
                     "share": _ratio(self._totals[option.id], self._voters * budget),
                 }
-                for option in self.spec.options
+                for option in self._options
             ],
         }
 
@@ -199,9 +213,9 @@ class PointsTally(Tally):
 class WordCloudTally(Tally):
     """Word cloud: how many entries give each word, once folded and stripped of stop words."""
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        super().__init__(spec)
-        self._stop_words = stop_words_for(spec.language)
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self._stop_words = stop_words_for(language)
         self._counts: Counter[str] = Counter()
         # Per folded word, how often each lower-cased spelling was typed, to show the usual one.
         self._spellings: dict[str, Counter[str]] = {}
@@ -248,8 +262,8 @@ class WordCloudTally(Tally):
 class OpenTextTally(Tally):
     """Open text: every entry, in the order the answers arrived."""
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        super().__init__(spec)
+    def __init__(self) -> None:
+        super().__init__()
         self._answers: list[tuple[str, ...]] = []
 
     def _add(self, answer: Mapping[str, Any]) -> None:
@@ -271,10 +285,10 @@ class RankingTally(Tally):
 
     takes_method = True
 
-    def __init__(self, spec: QuestionSpec) -> None:
-        super().__init__(spec)
+    def __init__(self, options: Sequence[Labelled]) -> None:
+        super().__init__()
         self._ballots: Counter[tuple[str, ...]] = Counter()
-        self._labels = {option.id: option.label for option in spec.options}
+        self._labels = {option.id: option.label for option in options}
 
     def _ballot(self, answer: Mapping[str, Any]) -> tuple[str, ...]:
         ballot = tuple(answer["ranking"])
@@ -296,17 +310,11 @@ class RankingTally(Tally):
         """Return the options ordered by ``method`` (default positional) with its workings."""
         name = DEFAULT_METHOD if method is None else method
         if name not in RANKING_METHODS:
-            raise InvalidInput(
-                _("'{method}' is not a ranking method; choose one of: {methods}.").format(
-                    method=name, methods=", ".join(RANKING_METHODS)
-                ),
-                field="method",
-            )
-        label, rank = RANKING_METHODS[name]
-        ranked = rank(self.spec.option_ids(), self._ballots)
+            raise ValueError(f"{name!r} is not a ranking method.")
+        _label, rank = RANKING_METHODS[name]
+        ranked = rank(tuple(self._labels), self._ballots)
         return {
             "method": name,
-            "method_label": _(label),
             "ballots": self._voters,
             "lower_is_better": ranked.lower_is_better,
             "options": [
@@ -320,22 +328,6 @@ class RankingTally(Tally):
             ],
             "details": ranked.details,
         }
-
-
-_TALLIES: dict[QuestionKind, Callable[[QuestionSpec], Tally]] = {
-    QuestionKind.single_choice: ChoiceTally,
-    QuestionKind.multiple_choice: ChoiceTally,
-    QuestionKind.ranking: RankingTally,
-    QuestionKind.open_text: OpenTextTally,
-    QuestionKind.word_cloud: WordCloudTally,
-    QuestionKind.rating: RatingTally,
-    QuestionKind.points: PointsTally,
-}
-
-
-def make_tally(spec: QuestionSpec) -> Tally:
-    """Return an empty tally for the kind of question ``spec`` describes."""
-    return _TALLIES[spec.kind](spec)
 
 
 def fold_entry(text: str, stop_words: frozenset[str]) -> tuple[str, str] | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
+from agora.polls.kinds import kind_of
 from agora.polls.models import Question, QuestionThemes, Response
 from agora.text import themes as pure
 from agora.text.themes import Theme, ThemeError, ThemeResult
@@ -118,7 +119,7 @@ def edit_themes(
     session: Session, question: Question, action: str, values: dict[str, str], answers: list[int]
 ) -> ThemeResult:
     """Apply a moderator's edit (rename, merge, split, move, reset) and keep the result."""
-    if question.kind not in {"open_text", "word_cloud"}:
+    if not kind_of(question.kind).THEMED:
         raise InvalidInput(_("Only open-text answers are grouped into themes."))
     if action not in ACTIONS:
         raise InvalidInput(

@@ -1,7 +1,8 @@
 """Charts of poll results: SVG (text kept as text) for the web and PDF report, PNG for DOCX.
 
-Every function is pure: a :class:`QuestionResult` in, a chart out. Open-text questions get
-no chart (their answers are listed), nor do questions nobody answered.
+Every function is pure: a :class:`QuestionResult` in, a chart out, drawn from its neutral
+result table. Tables of cards (open text) get no chart (their answers are listed), nor do
+questions nobody answered.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from agora.core.i18n import gettext as _
+from agora.polls.kinds.table import Chart, Format, ResultTable, Row, Scalar, say
 from agora.reports.model import QuestionResult
 
 #: Okabe–Ito: distinct for the common kinds of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
 INK = "#111111"
-#: The most bars a chart shows (word clouds: the most frequent words).
+#: The most bars a chart shows (word clouds: the most frequent words, listed first).
 MAX_BARS = 15
 
 #: Typed loosely: matplotlib types rcParams keys as literals.
@@ -70,74 +72,41 @@ def _shorten(label: str, width: int = 40) -> str:
 
 def _bars(question: QuestionResult) -> Bars | None:
     """Return the bars of ``question``'s chart, or None when it has no chart."""
-    result = question.result
-    kind = question.kind
-    if question.responses == 0 or kind == "open_text":
+    table = question.table
+    if question.responses == 0 or table.value is None or table.chart is Chart.cards:
         return None
-    if kind == "ranking":
-        options = result.get("options", [])
-        title = _("{method} · {count} ballots").format(
-            method=result.get("method_label", ""), count=result.get("ballots", 0)
-        )
-        axis = _("Score (lower is better)") if result.get("lower_is_better") else _("Score")
-        values = [float(o["score"]) for o in options]
-        return Bars(
-            [o["label"] for o in options],
-            values,
-            [_number(v) for v in values],
-            title,
-            axis,
-            True,
-        )
-    if kind in {"single_choice", "multiple_choice"}:
-        options = result.get("options", [])
-        return Bars(
-            [o["label"] for o in options],
-            [float(o["count"]) for o in options],
-            [f"{o['count']} ({(o.get('share') or 0) * 100:.0f}%)" for o in options],
-            _("{count} respondents").format(count=result.get("voters", question.responses)),
-            _("Answers"),
-            True,
-        )
-    if kind == "rating":
-        dist = result.get("distribution", [])
-        mean, median = result.get("mean"), result.get("median")
-        title = _("Mean {mean} · median {median} · {count} ratings").format(
-            mean=_number(mean) if mean is not None else "–",
-            median=_number(median) if median is not None else "–",
-            count=result.get("voters", question.responses),
-        )
-        return Bars(
-            [str(d["value"]) for d in dist],
-            [float(d["count"]) for d in dist],
-            [str(d["count"]) for d in dist],
-            title,
-            _("Ratings"),
-            False,
-        )
-    if kind == "points":
-        options = result.get("options", [])
-        return Bars(
-            [o["label"] for o in options],
-            [float(o["total"]) for o in options],
-            [_number(float(o["total"])) for o in options],
-            _("Points given by {count} participants").format(
-                count=result.get("voters", question.responses)
-            ),
-            _("Points"),
-            True,
-        )
-    if kind == "word_cloud":
-        words = result.get("words", [])[:MAX_BARS]
-        return Bars(
-            [w["word"] for w in words],
-            [float(w["count"]) for w in words],
-            [str(w["count"]) for w in words],
-            _("Most frequent words"),
-            _("Mentions"),
-            True,
-        )
-    return None
+    rows = table.rows[:MAX_BARS]
+    labels = [str(cell) for cell in table.cells(table.label)[:MAX_BARS]]
+    values = [float(cell or 0) for cell in table.cells(table.value)[:MAX_BARS]]
+    return Bars(
+        labels,
+        values,
+        [_figure_text(table, row) for row in rows],
+        say(table.title),
+        say(table.axis),
+        table.chart is not Chart.columns,
+    )
+
+
+def _figure_text(table: ResultTable, row: Row) -> str:
+    """Return what is printed beside a bar: "2 (67%)", "60 (mean 2.5)"."""
+    first, *others = table.figure
+    text = _cell(row.cells[table.index(first)], table.column(first).format)
+    more = []
+    for key in others:
+        column = table.column(key)
+        value = _cell(row.cells[table.index(key)], column.format)
+        more.append(f"{_(column.prefix)} {value}" if column.prefix else value)
+    return f"{text} ({', '.join(more)})" if more else text
+
+
+def _cell(value: Scalar, fmt: Format) -> str:
+    """Return a cell as charts print it."""
+    if fmt is Format.share:
+        return f"{float(value or 0) * 100:.0f}%"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number(float(value))
+    return str(value)
 
 
 def _figure(bars: Bars) -> Figure:

@@ -13,9 +13,10 @@ from docx import Document
 from docx.shared import Cm, Pt
 
 from agora.core.i18n import current_language, gettext, set_language, supported
+from agora.polls.kinds.table import Chart, say
 from agora.reports.charts import chart_alt, chart_png
-from agora.reports.html import country_namer, format_dates, humanize, kind_labels, number
-from agora.reports.model import Report
+from agora.reports.html import cell_text, country_namer, format_dates, humanize
+from agora.reports.model import QuestionResult, Report
 
 _ = gettext
 #: Width of a chart on an A4 page with the default margins.
@@ -77,7 +78,6 @@ def _render(report: Report) -> bytes:
     document.core_properties.language = report.language
     document.styles["Normal"].font.name = "DejaVu Sans"
     document.styles["Normal"].font.size = Pt(10.5)
-    kinds = kind_labels()
     dates = format_dates(report)
 
     heading = document.add_heading(level=0)
@@ -107,9 +107,9 @@ def _render(report: Report) -> bytes:
             _text(document, f"{item.title} — {who}" if who else item.title, "List Number")
     document.add_heading(_("Tools"), level=2)
     for q in report.polls:
-        line = f"{q.poll_title}: {kinds.get(q.kind, q.kind)}"
-        if q.kind == "ranking" and q.result.get("method_label"):
-            line += " — " + _("counted by: %(method)s") % {"method": q.result["method_label"]}
+        line = f"{q.poll_title}: {say(q.table.name)}"
+        if q.table.method is not None:
+            line += " — " + _("counted by: %(method)s") % {"method": say(q.table.method)}
         _text(document, line, "List Bullet")
 
     document.add_heading(_("Participation"), level=1)
@@ -193,9 +193,9 @@ def _render(report: Report) -> bytes:
     document.add_heading(_("Poll results"), level=1)
     for q in report.polls:
         document.add_heading(level=2).add_run(q.prompt)
-        meta = f"{q.poll_title} · {kinds.get(q.kind, q.kind)} · {q.responses}"
-        if q.kind == "ranking" and q.result.get("method_label"):
-            meta += " · " + _("Method: %(method)s") % {"method": q.result["method_label"]}
+        meta = f"{q.poll_title} · {say(q.table.name)} · {q.responses}"
+        if q.table.method is not None:
+            meta += " · " + _("Method: %(method)s") % {"method": say(q.table.method)}
         _text(document, meta)
         png = chart_png(q)
         if png is not None:
@@ -210,7 +210,7 @@ def _render(report: Report) -> bytes:
                 )
                 % {"n": q.simulated_responses},
             )
-        if q.kind == "open_text" and q.themes:
+        if q.themes:
             _text(
                 document,
                 _("Answers grouped into themes, found by: %(method)s")
@@ -221,10 +221,10 @@ def _render(report: Report) -> bytes:
                 _text(document, _("Typical answer:") + " " + theme.representative)
                 for answer in theme.answers:
                     _text(document, answer, "Quote")
-        elif q.kind == "open_text":
-            for answer in q.result.get("answers", []):
-                _text(document, str(answer.get("text", "")), "Quote")
-        _data_table(document, q.kind, q.result)
+        elif q.table.chart is Chart.cards:
+            for text in q.table.cells(q.table.label):
+                _text(document, str(text), "Quote")
+        _data_table(document, q)
         if q.rank_distribution and q.responses:
             places = len(q.rank_distribution[0]["positions"])
             _text(document, _("How many ballots put each option in each place"))
@@ -271,36 +271,19 @@ def _partner(partner: dict[str, Any], country: Callable[[str], str]) -> str:
     return f"{name} ({', '.join(where)})" if where else name
 
 
-def _data_table(document: Any, kind: str, result: dict[str, Any]) -> None:
-    """Add the table of numbers behind a question's chart."""
-    if kind == "ranking" and result.get("ballots"):
-        _table(
-            document,
-            [_("Rank"), _("Option"), _("Score")],
-            [(o["rank"], o["label"], number(float(o["score"]))) for o in result["options"]],
-        )
-    elif kind in {"single_choice", "multiple_choice"} and result.get("voters"):
-        _table(
-            document,
-            [_("Option"), _("Count"), _("Share")],
+def _data_table(document: Any, question: QuestionResult) -> None:
+    """Add the table of numbers behind a question's chart (cards are quoted instead)."""
+    table = question.table
+    if not question.responses or not table.rows or table.chart is Chart.cards:
+        return
+    _table(
+        document,
+        [say(column.header) for column in table.columns],
+        [
             [
-                (o["label"], o["count"], f"{(o.get('share') or 0) * 100:.0f}%")
-                for o in result["options"]
-            ],
-        )
-    elif kind == "rating" and result.get("voters"):
-        _table(
-            document,
-            [_("Rating"), _("Count")],
-            [(d["value"], d["count"]) for d in result["distribution"]],
-        )
-    elif kind == "points" and result.get("voters"):
-        _table(
-            document,
-            [_("Option"), _("Points")],
-            [(o["label"], o["total"]) for o in result["options"]],
-        )
-    elif kind == "word_cloud" and result.get("words"):
-        _table(
-            document, [_("Word"), _("Mentions")], [(w["word"], w["count"]) for w in result["words"]]
-        )
+                cell_text(value, column.format)
+                for value, column in zip(row.cells, table.columns, strict=True)
+            ]
+            for row in table.rows
+        ],
+    )

@@ -17,8 +17,10 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from gettext import NullTranslations
 from typing import Any
 
+from agora.polls.kinds.table import Chart, Format, Phrase, Scalar, Text, say
 from agora.reports.model import QuestionResult, Report
 from agora.takeaways.fields import outcome_kinds, world_areas
 
@@ -33,15 +35,13 @@ DATA_FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("application/zip", "zip"),
 }
 
-KIND_LABELS = {
-    "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice",
-    "ranking": "Ranking",
-    "open_text": "Open text",
-    "word_cloud": "Word cloud",
-    "rating": "Rating",
-    "points": "Points",
-}
+#: The data exports are written in English: their words are the tables' message ids.
+ENGLISH = NullTranslations()
+
+
+def english(text: Text | Scalar) -> str:
+    """Return a result table's words in English."""
+    return say(text, ENGLISH)
 
 
 # -- JSON ----------------------------------------------------------------------------------
@@ -150,76 +150,66 @@ def _poll_numbers(polls: Sequence[QuestionResult]) -> list[tuple[int, int]]:
 
 
 def _result_lines(question: QuestionResult) -> list[str]:
-    """Return the Markdown of one question's result."""
-    result = question.result
-    kind = question.kind
-    if kind == "ranking":
-        lines = [f"Method: {md(result.get('method_label', result.get('method', '')))}", ""]
-        better = "lower is better" if result.get("lower_is_better") else "higher is better"
-        lines += _md_table(
-            ["Rank", "Option", f"Score ({better})"],
-            [(o["rank"], o["label"], o["score"]) for o in result.get("options", [])],
-        )
-        if question.rank_distribution:
-            places = len(question.rank_distribution[0]["positions"])
-            lines += ["", "How many ballots put each option in each place:", ""]
-            lines += _md_table(
-                ["Option", *(str(n) for n in range(1, places + 1)), "Not ranked"],
-                [(d["label"], *d["positions"], d["unranked"]) for d in question.rank_distribution],
-            )
-        return [*lines, ""]
-    if kind in {"single_choice", "multiple_choice"}:
-        choices = [(o["label"], o["count"], _pct(o["share"])) for o in result.get("options", [])]
-        return [*_md_table(["Option", "Count", "Share"], choices), ""]
-    if kind == "rating":
-        values = [(d["value"], d["count"]) for d in result.get("distribution", [])]
-        scale = f"1 = {md(result.get('min_label') or '1')}, {result.get('scale_max')} = "
-        scale += md(result.get("max_label") or str(result.get("scale_max")))
-        return [
-            f"Scale: {scale}. Mean: {_fmt(result.get('mean'))}; "
-            f"median: {_fmt(result.get('median'))}.",
-            "",
-            *_md_table(["Value", "Count"], values),
-            "",
-        ]
-    if kind == "points":
+    """Return the Markdown of one question's result, drawn from its table."""
+    table = question.table
+    lines: list[str] = []
+    if table.notes:
+        figures = "; ".join(f"{english(n.label)}: {md(_note(n.value))}" for n in table.notes)
+        lines += [f"{figures}.", ""]
+    if not table.rows:
+        return [*lines, "No answers.", ""]
+    if question.themes:
+        lines += _theme_lines(question)
+    elif table.chart is Chart.cards:
+        lines += [*(f"- {md(cell)}" for cell in table.cells(table.label)), ""]
+    else:
+        header = [english(column.header) for column in table.columns]
         rows = [
-            (o["label"], o["total"], _fmt(o["mean"]), _pct(o["share"]))
-            for o in result.get("options", [])
-        ]
-        return [
-            f"Budget: {result.get('budget')} points per participant.",
-            "",
-            *_md_table(["Option", "Total", "Mean", "Share"], rows),
-            "",
-        ]
-    if kind == "word_cloud":
-        words = result.get("words", [])
-        if not words:
-            return ["No words yet.", ""]
-        return [*_md_table(["Word", "Count"], [(w["word"], w["count"]) for w in words]), ""]
-    if kind == "open_text":
-        answers = [a["text"] for a in result.get("answers", [])]
-        if not answers:
-            return ["No answers yet.", ""]
-        if not question.themes:
-            return [*(f"- {md(a)}" for a in answers), ""]
-        edited = ", edited by a moderator" if question.themes_edited else ""
-        lines = [f"Answers grouped into themes ({md(question.themes_method)}{edited}).", ""]
-        if question.languages:
-            used = ", ".join(f"{md(code)} {n}" for code, n in question.languages.items())
-            lines += [f"Languages of the answers: {used}.", ""]
-        for theme in question.themes:
-            lines += [
-                f"#### {md(theme.label)} ({len(theme.answers)})",
-                "",
-                f"Typical answer: {md(theme.representative)}",
-                "",
-                *(f"- {md(a)}" for a in theme.answers),
-                "",
+            [
+                _md_cell(value, column.format)
+                for value, column in zip(row.cells, table.columns, strict=True)
             ]
-        return lines
-    return ["```", json.dumps(result, ensure_ascii=True, indent=2).replace("`", "'"), "```", ""]
+            for row in table.rows
+        ]
+        lines += [*_md_table(header, rows), ""]
+    if question.rank_distribution:
+        places = len(question.rank_distribution[0]["positions"])
+        lines += ["How many ballots put each option in each place:", ""]
+        lines += _md_table(
+            ["Option", *(str(n) for n in range(1, places + 1)), "Not ranked"],
+            [(d["label"], *d["positions"], d["unranked"]) for d in question.rank_distribution],
+        )
+        lines.append("")
+    return lines
+
+
+def _theme_lines(question: QuestionResult) -> list[str]:
+    """Return the Markdown of answers grouped into themes."""
+    edited = ", edited by a moderator" if question.themes_edited else ""
+    lines = [f"Answers grouped into themes ({md(question.themes_method)}{edited}).", ""]
+    if question.languages:
+        used = ", ".join(f"{md(code)} {n}" for code, n in question.languages.items())
+        lines += [f"Languages of the answers: {used}.", ""]
+    for theme in question.themes:
+        lines += [
+            f"#### {md(theme.label)} ({len(theme.answers)})",
+            "",
+            f"Typical answer: {md(theme.representative)}",
+            "",
+            *(f"- {md(a)}" for a in theme.answers),
+            "",
+        ]
+    return lines
+
+
+def _note(value: Scalar | Phrase) -> str:
+    """Return a note's value as the exports print it."""
+    return english(value) if isinstance(value, Phrase) else _fmt(value)
+
+
+def _md_cell(value: Scalar, fmt: Format) -> str:
+    """Return a table cell for Markdown: shares as percentages."""
+    return _pct(value) if fmt is Format.share else _fmt(value)
 
 
 def _simulated_note(question: QuestionResult) -> str:
@@ -339,7 +329,7 @@ def to_markdown(report: Report) -> str:
             "",
             f"**{md(question.prompt)}**",
             "",
-            f"{KIND_LABELS.get(question.kind, question.kind)}; "
+            f"{english(question.table.name)}; "
             f"{question.responses} responses{_simulated_note(question)}.",
             "",
         ]
@@ -402,45 +392,14 @@ class Table:
 
 
 def _result_table(table: Table, question: QuestionResult) -> None:
-    result = question.result
-    kind = question.kind
-    if kind == "ranking":
-        table.row("Method", result.get("method_label", result.get("method", "")))
-        table.row("Lower is better", bool(result.get("lower_is_better")))
+    """Add one question's result to its sheet: notes, then its table (or its themes)."""
+    result = question.table
+    for note in result.notes:
+        value = note.value
+        table.row(english(note.label), english(value) if isinstance(value, Phrase) else value)
+    if result.notes:
         table.row()
-        table.header("Rank", "Option", "Score")
-        for o in result.get("options", []):
-            table.row(o["rank"], o["label"], o["score"])
-        if question.rank_distribution:
-            places = len(question.rank_distribution[0]["positions"])
-            table.row()
-            table.header("Option", *(f"Place {n}" for n in range(1, places + 1)), "Not ranked")
-            for d in question.rank_distribution:
-                table.row(d["label"], *d["positions"], d["unranked"])
-    elif kind in {"single_choice", "multiple_choice"}:
-        table.header("Option", "Count", "Share")
-        for o in result.get("options", []):
-            table.row(o["label"], o["count"], o["share"])
-    elif kind == "rating":
-        table.row("Mean", result.get("mean"))
-        table.row("Median", result.get("median"))
-        table.row("Lowest means", result.get("min_label", ""))
-        table.row("Highest means", result.get("max_label", ""))
-        table.row()
-        table.header("Value", "Count")
-        for d in result.get("distribution", []):
-            table.row(d["value"], d["count"])
-    elif kind == "points":
-        table.row("Budget", result.get("budget"))
-        table.row()
-        table.header("Option", "Total", "Mean", "Share")
-        for o in result.get("options", []):
-            table.row(o["label"], o["total"], o["mean"], o["share"])
-    elif kind == "word_cloud":
-        table.header("Word", "Count")
-        for w in result.get("words", []):
-            table.row(w["word"], w["count"])
-    elif kind == "open_text" and question.themes:
+    if question.themes:
         table.header("Theme", "Answer", "Language", "Keywords")
         details = {d["text"]: d for d in question.answer_details}
         for theme in question.themes:
@@ -452,13 +411,16 @@ def _result_table(table: Table, question: QuestionResult) -> None:
                     detail.get("language", ""),
                     ", ".join(detail.get("keywords", [])),
                 )
-    elif kind == "open_text":
-        table.header("Answer")
-        for a in result.get("answers", []):
-            table.row(a["text"])
     else:
-        table.header("Result (JSON)")
-        table.row(json.dumps(result, ensure_ascii=False))
+        table.header(*(english(column.header) for column in result.columns))
+        for row in result.rows:
+            table.row(*row.cells)
+    if question.rank_distribution:
+        places = len(question.rank_distribution[0]["positions"])
+        table.row()
+        table.header("Option", *(f"Place {n}" for n in range(1, places + 1)), "Not ranked")
+        for d in question.rank_distribution:
+            table.row(d["label"], *d["positions"], d["unranked"])
 
 
 def tables(report: Report) -> list[Table]:
@@ -501,7 +463,7 @@ def tables(report: Report) -> list[Table]:
         table = Table(sheet, f"poll-{n}-q{q}.csv")
         table.row("Poll", question.poll_title)
         table.row("Question", question.prompt)
-        table.row("Kind", KIND_LABELS.get(question.kind, question.kind))
+        table.row("Kind", english(question.table.name))
         table.row("State", question.poll_state)
         table.row("Responses", question.responses)
         table.row("Simulated responses", question.simulated_responses)

@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from agora.core.i18n import current_language, gettext, ngettext, set_language, supported
+from agora.polls.kinds.table import Format, Scalar, say
 from agora.reports.charts import chart_alt, chart_svg
 from agora.reports.model import Report
 
@@ -70,18 +71,13 @@ def country_namer(language: str) -> dict[str, str]:
     return dict(_locale(language).territories)
 
 
-#: Poll kinds as the report names them.
-def kind_labels() -> dict[str, str]:
-    """Return the poll kinds as the report names them, in the current language."""
-    return {
-        "single_choice": gettext("Single choice"),
-        "multiple_choice": gettext("Multiple choice"),
-        "ranking": gettext("Ranking"),
-        "open_text": gettext("Open text"),
-        "word_cloud": gettext("Word cloud"),
-        "rating": gettext("Rating"),
-        "points": gettext("Points"),
-    }
+def cell_text(value: Scalar, fmt: Format) -> str:
+    """Return a result table's cell as the documents print it: shares as percentages."""
+    if fmt is Format.share:
+        return f"{float(value or 0) * 100:.0f}%"
+    if isinstance(value, float):
+        return number(value)
+    return "" if value is None else str(value)
 
 
 def to_html(report: Report, *, for_pdf: bool = False) -> str:
@@ -111,7 +107,8 @@ def _render(report: Report, *, for_pdf: bool) -> str:
         ),
         charts={q.question_id: chart_svg(q) for q in report.polls},
         alts={q.question_id: chart_alt(q) for q in report.polls},
-        kinds=kind_labels(),
+        say=say,
+        cell=cell_text,
         humanize=humanize,
         number=number,
         country=lambda code: names.get(code.upper(), code) if code else "",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,11 +19,17 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.events.agenda import agenda
 from agora.events.models import Event, Participant
-from agora.polls.kinds import QuestionSpec
+from agora.polls.kinds import (
+    QuestionSpec,
+    QuestionTally,
+    ResultTable,
+    kind_of,
+    make_tally,
+    result_table,
+)
 from agora.polls.models import PollState, Response
 from agora.polls.responses import load_answers
 from agora.polls.services import event_polls, spec_of
-from agora.polls.tally import Tally, make_tally
 from agora.polls.themes import current_themes
 from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
@@ -127,6 +134,11 @@ class QuestionResult:
     #: Open text: each answer with its language and keywords, in the order of ``texts``.
     answer_details: list[dict[str, Any]] = field(default_factory=list)
 
+    @cached_property
+    def table(self) -> ResultTable:
+        """Return the neutral table every format draws of this result."""
+        return result_table(self.result)
+
 
 @dataclass(frozen=True)
 class AudienceQuestionEntry:
@@ -191,8 +203,11 @@ def _described(text: str) -> dict[str, Any]:
     return {"text": text, **_language_and_keywords(text)}
 
 
-def _rank_distribution(spec: QuestionSpec, tally: Tally) -> list[dict[str, Any]]:
-    """Return, per option in question order, the ballots placing it at each position."""
+def _rank_distribution(spec: QuestionSpec, tally: QuestionTally) -> list[dict[str, Any]]:
+    """Return, per option in question order, the ballots placing it at each position.
+
+    Only for kinds counted by ranking methods: the average rank's workings hold them.
+    """
     details = tally.result("average_rank")["details"]["distribution"]
     return [
         {
@@ -237,14 +252,15 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
             continue
         for question in poll.questions:
             spec = spec_of(question)
+            kind = kind_of(spec.kind)
             tally = make_tally(spec)
             answers = load_answers(session, question.id)
             for answer in answers:
                 tally.add(answer)
-            method = question.config.get("ranking_method") if question.kind == "ranking" else None
+            method = question.config.get("ranking_method") if tally.methods else None
             themes: list[ThemeEntry] = []
             themes_method, themes_edited = "", False
-            if question.kind == "open_text" and answers:
+            if kind.THEMED and answers:
                 found, themes_edited = current_themes(session, question)
                 themes_method = found.method
                 themes = [
@@ -253,7 +269,7 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     )
                     for t in found.themes
                 ]
-            texts = [t for a in answers for t in a.get("texts", a.get("words", []))]
+            texts = [t for a in answers for t in kind.texts(a)]
             simulated = session.scalar(
                 select(func.count())
                 .select_from(Response)
@@ -276,13 +292,9 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     themes=themes,
                     themes_method=themes_method,
                     themes_edited=themes_edited,
-                    languages=languages_used(texts) if question.kind == "open_text" else {},
-                    rank_distribution=_rank_distribution(spec, tally)
-                    if question.kind == "ranking"
-                    else [],
-                    answer_details=[_described(t) for t in texts]
-                    if question.kind == "open_text"
-                    else [],
+                    languages=languages_used(texts) if kind.THEMED else {},
+                    rank_distribution=_rank_distribution(spec, tally) if tally.methods else [],
+                    answer_details=[_described(t) for t in texts] if kind.THEMED else [],
                 )
             )
     return out
@@ -333,7 +345,7 @@ def build_report(session: Session, event: Event) -> Report:
         .order_by(AudienceQuestion.votes.desc(), AudienceQuestion.created_at)
     )
     polls = _polls(session, event)
-    written = [t for p in polls if p.kind == "open_text" for t in p.texts]
+    written = [t for p in polls if kind_of(p.kind).THEMED for t in p.texts]
     written += [lesson.lesson for lesson in lessons if lesson.lesson]
     return Report(
         generated_at=utcnow(),

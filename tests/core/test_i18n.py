@@ -39,7 +39,7 @@ def test_template_lists_every_marked_string() -> None:
             str(ROOT / "agora"),
             method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
             options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-            keywords={**DEFAULT_KEYWORDS, "N_": None},
+            keywords={**DEFAULT_KEYWORDS, "N_": None, "N_plural": (1, 2)},
         )
     }
     missing, stale = found - ids(template()), ids(template()) - found

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, expect
 from sqlalchemy import select
 
 from agora.core.db import Database
 from agora.demo.reference import WORLD_AREAS, create_reference_session
 from agora.events.services import create_event
+from agora.polls.kinds import QuestionKind
 from agora.polls.models import Response
 from agora.polls.schemas import PollIn
 from agora.polls.services import create_poll, open_poll
@@ -147,4 +148,76 @@ def test_participant_ranks_only_the_areas_they_care_about(
         stored = session.scalar(select(Response.answer).where(Response.question_id == qid))
     database.dispose()
     assert stored == {"ranking": ["o4", "o1"]}
+    assert errors == []
+
+
+def test_moderator_page_draws_every_kind_of_result_live(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    database = Database(live_server.settings.database_url)
+    with database.session() as session:
+        event = create_event(session, title="Every kind", starts_on=dt.date(2024, 3, 1))
+        poll = create_poll(
+            session, event, PollIn(questions=[question(kind) for kind in QuestionKind])
+        )
+        open_poll(session, poll)
+        code, key = event.code, event.moderator_key
+        ids = {QuestionKind(q.kind): q.id for q in poll.questions}
+    database.dispose()
+
+    moderator = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = watch_errors(moderator)
+    moderator.goto(f"{live_server.url}/e/{code}/moderate?key={key}")
+
+    def chart(kind: QuestionKind) -> Locator:
+        return moderator.locator(f'[data-chart][data-question="{ids[kind]}"]')
+
+    expect(chart(QuestionKind.ranking).locator(".bar-row")).to_have_count(4)  # drawn by JS
+    expect(chart(QuestionKind.ranking).locator(".result-meta")).to_have_text(
+        "Positional score (as Slido shows it) · 0 ballots"
+    )
+    moderator.evaluate("window.__notReloaded = true")
+
+    phone = browser.new_context()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/e/{code}")  # joins the event
+    answers: dict[QuestionKind, dict[str, object]] = {
+        QuestionKind.single_choice: {"option": "o2"},
+        QuestionKind.multiple_choice: {"options": ["o1", "o3"]},
+        QuestionKind.ranking: {"ranking": ["o4", "o1", "o2", "o3"]},
+        QuestionKind.open_text: {"texts": ["Trust <b>first</b>"]},
+        QuestionKind.word_cloud: {"words": ["Mobility"]},
+        QuestionKind.rating: {"value": 4},
+        QuestionKind.points: {"points": {"o1": 60, "o2": 40}},
+    }
+    for kind, answer in answers.items():
+        sent = page.request.post(
+            f"{live_server.url}/api/v1/questions/{ids[kind]}/responses", data={"answer": answer}
+        )
+        assert sent.status == 201, sent.text()
+    phone.close()
+
+    def bar(kind: QuestionKind, label: str) -> Locator:
+        return chart(kind).locator(".bar-row", has_text=label).locator(".bar-figure")
+
+    expect(bar(QuestionKind.single_choice, "Oceania")).to_have_text("1 · 100 %")
+    expect(chart(QuestionKind.single_choice).locator(".result-meta")).to_have_text("1 answer")
+    expect(bar(QuestionKind.multiple_choice, "Latin America")).to_have_text("1 · 100 %")
+    ranking = chart(QuestionKind.ranking)
+    expect(ranking.locator(".result-meta")).to_contain_text("1 ballot")
+    expect(ranking.locator(".bar-row").first.locator(".bar-label")).to_have_text("North America")
+    expect(ranking.locator(".bar-row").first.locator(".bar-rank")).to_have_text("1")
+    expect(chart(QuestionKind.open_text).locator(".answer-card")).to_have_text(
+        ["Trust <b>first</b>"]  # as text, never as markup
+    )
+    expect(chart(QuestionKind.word_cloud).locator(".cloud-word")).to_have_text(["mobility"])
+    expect(chart(QuestionKind.word_cloud).locator(".frequencies th")).to_have_text(
+        ["Word", "Count"]
+    )
+    expect(chart(QuestionKind.rating).locator(".result-meta")).to_have_text(
+        "1 answer · mean 4.00 · median 4.0"
+    )
+    expect(chart(QuestionKind.rating).locator(".bar-row")).to_have_count(5)
+    expect(bar(QuestionKind.points, "Asia")).to_have_text("60 · mean 60.0")
+    assert moderator.evaluate("window.__notReloaded") is True
     assert errors == []

@@ -7,8 +7,14 @@ from typing import Any
 import pytest
 
 from agora.core.errors import InvalidAnswer, InvalidInput
-from agora.polls.answers import validate_answer
-from agora.polls.kinds import Option, QuestionKind, QuestionSpec, check_spec, make_spec
+from agora.polls.kinds import (
+    Option,
+    QuestionKind,
+    QuestionSpec,
+    check_spec,
+    make_spec,
+    validate_answer,
+)
 
 # The reference session asked: "Please rank your interest in the following world areas".
 WORLD_AREAS = (

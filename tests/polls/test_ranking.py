@@ -689,4 +689,5 @@ def test_schulze_ranks_follow_the_beat_relation(profile: dict[tuple[str, ...], i
             if beaten_by
             else 0
         )
-        assert result.scores[a] == sum(beats(a, b) for b in OPTIONS)
+        assert result.details["beats"][a] == [b for b in OPTIONS if beats(a, b)]
+        assert result.scores[a] == sum(result.ranks[b] > result.ranks[a] for b in OPTIONS)

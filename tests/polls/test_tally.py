@@ -11,10 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agora.core.errors import InvalidInput
-from agora.polls.answers import validate_answer
-from agora.polls.kinds import Option, QuestionKind, QuestionSpec, make_spec
+from agora.polls.kinds import (
+    Option,
+    QuestionKind,
+    QuestionSpec,
+    make_spec,
+    make_tally,
+    validate_answer,
+)
+from agora.polls.kinds import QuestionTally as Tally
 from agora.polls.ranking import RANKING_METHODS
-from agora.polls.tally import Tally, fold_entry, make_tally
+from agora.polls.tally import fold_entry
 from agora.text.words import stop_words_for
 
 PROPERTY = settings(max_examples=40, deadline=None, database=None)

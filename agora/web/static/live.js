@@ -1,10 +1,7 @@
 // Shared by the three live pages: the event stream and the result charts.
 // Every text that came from a person is inserted with textContent, never as HTML.
 
-const DEFAULT_STRINGS = {
-  ballot: "ballot", ballots: "ballots", answer: "answer", answers: "answers", mean: "mean", median: "median",
-  word: "Word", count: "Count", points: "points", reconnecting: "Connection lost, reconnecting…",
-};
+const DEFAULT_STRINGS = { reconnecting: "Connection lost, reconnecting…", words: {} };
 
 export function readJSON(id, fallback) {
   const node = document.getElementById(id);
@@ -67,11 +64,47 @@ export function connect(url, named) {
   return start(url);
 }
 
-// Singular or plural by the page language's rules (full plural forms come with the catalogues).
+// Results arrive as neutral tables (agora/polls/kinds/table.py) whose words are message
+// ids: the page sends their translations in strings.words; a word that depends on a count
+// has its forms for 1, 3 and 20, picked by the language's plural category.
 const plural = new Intl.PluralRules(document.documentElement.lang || "en");
-const count = (n, one, many) => `${n} ${plural.select(n) === "one" ? strings[one] : strings[many]}`;
-const pct = (x) => `${Math.round(x * 100)} %`;
-const fixed = (x, digits) => (x === null || x === undefined ? "–" : Number(x).toFixed(digits));
+const SAMPLE = { zero: "20", one: "1", two: "3", few: "3", many: "20", other: "20" };
+
+function word(msgid) {
+  const entry = strings.words[msgid];
+  return typeof entry === "string" ? entry : msgid;
+}
+
+function fill(text, values) {
+  return text.replace(/%\((\w+)\)s|\{(\w+)\}/g, (match, a, b) => {
+    const name = a || b;
+    return values && name in values ? say(values[name]) : match;
+  });
+}
+
+function cell(value, format) {
+  if (value === null || value === undefined) return "–";
+  if (typeof value !== "number") return String(value);
+  if (format === "share") return `${Math.round(value * 100)} %`;
+  if (format === "score") return value.toFixed(2);
+  if (format === "mean") return value.toFixed(1);
+  return String(value);
+}
+
+// A table's text in words: a phrase, a count ("3 ballots") or a figure ("mean 2.50").
+export function say(text) {
+  if (text === null || text === undefined) return "";
+  if (typeof text !== "object") return String(text);
+  if ("number" in text) {
+    const forms = strings.words[text.singular];
+    const words = forms && typeof forms === "object"
+      ? forms[SAMPLE[plural.select(text.number)]]
+      : (text.number === 1 ? text.singular : text.plural);
+    return fill(words, { num: text.number, count: text.number });
+  }
+  if ("format" in text) return `${word(text.label)} ${cell(text.value, text.format)}`;
+  return fill(text.translate === false ? text.text : word(text.text), text.values);
+}
 
 // Bars keyed by id, so a new result moves existing bars instead of redrawing (no flicker).
 function bars(container, rows, max) {
@@ -104,70 +137,68 @@ function meta(container, text) {
   node.textContent = text;
 }
 
-export function renderResult(container, result) {
-  if (!container || !result) return;
+// What is printed beside a bar: "2 · 67 %", "60 · mean 2.5".
+function figure(table, row, at) {
+  return table.figure.map((key, i) => {
+    const column = table.columns[at(key)];
+    const text = cell(row.cells[at(key)], column.format);
+    return i > 0 && column.prefix ? `${word(column.prefix)} ${text}` : text;
+  }).join(" · ");
+}
+
+// Draw a result table by its chart shape; the renderer never asks which kind it is.
+export function renderResult(container, table) {
+  if (!container || !table) return;
   container.querySelector(":scope > .result")?.remove();  // the server's plain table
-  container.dataset.kind = result.kind;
-  if (result.kind === "ranking") {
-    meta(container, `${result.method_label} · ${count(result.ballots, "ballot", "ballots")}`);
-    const max = Math.max(0, ...result.options.map((o) => o.score));
-    bars(container, result.options.map((o) => ({
-      key: o.id, label: o.label, rank: o.rank, value: o.score, figure: fixed(o.score, 2),
-    })), max);
-  } else if (result.kind === "single_choice" || result.kind === "multiple_choice") {
-    meta(container, `${count(result.voters, "answer", "answers")}`);
-    const max = Math.max(0, ...result.options.map((o) => o.count));
-    bars(container, result.options.map((o) => ({
-      key: o.id, label: o.label, value: o.count, figure: `${o.count} · ${pct(o.share)}`,
-    })), max);
-  } else if (result.kind === "rating") {
-    meta(container, `${count(result.voters, "answer", "answers")} · ${strings.mean} ${fixed(result.mean, 2)} · ${strings.median} ${fixed(result.median, 1)}`);
-    const max = Math.max(0, ...result.distribution.map((d) => d.count));
-    bars(container, result.distribution.map((d) => ({
-      key: String(d.value), label: String(d.value), value: d.count, figure: String(d.count),
-    })), max);
-  } else if (result.kind === "points") {
-    meta(container, `${count(result.voters, "answer", "answers")}`);
-    const max = Math.max(0, ...result.options.map((o) => o.total));
-    bars(container, result.options.map((o) => ({
-      key: o.id, label: o.label, value: o.total, figure: `${o.total} · ${strings.mean} ${fixed(o.mean, 1)}`,
-    })), max);
-  } else if (result.kind === "word_cloud") {
-    meta(container, `${count(result.voters, "answer", "answers")}`);
+  container.dataset.kind = table.kind;
+  meta(container, table.summary.map(say).join(" · "));
+  const at = (key) => table.columns.findIndex((c) => c.key === key);
+  const label = (row) => String(row.cells[at(table.label)]);
+  const value = (row) => Number(row.cells[at(table.value)]) || 0;
+  if (table.chart === "cloud") {
     container.querySelector(":scope > .cloud")?.remove();
     container.querySelector(":scope > table")?.remove();
     const cloud = el("p", "cloud");
-    const top = result.words.length ? result.words[0].count : 1;
-    for (const w of result.words.slice(0, 60)) {
-      const word = el("span", "cloud-word", w.word);
-      word.style.fontSize = `${1 + 2.5 * (w.count / top)}em`;
-      cloud.append(word, document.createTextNode(" "));
+    const top = table.rows.length ? value(table.rows[0]) || 1 : 1;
+    for (const row of table.rows.slice(0, 60)) {
+      const shown = el("span", "cloud-word", label(row));
+      shown.style.fontSize = `${1 + 2.5 * (value(row) / top)}em`;
+      cloud.append(shown, document.createTextNode(" "));
     }
-    const table = el("table", "frequencies");
+    const frequencies = el("table", "frequencies");
     const head = el("tr");
-    head.append(el("th", "", strings.word), el("th", "", strings.count));
-    head.querySelectorAll("th").forEach((th) => th.setAttribute("scope", "col"));
+    for (const column of table.columns) {
+      const th = el("th", "", say(column.header));
+      th.setAttribute("scope", "col");
+      head.append(th);
+    }
     const thead = el("thead"); thead.append(head);
     const body = el("tbody");
-    for (const w of result.words) {
-      const tr = el("tr"); tr.append(el("td", "", w.word), el("td", "", w.count)); body.append(tr);
+    for (const row of table.rows) {
+      const tr = el("tr");
+      row.cells.forEach((c, i) => tr.append(el("td", "", cell(c, table.columns[i].format))));
+      body.append(tr);
     }
-    table.append(thead, body);
-    container.append(cloud, table);
-  } else if (result.kind === "open_text") {
-    meta(container, `${count(result.voters, "answer", "answers")}`);
+    frequencies.append(thead, body);
+    container.append(cloud, frequencies);
+  } else if (table.chart === "cards") {
     let list = container.querySelector(":scope > ul.cards");
     if (!list) { list = el("ul", "cards"); container.append(list); }
     // answers only grow in order: append the new ones, keep the cards already shown
-    const shown = list.children.length;
-    if (shown > result.answers.length) list.replaceChildren();
-    for (const a of result.answers.slice(list.children.length)) list.append(el("li", "answer-card", a.text));
+    if (list.children.length > table.rows.length) list.replaceChildren();
+    for (const row of table.rows.slice(list.children.length)) list.append(el("li", "answer-card", label(row)));
+  } else {  // bars and columns: one bar per row
+    const rank = table.ranked ? at("rank") : -1;
+    bars(container, table.rows.map((row) => ({
+      key: row.key, label: label(row), rank: rank >= 0 ? row.cells[rank] : null,
+      value: value(row), figure: figure(table, row, at),
+    })), Math.max(0, ...table.rows.map(value)));
   }
 }
 
-export function renderAll(results) {
-  for (const [id, result] of Object.entries(results || {})) {
+export function renderAll(tables) {
+  for (const [id, table] of Object.entries(tables || {})) {
     document.querySelectorAll(`[data-chart][data-question="${id}"], [data-result-live="${id}"]`)
-      .forEach((node) => renderResult(node, result));
+      .forEach((node) => renderResult(node, table));
   }
 }

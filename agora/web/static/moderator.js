@@ -2,15 +2,15 @@
 import { connect, readJSON, renderAll } from "./live.js";
 
 const root = document.getElementById("live");
-renderAll(readJSON("initial-results", {}));
+renderAll(readJSON("initial-tables", {}));
 
 let shownStates = null;
 connect(root.dataset.stream, {
   snapshot: ({ sections }) => {
-    renderAll(sections.poll_results);
+    renderAll(sections.poll_tables);
     shownStates = JSON.stringify(sections.polls.polls.map((p) => [p.id, p.state, p.results_visible, p.screen_position]));
   },
-  results: (data) => renderAll({ [data.question_id]: data.result }),
+  results: (data) => renderAll({ [data.question_id]: data.table }),
   polls: (data) => {
     // another moderator changed a poll: redraw the page so its buttons match
     const states = JSON.stringify(data.polls.map((p) => [p.id, p.state, p.results_visible, p.screen_position]));

@@ -122,27 +122,33 @@ function setupRanking(list) {
 }
 
 // ---------------------------------------------------------------- answers
+// The kind's input template marks the element holding its inputs with data-answer (the
+// answer's field) and data-read (how to read it); reading never depends on the kind.
+const READERS = {
+  value: (node, name, data) => data.get(name),
+  number: (node, name, data) => Number(data.get(name)),
+  values: (node, name, data) => data.getAll(name),
+  texts: (node, name, data) => data.getAll(name).filter((t) => t.trim()),
+  // the first data-count items (setupRanking keeps it; a partial ranking may have fewer than k)
+  order: (node) => [...node.querySelectorAll("[data-option]")]
+    .slice(0, Number(node.dataset.count ?? node.dataset.k)).map((li) => li.dataset.option),
+  numbers: (node, name, data) => {
+    const numbers = {};
+    for (const [field, value] of data.entries()) {
+      if (field.startsWith(`${name}-`) && value !== "") numbers[field.slice(name.length + 1)] = Number(value);
+    }
+    return numbers;
+  },
+};
+
 function answerOf(form) {
   const data = new FormData(form);
-  switch (form.dataset.kind) {
-    case "single_choice": return { option: data.get("option") };
-    case "multiple_choice": return { options: data.getAll("options") };
-    case "ranking": {
-      const count = Number(form.querySelector(".ranking").dataset.count);
-      return { ranking: [...form.querySelectorAll(".rank-item")].slice(0, count).map((li) => li.dataset.option) };
-    }
-    case "open_text": return { texts: data.getAll("texts").filter((t) => t.trim()) };
-    case "word_cloud": return { words: data.getAll("words").filter((t) => t.trim()) };
-    case "rating": return { value: Number(data.get("value")) };
-    case "points": {
-      const points = {};
-      for (const [name, value] of data.entries()) {
-        if (name.startsWith("points-") && value !== "") points[name.slice(7)] = Number(value);
-      }
-      return { points };
-    }
-    default: return {};
-  }
+  const answer = {};
+  form.querySelectorAll("[data-answer]").forEach((node) => {
+    const read = READERS[node.dataset.read];
+    if (read) answer[node.dataset.answer] = read(node, node.dataset.answer, data);
+  });
+  return answer;
 }
 
 function show(form, selector, text) {
@@ -183,11 +189,11 @@ async function send(pending, form) {
 function setupForm(form) {
   form.addEventListener("input", () => { dirty = true; });
   form.addEventListener("change", () => { dirty = true; });
-  if (form.dataset.kind === "points") {
-    const output = form.querySelector("[data-total] output");
+  const output = form.querySelector("[data-total] output");
+  if (output) {  // a running total of the numbers typed (points)
     const update = () => {
       let sum = 0;
-      form.querySelectorAll("input[type=number]").forEach((input) => { sum += Number(input.value) || 0; });
+      form.querySelectorAll("[data-answer] input[type=number]").forEach((input) => { sum += Number(input.value) || 0; });
       output.textContent = String(sum);
     };
     form.addEventListener("input", update);
@@ -222,7 +228,7 @@ setInterval(() => { if (navigator.onLine) resendPending(); }, 5000);
 resendPending();
 
 // ---------------------------------------------------------------- live
-renderAll(readJSON("initial-results", {}));
+renderAll(readJSON("initial-tables", {}));
 const shown = JSON.stringify(readJSON("initial-state", []));
 const signatureOf = (polls) => JSON.stringify(polls
   .filter((p) => p.state === "open" || p.state === "closed")
@@ -243,7 +249,7 @@ function pollsChanged(polls) {
 }
 
 connect(root.dataset.stream, {
-  snapshot: ({ sections }) => { renderAll(sections.poll_results); pollsChanged(sections.polls.polls); },
+  snapshot: ({ sections }) => { renderAll(sections.poll_tables); pollsChanged(sections.polls.polls); },
   polls: (data) => pollsChanged(data.polls),
-  results: (data) => renderAll({ [data.question_id]: data.result }),
+  results: (data) => renderAll({ [data.question_id]: data.table }),
 });

@@ -4,7 +4,7 @@ import { connect, readJSON, renderResult } from "./live.js";
 const root = document.getElementById("live");
 const stage = root.querySelector("[data-stage]");
 let polls = readJSON("initial-polls", []);
-const results = readJSON("initial-results", {});
+const tables = readJSON("initial-tables", {});
 
 function current() {
   const chosen = document.body.dataset.agendaPoll;  // the agenda item's poll comes first
@@ -40,13 +40,13 @@ function draw() {
     chart.replaceWith(fresh);
     chart = fresh;
   }
-  if (results[question.id]) renderResult(chart, results[question.id]);
+  if (tables[question.id]) renderResult(chart, tables[question.id]);
 }
 
 connect(root.dataset.stream, {
-  snapshot: ({ sections }) => { polls = sections.polls.polls; Object.assign(results, sections.poll_results); draw(); },
+  snapshot: ({ sections }) => { polls = sections.polls.polls; Object.assign(tables, sections.poll_tables); draw(); },
   polls: (data) => { polls = data.polls; draw(); },
-  results: (data) => { results[data.question_id] = data.result; draw(); },
+  results: (data) => { tables[data.question_id] = data.table; draw(); },
 });
 document.addEventListener("agora:agenda", draw);
 draw();
