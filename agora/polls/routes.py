@@ -15,7 +15,7 @@ from agora.events.deps import can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.polls import services
-from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer
+from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer, with_method_label
 from agora.polls.live import PollsLive
 from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
@@ -298,7 +298,7 @@ async def results(
                 moderated_poll(request, state, session, info.poll_id)
 
         await anyio.to_thread.run_sync(check)
-    return await state.part(PollsLive).results.result(question_id, method)
+    return with_method_label(await state.part(PollsLive).results.result(question_id, method))
 
 
 # -- form posts (the participant page without JavaScript) ---------------------------------

@@ -26,6 +26,7 @@ from agora.polls.kinds import (
     kind_of,
     make_tally,
     result_table,
+    with_method_label,
 )
 from agora.polls.models import PollState, Response
 from agora.polls.responses import load_answers
@@ -287,7 +288,7 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     prompt=question.prompt,
                     responses=len(answers),
                     simulated_responses=int(simulated or 0),
-                    result=tally.result(method),
+                    result=with_method_label(tally.result(method)),
                     texts=texts,
                     themes=themes,
                     themes_method=themes_method,

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agora.core.errors import InvalidInput
+from agora.core.i18n import set_language
 from agora.polls.kinds import (
     Option,
     QuestionKind,
@@ -18,6 +19,7 @@ from agora.polls.kinds import (
     make_spec,
     make_tally,
     validate_answer,
+    with_method_label,
 )
 from agora.polls.kinds import QuestionTally as Tally
 from agora.polls.ranking import RANKING_METHODS
@@ -309,7 +311,7 @@ def test_ranking_result_defaults_to_the_positional_score() -> None:
     result = ranking_tally().result()
     assert result["kind"] == "ranking"
     assert result["method"] == "positional"
-    assert result["method_label"] == "Positional score (as Slido shows it)"
+    assert "method_label" not in result  # ids only: the name is added where it is shown
     assert result["voters"] == result["ballots"] == 6
     assert result["lower_is_better"] is False
     assert result["options"][:2] == [
@@ -328,7 +330,7 @@ def test_ranking_result_defaults_to_the_positional_score() -> None:
 def test_ranking_result_is_available_for_every_method(method: str) -> None:
     result = ranking_tally().result(method)
     assert result["method"] == method
-    assert result["method_label"] == RANKING_METHODS[method][0]
+    assert with_method_label(result)["method_label"] == RANKING_METHODS[method][0]
     assert result["options"][0]["id"] == "asia"
     assert json.loads(json.dumps(result)) == result
 
@@ -573,3 +575,16 @@ def test_every_result_is_json_serializable(kind: QuestionKind, data: st.DataObje
 def test_make_tally_covers_every_kind() -> None:
     for kind in QuestionKind:
         assert make_tally(SPECS[kind]).result()["kind"] == kind.value
+
+
+def test_a_result_is_the_same_in_every_language_and_named_in_the_readers() -> None:
+    set_language("fr")
+    try:
+        in_french = ranking_tally().result("borda")
+        label = with_method_label(in_french)["method_label"]
+    finally:
+        set_language("en")
+    assert in_french == ranking_tally().result("borda")
+    assert label == "Méthode de Borda"
+    assert with_method_label(in_french)["method_label"] == RANKING_METHODS["borda"][0]
+    assert with_method_label({"kind": "rating", "mean": 3}) == {"kind": "rating", "mean": 3}

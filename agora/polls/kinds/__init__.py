@@ -24,7 +24,7 @@ from agora.polls.kinds import (
     single_choice,
     word_cloud,
 )
-from agora.polls.kinds.base import FormFields, Kind, QuestionTally
+from agora.polls.kinds.base import FormFields, Kind, QuestionTally, with_method_label
 from agora.polls.kinds.fields import check_language
 from agora.polls.kinds.spec import TEXT_MAX_LENGTH, Option, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import ResultTable, words
@@ -46,6 +46,7 @@ __all__ = [
     "make_tally",
     "result_table",
     "validate_answer",
+    "with_method_label",
     "words",
 ]
 

@@ -13,6 +13,7 @@ from agora.core.errors import InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds.spec import QuestionKind, QuestionSpec
 from agora.polls.kinds.table import ResultTable
+from agora.polls.ranking import RANKING_METHODS
 from agora.polls.tally import Tally
 
 
@@ -118,8 +119,16 @@ class QuestionTally:
                 ),
                 field="method",
             )
-        return {
-            "kind": self.spec.kind.value,
-            **self._counter.result(name),
-            "method_label": _(methods[name]),
-        }
+        return {"kind": self.spec.kind.value, **self._counter.result(name)}
+
+
+def with_method_label(result: dict[str, Any]) -> dict[str, Any]:
+    """Return ``result`` with its ranking method's name in the reader's language, if it has one.
+
+    Tallies give the method's id only: a result computed once (in the live hub, say) is
+    read by people in several languages, so the name is added where it is shown.
+    """
+    method = result.get("method")
+    if not isinstance(method, str) or method not in RANKING_METHODS:
+        return result
+    return {**result, "method_label": _(RANKING_METHODS[method][0])}
