@@ -1,15 +1,26 @@
-"""Who may moderate an event: a moderator link's cookie or key, or the event's organiser."""
+"""The event of a request, and who may moderate it.
+
+``EventDep`` and ``ModeratedEventDep`` give a route the event named by the ``{code}`` in its
+path as an ``EventScope``: ``await event.run(work)`` runs ``work(session, event)`` in one
+unit of work, after checking, for a moderated event, that the caller may moderate it
+(a moderator link's cookie or key, or the event's organiser).
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agora.accounts.deps import current_organiser
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _
 from agora.events.models import Event
-from agora.web.deps import MODERATOR_COOKIE
+from agora.events.services import get_event
+from agora.web.deps import MODERATOR_COOKIE, StateDep, UnitOfWork, WorkDep
 from agora.web.state import AppState
 
 
@@ -28,3 +39,48 @@ def check_moderator(request: Request, state: AppState, session: Session, event: 
     """Refuse with 403 unless the request may moderate ``event``."""
     if not can_moderate(request, state, session, event):
         raise NotAllowed(_("Only the event's moderators may do this."))
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EventScope:
+    """The event a request is about, loaded and checked inside each unit of work."""
+
+    code: str
+    moderated: bool
+    request: Request
+    state: AppState
+    work: UnitOfWork
+
+    def load(self, session: Session) -> Event:
+        """Return the event (NotFound if there is none), checking the moderator if asked."""
+        event = get_event(session, self.code)
+        if self.moderated:
+            check_moderator(self.request, self.state, session, event)
+        return event
+
+    async def run(self, work: Callable[[Session, Event], T]) -> T:
+        """Run ``work(session, event)`` in a worker thread, in one committed transaction."""
+        return await self.work(lambda session: work(session, self.load(session)))
+
+    def sync(self, work: Callable[[Session, Event], T]) -> T:
+        """Run ``work(session, event)`` in this thread (a route FastAPI runs in one)."""
+        return self.work.sync(lambda session: work(session, self.load(session)))
+
+
+async def event_scope(code: str, request: Request, state: StateDep, work: WorkDep) -> EventScope:
+    """Return the scope of the event named in the path, for anyone."""
+    return EventScope(code, False, request, state, work)
+
+
+async def moderated_event_scope(
+    code: str, request: Request, state: StateDep, work: WorkDep
+) -> EventScope:
+    """Return the scope of the event named in the path, for its moderators only."""
+    return EventScope(code, True, request, state, work)
+
+
+EventDep = Annotated[EventScope, Depends(event_scope)]
+ModeratedEventDep = Annotated[EventScope, Depends(moderated_event_scope)]

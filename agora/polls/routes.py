@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-import anyio.to_thread
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
-from agora.events.deps import can_moderate, check_moderator
+from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
-from agora.events.services import get_event
 from agora.polls import services
 from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer, with_method_label
 from agora.polls.live import PollsLive
@@ -21,7 +20,14 @@ from agora.polls.models import Poll
 from agora.polls.responses import Recorded, Submission
 from agora.polls.schemas import PollIn, PollOut, PollPatch, QuestionOut, QuestionPatch
 from agora.polls.theme_routes import router as theme_router
-from agora.web.deps import IdPath, ParticipantDep, StateDep, participant_ref
+from agora.web.deps import (
+    IdPath,
+    OptionalParticipantDep,
+    ParticipantDep,
+    ParticipantRef,
+    StateDep,
+    WorkDep,
+)
 from agora.web.notices import redirect_with_error
 from agora.web.state import AppState
 
@@ -86,16 +92,24 @@ def poll_out(poll: Poll) -> PollOut:
     )
 
 
+async def polls_live(state: StateDep) -> PollsLive:
+    """Return what polls keeps for the life of the app (committer, tallies, live section)."""
+    return state.part(PollsLive)
+
+
+#: Polls' long-lived part: the group committer, the tallies and the live section.
+PollsDep = Annotated[PollsLive, Depends(polls_live)]
+
+
 def after_change(state: AppState, poll: Poll, *, resend_results: bool = False) -> None:
     """Tell the tallies, the live hub and the other processes that a poll changed."""
     state.part(PollsLive).poll_changed(poll, resend_results=resend_results)
 
 
-def moderated_poll(request: Request, state: AppState, session: Any, poll_id: int) -> Poll:
+def moderated_poll(request: Request, state: AppState, session: Session, poll_id: int) -> Poll:
     """Load a poll and check that the caller moderates its event."""
     poll = services.get_poll(session, poll_id)
-    event = session.get(Event, poll.event_id)
-    check_moderator(request, state, session, event)
+    check_moderator(request, state, session, session.get_one(Event, poll.event_id))
     return poll
 
 
@@ -103,51 +117,49 @@ def moderated_poll(request: Request, state: AppState, session: Any, poll_id: int
 
 
 @router.post("/api/v1/events/{code}/polls", status_code=201, tags=["polls"])
-async def create_poll(code: str, data: PollIn, request: Request, state: StateDep) -> PollOut:
+async def create_poll(data: PollIn, event: ModeratedEventDep, state: StateDep) -> PollOut:
     """Create a draft poll with its questions."""
-
-    def run() -> Poll:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            return services.create_poll(session, event, data)
-
-    poll = await anyio.to_thread.run_sync(run)
+    poll = await event.run(lambda session, e: services.create_poll(session, e, data))
     after_change(state, poll)
     return poll_out(poll)
 
 
 @router.get("/api/v1/events/{code}/polls", tags=["polls"])
-def list_polls(code: str, request: Request, state: StateDep) -> list[PollOut]:
+def list_polls(event: EventDep, request: Request, state: StateDep) -> list[PollOut]:
     """Return an event's polls; participants see only open and closed ones."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        polls = services.event_polls(session, event.id)
-        if not can_moderate(request, state, session, event):
+
+    def load(session: Session, e: Event) -> list[PollOut]:
+        polls = services.event_polls(session, e.id)
+        if not can_moderate(request, state, session, e):
             polls = [p for p in polls if p.state.value in {"open", "closed"}]
         return [poll_out(p) for p in polls]
 
+    return event.sync(load)
+
 
 @router.get("/api/v1/polls/{poll_id}", tags=["polls"])
-def read_poll(poll_id: IdPath, request: Request, state: StateDep) -> PollOut:
+def read_poll(poll_id: IdPath, request: Request, state: StateDep, work: WorkDep) -> PollOut:
     """Return one poll (moderators only while it is a draft or archived)."""
-    with state.db.session() as session:
+
+    def load(session: Session) -> PollOut:
         poll = services.get_poll(session, poll_id)
         if poll.state.value not in {"open", "closed"}:
             moderated_poll(request, state, session, poll_id)
         return poll_out(poll)
 
+    return work.sync(load)
+
 
 @router.post("/api/v1/polls/{poll_id}/{action}", tags=["polls"])
-async def poll_action(poll_id: IdPath, action: str, request: Request, state: StateDep) -> PollOut:
+async def poll_action(
+    poll_id: IdPath, action: str, request: Request, state: StateDep, work: WorkDep
+) -> PollOut:
     """Open, close, archive, restore, reveal, hide or duplicate a poll."""
-
-    def run() -> Poll:
-        with state.db.session() as session:
-            poll = moderated_poll(request, state, session, poll_id)
-            return apply_action(session, poll, action)
-
-    poll = await anyio.to_thread.run_sync(run)
+    poll = await work(
+        lambda session: apply_action(
+            session, moderated_poll(request, state, session, poll_id), action
+        )
+    )
     after_change(state, poll, resend_results=action in {"reveal", "open", "close"})
     return poll_out(poll)
 
@@ -167,37 +179,34 @@ def apply_action(session: Any, poll: Poll, action: str) -> Poll:
 
 @router.patch("/api/v1/polls/{poll_id}", tags=["polls"])
 async def patch_poll(
-    poll_id: IdPath, patch: PollPatch, request: Request, state: StateDep
+    poll_id: IdPath, patch: PollPatch, request: Request, state: StateDep, work: WorkDep
 ) -> PollOut:
     """Change a poll's visibility, answer-changing rule, screen question or position."""
-
-    def run() -> Poll:
-        with state.db.session() as session:
-            poll = moderated_poll(request, state, session, poll_id)
-            return services.update_poll(session, poll, patch)
-
-    poll = await anyio.to_thread.run_sync(run)
+    poll = await work(
+        lambda session: services.update_poll(
+            session, moderated_poll(request, state, session, poll_id), patch
+        )
+    )
     after_change(state, poll, resend_results=patch.results_visible is True)
     return poll_out(poll)
 
 
 @router.patch("/api/v1/questions/{question_id}", tags=["polls"])
 async def patch_question(
-    question_id: IdPath, patch: QuestionPatch, request: Request, state: StateDep
+    question_id: IdPath, patch: QuestionPatch, request: Request, state: StateDep, work: WorkDep
 ) -> PollOut:
     """Move a question of a draft poll, or change its ranking method; returns the poll."""
 
-    def run() -> Poll:
-        with state.db.session() as session:
-            question = services.get_question(session, question_id)
-            poll = moderated_poll(request, state, session, question.poll_id)
-            if patch.ranking_method is not None:
-                services.set_ranking_method(session, question, patch.ranking_method)
-            if patch.position is not None:
-                services.move_question(session, poll, question_id, patch.position)
-            return poll
+    def change(session: Session) -> Poll:
+        question = services.get_question(session, question_id)
+        poll = moderated_poll(request, state, session, question.poll_id)
+        if patch.ranking_method is not None:
+            services.set_ranking_method(session, question, patch.ranking_method)
+        if patch.position is not None:
+            services.move_question(session, poll, question_id, patch.position)
+        return poll
 
-    poll = await anyio.to_thread.run_sync(run)
+    poll = await work(change)
     after_change(state, poll, resend_results=patch.ranking_method is not None)
     return poll_out(poll)
 
@@ -240,19 +249,18 @@ async def _read_answer(request: Request) -> Any:
 
 
 async def submit(
-    state: AppState, participant: tuple[int, int], question_id: int, raw: Any, key: str | None
+    polls: PollsLive, participant: ParticipantRef, question_id: int, raw: Any, key: str | None
 ) -> Recorded:
     """Validate an answer against its question and record it through the group committer."""
-    event_id, participant_id = participant
     try:
-        info = await state.part(PollsLive).results.question(question_id)
+        info = await polls.results.question(question_id)
     except NotFound:
         raise NotFound(_("There is no question {id}.").format(id=question_id)) from None
-    if info.event_id != event_id:
+    if info.event_id != participant.event_id:
         raise NotFound(_("There is no question {id}.").format(id=question_id))
     answer = validate_answer(info.spec, raw)
-    return await state.part(PollsLive).committer.submit(
-        Submission(question_id, participant_id, event_id, answer, key)
+    return await polls.committer.submit(
+        Submission(question_id, participant.participant_id, participant.event_id, answer, key)
     )
 
 
@@ -264,14 +272,12 @@ async def submit(
     responses={200: {"description": "Answer changed, or a retry replayed"}},
 )
 async def respond(
-    question_id: IdPath, request: Request, state: StateDep, participant: ParticipantDep
+    question_id: IdPath, request: Request, polls: PollsDep, participant: ParticipantDep
 ) -> Response:
     """Record a participant's answer; acknowledged only once it is committed."""
     key = _idempotency_key(request)
     raw = await _read_answer(request)
-    outcome = await submit(
-        state, (participant.event_id, participant.participant_id), question_id, raw, key
-    )
+    outcome = await submit(polls, participant, question_id, raw, key)
     headers = {"idempotency-replayed": "true"} if outcome.replayed else None
     return Response(
         json.dumps(outcome.body, separators=(",", ":")),
@@ -286,19 +292,16 @@ async def results(
     question_id: IdPath,
     request: Request,
     state: StateDep,
+    polls: PollsDep,
+    work: WorkDep,
     method: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict[str, Any]:
     """Return a question's results; participants only once the moderator shows them."""
-    info = await state.part(PollsLive).results.question(question_id)
-    poll = await state.part(PollsLive).results.poll(info.poll_id)
+    info = await polls.results.question(question_id)
+    poll = await polls.results.poll(info.poll_id)
     if not poll.results_visible or poll.state.value not in {"open", "closed"}:
-
-        def check() -> None:
-            with state.db.session() as session:
-                moderated_poll(request, state, session, info.poll_id)
-
-        await anyio.to_thread.run_sync(check)
-    return with_method_label(await state.part(PollsLive).results.result(question_id, method))
+        await work(lambda session: moderated_poll(request, state, session, info.poll_id))
+    return with_method_label(await polls.results.result(question_id, method))
 
 
 # -- form posts (the participant page without JavaScript) ---------------------------------
@@ -306,19 +309,23 @@ async def results(
 
 @router.post("/e/{code}/questions/{question_id}/answer", include_in_schema=False)
 async def answer_form(
-    code: str, question_id: IdPath, request: Request, state: StateDep
+    code: str,
+    question_id: IdPath,
+    request: Request,
+    state: StateDep,
+    polls: PollsDep,
+    participant: OptionalParticipantDep,
 ) -> Response:
     """Record an answer sent by the participant page's plain HTML form."""
-    ref = participant_ref(request, state)
     target = f"/e/{code.upper()}"
-    if ref is None:
+    if participant is None:
         return RedirectResponse(target, status_code=303)
     form = await request.form()
-    info = await state.part(PollsLive).results.question(question_id)
+    info = await polls.results.question(question_id)
     try:
         raw = answer_from_form(info.spec.kind, form)
         key = str(form.get("idempotency_key") or "") or None
-        await submit(state, (ref.event_id, ref.participant_id), question_id, raw, key)
+        await submit(polls, participant, question_id, raw, key)
     except AgoraError as exc:  # back to the question, with the message shown once
         return redirect_with_error(
             state, f"{target}?q={question_id}", f"question-{question_id}", exc
@@ -331,38 +338,35 @@ async def answer_form(
 
 @router.post("/e/{code}/moderate/polls/{poll_id}/{action}", include_in_schema=False)
 async def moderator_action(
-    code: str, poll_id: IdPath, action: str, request: Request, state: StateDep
+    poll_id: IdPath, action: str, request: Request, state: StateDep, event: ModeratedEventDep
 ) -> Response:
     """Run a moderator button (open, close, reveal, duplicate, move…) and return to the page."""
     form = await request.form()
 
-    def run() -> Poll:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            poll = services.get_poll(session, poll_id)
-            if poll.event_id != event.id:
-                raise NotAllowed(_("This poll belongs to another event."))
-            if action in {"up", "down"}:
-                services.move_poll(
-                    session, poll, max(0, poll.position + (1 if action == "down" else -1))
-                )
-                return poll
-            if action == "method":
-                question = services.get_question(session, int(str(form.get("question", 0)) or 0))
-                if question.poll_id != poll.id:
-                    raise NotAllowed(_("This question belongs to another poll."))
-                services.set_ranking_method(session, question, str(form.get("method", "")))
-                return poll
-            if action == "screen":
-                position = str(form.get("position", "0"))
-                patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
-                return services.update_poll(session, poll, patch)
-            return apply_action(session, poll, action)
+    def run(session: Session, event: Event) -> Poll:
+        poll = services.get_poll(session, poll_id)
+        if poll.event_id != event.id:
+            raise NotAllowed(_("This poll belongs to another event."))
+        if action in {"up", "down"}:
+            services.move_poll(
+                session, poll, max(0, poll.position + (1 if action == "down" else -1))
+            )
+            return poll
+        if action == "method":
+            question = services.get_question(session, int(str(form.get("question", 0)) or 0))
+            if question.poll_id != poll.id:
+                raise NotAllowed(_("This question belongs to another poll."))
+            services.set_ranking_method(session, question, str(form.get("method", "")))
+            return poll
+        if action == "screen":
+            position = str(form.get("position", "0"))
+            patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
+            return services.update_poll(session, poll, patch)
+        return apply_action(session, poll, action)
 
-    poll = await anyio.to_thread.run_sync(run)
+    poll = await event.run(run)
     after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
-    return RedirectResponse(f"/e/{code.upper()}/moderate#poll-{poll.id}", status_code=303)
+    return RedirectResponse(f"/e/{event.code.upper()}/moderate#poll-{poll.id}", status_code=303)
 
 
 # The themes pages are polls URLs too; their own module keeps this one to a readable size.

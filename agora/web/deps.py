@@ -1,12 +1,23 @@
-"""Request dependencies shared by every domain's routes, as named ``Annotated`` aliases."""
+"""Request dependencies shared by every domain's routes, as named ``Annotated`` aliases.
+
+The request pipeline: ``StateDep`` (the app's shared objects), ``WorkDep`` (a unit of work:
+one database session in one worker thread, committed), ``ParticipantDep`` and
+``OptionalParticipantDep`` (the calling participant, from the signed cookie or bearer
+token). ``accounts.deps`` adds the organiser and ``events.deps`` the event and the
+moderated event, built on these.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
 
+from agora.core.db import Database
 from agora.core.errors import NotAuthenticated
 from agora.core.i18n import _
 from agora.web.state import AppState
@@ -27,6 +38,36 @@ async def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class UnitOfWork:
+    """Runs a route's database work with one session in one worker thread, then commits.
+
+    A session never crosses a thread hop: holding one while waiting for a thread-pool slot
+    deadlocked joins once about 40 requests were in flight (docs/performance.md).
+    """
+
+    db: Database
+
+    async def __call__(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in a worker thread; commit on success, roll back on error."""
+        return await anyio.to_thread.run_sync(self.sync, work)
+
+    def sync(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in this thread (for routes FastAPI already runs in one)."""
+        with self.db.session() as session:
+            return work(session)
+
+
+async def unit_of_work(state: StateDep) -> UnitOfWork:
+    """Return the unit of work of this request."""
+    return UnitOfWork(state.db)
+
+
+WorkDep = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 def bearer_token(request: Request) -> str | None:
@@ -68,3 +109,11 @@ async def require_participant(request: Request, state: StateDep) -> ParticipantR
 
 
 ParticipantDep = Annotated[ParticipantRef, Depends(require_participant)]
+
+
+async def optional_participant(request: Request, state: StateDep) -> ParticipantRef | None:
+    """Return the calling participant, or None for someone who has not joined."""
+    return participant_ref(request, state)
+
+
+OptionalParticipantDep = Annotated[ParticipantRef | None, Depends(optional_participant)]
