@@ -11,7 +11,7 @@ from agora.accounts.models import Organiser
 from agora.accounts.services import organiser_for_token
 from agora.core.errors import NotAuthenticated
 from agora.core.i18n import _
-from agora.web.deps import ORGANISER_COOKIE, StateDep, bearer_token
+from agora.web.deps import ORGANISER_COOKIE, WorkDep, bearer_token
 from agora.web.state import AppState
 
 
@@ -29,10 +29,9 @@ def current_organiser(request: Request, session: Session) -> Organiser | None:
     return None
 
 
-def require_organiser(request: Request, state: StateDep) -> Organiser:
+def require_organiser(request: Request, work: WorkDep) -> Organiser:
     """Return the calling organiser or refuse with 401."""
-    with state.db.session() as session:
-        organiser = current_organiser(request, session)
+    organiser = work.sync(lambda session: current_organiser(request, session))
     if organiser is None:
         raise NotAuthenticated(_("Send an organiser API token (agora token create)."))
     return organiser

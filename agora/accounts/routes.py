@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from agora.accounts.services import authenticate
 from agora.core.errors import AgoraError
-from agora.web.deps import ORGANISER_COOKIE, StateDep
+from agora.web.deps import ORGANISER_COOKIE, StateDep, WorkDep
 
 router = APIRouter()
 
@@ -24,13 +24,13 @@ def login_page(request: Request, state: StateDep) -> Response:
 def login(
     request: Request,
     state: StateDep,
+    work: WorkDep,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Sign an organiser in and show their events."""
     try:
-        with state.db.session() as session:
-            organiser = authenticate(session, email=email, password=password)
+        organiser = work.sync(lambda session: authenticate(session, email=email, password=password))
     except AgoraError as exc:
         return state.templates.TemplateResponse(
             request, "accounts/login.html", {"error": exc, "email": email}, status_code=401

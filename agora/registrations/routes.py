@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from agora.core.errors import Conflict, InvalidInput, NotAllowed
 from agora.core.i18n import _, ngettext
-from agora.events.deps import can_moderate, check_moderator
+from agora.events.deps import (
+    EventDep,
+    EventScope,
+    ModeratedEventDep,
+    can_moderate,
+    check_moderator,
+)
 from agora.events.models import Event
-from agora.events.services import get_event
 from agora.registrations import importing, services
 from agora.registrations.attendance import attendance
 from agora.registrations.details import clean_details
@@ -43,7 +47,7 @@ from agora.registrations.schemas import (
     RegistrationOut,
     WalkInIn,
 )
-from agora.web.deps import IdPath, StateDep
+from agora.web.deps import IdPath, StateDep, WorkDep
 from agora.web.links import base_url, qr_svg
 from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
 from agora.web.state import AppState
@@ -60,56 +64,50 @@ def changed(state: AppState, event_id: int) -> None:
 
 
 @router.get("/e/{code}/register", include_in_schema=False)
-def register_page(code: str, request: Request, state: StateDep) -> Response:
+def register_page(event: EventDep, request: Request, state: StateDep) -> Response:
     """Show the registration form (or say that registration is closed)."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        event_language(request, event)
-        return render(request, state, "register.html", {"event": event, "values": {}, "errors": {}})
+
+    def show(_session: Session, e: Event) -> Response:
+        event_language(request, e)
+        return render(request, state, "register.html", {"event": e, "values": {}, "errors": {}})
+
+    return event.sync(show)
 
 
 @router.post("/e/{code}/register", include_in_schema=False)
-async def register_form(code: str, request: Request, state: StateDep) -> Response:
+async def register_form(event: EventDep, request: Request, state: StateDep) -> Response:
     """Register from the form; errors come back next to their fields, with what was typed."""
     values = form_values(await request.form())
-
-    def run() -> tuple[Event, str]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            registration = services.register(session, event, details_of(values))
-            return event, registration.token
-
     try:
-        event, token = await anyio.to_thread.run_sync(run)
-    except (InvalidInput, Conflict) as exc:
-
-        def load() -> Event:
-            with state.db.session() as session:
-                return get_event(session, code)
-
-        event = await anyio.to_thread.run_sync(load)
-        event_language(request, event)
-        context = {"event": event, "values": values, "errors": field_errors(exc)}
+        registered, token = await event.run(
+            lambda session, e: (e, services.register(session, e, details_of(values)).token)
+        )
+    except (InvalidInput, Conflict) as exc:  # rolled back: the form again, with the event
+        shown = await event.run(lambda _session, e: e)
+        event_language(request, shown)
+        context = {"event": shown, "values": values, "errors": field_errors(exc)}
         return render(request, state, "register.html", context, status_code=exc.status_code)
-    changed(state, event.id)
-    return RedirectResponse(f"/e/{event.code}/registration/{token}", status_code=303)
+    changed(state, registered.id)
+    return RedirectResponse(f"/e/{registered.code}/registration/{token}", status_code=303)
 
 
 @router.get("/e/{code}/registration/{token}", include_in_schema=False)
-def confirmation_page(code: str, token: str, request: Request, state: StateDep) -> Response:
+def confirmation_page(event: EventDep, token: str, request: Request, state: StateDep) -> Response:
     """Show a registration's status and the QR code to show at the door."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        event_language(request, event)
-        registration = services.registration_by_token(session, event, token)
-        checkin_url = f"{base_url(request, state)}/e/{event.code}/checkin/{token}"
+
+    def show(session: Session, e: Event) -> Response:
+        event_language(request, e)
+        registration = services.registration_by_token(session, e, token)
+        checkin_url = f"{base_url(request, state)}/e/{e.code}/checkin/{token}"
         context = {
-            "event": event,
+            "event": e,
             "registration": registration,
             "position": services.waitlist_position(session, registration),
             "qr": qr_svg(checkin_url, inline=True),
         }
         return render(request, state, "confirmation.html", context)
+
+    return event.sync(show)
 
 
 # -- the moderators' pages -----------------------------------------------------------------
@@ -117,24 +115,26 @@ def confirmation_page(code: str, token: str, request: Request, state: StateDep) 
 
 @router.get("/e/{code}/registrations", include_in_schema=False)
 def registrations_page(
-    code: str,
+    event: ModeratedEventDep,
     request: Request,
     state: StateDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """List the registrations with search, check-in buttons, walk-ins, import and figures."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        context = list_context(request, state, session, event, q)
+
+    def show(session: Session, e: Event) -> Response:
+        context = list_context(request, state, session, e, q)
         context["notice"] = take_notice(request, state)
         return page_response(request, render(request, state, "list.html", context))
+
+    return event.sync(show)
 
 
 @router.post("/e/{code}/registrations/{registration_id}/{action}", include_in_schema=False)
 async def action_form(
-    code: str,
     registration_id: IdPath,
     action: RegistrationAction,
+    event: ModeratedEventDep,
     request: Request,
     state: StateDep,
 ) -> Response:
@@ -143,22 +143,19 @@ async def action_form(
     q = str(form.get("q") or "")[:200]
     back_to_door = form.get("back") == "checkin"
 
-    def run() -> tuple[int, str, str, bool]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            registration = services.get_registration(session, registration_id)
-            if registration.event_id != event.id:
-                raise NotAllowed(_("This registration belongs to another event."))
-            try:
-                outcome = services.run_action(session, registration, action.value)
-            except Conflict as exc:
-                return event.id, registration.token, exc.message, True
-            return event.id, registration.token, outcome.message, False
+    def run(session: Session, e: Event) -> tuple[int, str, str, bool]:
+        registration = services.get_registration(session, registration_id)
+        if registration.event_id != e.id:
+            raise NotAllowed(_("This registration belongs to another event."))
+        try:
+            outcome = services.run_action(session, registration, action.value)
+        except Conflict as exc:
+            return e.id, registration.token, exc.message, True
+        return e.id, registration.token, outcome.message, False
 
-    event_id, token, message, error = await anyio.to_thread.run_sync(run)
+    event_id, token, message, error = await event.run(run)
     changed(state, event_id)
-    code = code.upper()
+    code = event.code.upper()
     url = (
         f"/e/{code}/checkin/{token}"
         if back_to_door
@@ -168,60 +165,37 @@ async def action_form(
 
 
 @router.post("/e/{code}/walk-ins", include_in_schema=False)
-async def walk_in_form(code: str, request: Request, state: StateDep) -> Response:
+async def walk_in_form(event: ModeratedEventDep, request: Request, state: StateDep) -> Response:
     """Register and check in someone at the door; errors come back next to the fields."""
     values = form_values(await request.form())
 
-    def run() -> tuple[int, Registration]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            details = details_of(values, email_required=False)
-            return event.id, services.register_walk_in(session, event, details)
+    def run(session: Session, e: Event) -> tuple[int, Registration]:
+        details = details_of(values, email_required=False)
+        return e.id, services.register_walk_in(session, e, details)
 
     try:
-        event_id, registration = await anyio.to_thread.run_sync(run)
-    except (InvalidInput, Conflict) as exc:
-
-        def load() -> dict[str, Any]:
-            with state.db.session() as session:
-                event = get_event(session, code)
-                return list_context(request, state, session, event, "")
-
-        context = await anyio.to_thread.run_sync(load)
+        event_id, registration = await event.run(run)
+    except (InvalidInput, Conflict) as exc:  # rolled back: the list again, with the form
+        context = await event.run(lambda session, e: list_context(request, state, session, e, ""))
         context.update(walk_in=values, walk_in_errors=field_errors(exc), notice=None)
         return render(request, state, "list.html", context, status_code=exc.status_code)
     changed(state, event_id)
     message = _("{name} is registered as a walk-in and checked in.").format(name=registration.name)
-    url = list_url(code.upper(), registration.name, f"#registration-{registration.id}")
+    url = list_url(event.code.upper(), registration.name, f"#registration-{registration.id}")
     return redirect_with_notice(state, url, Notice("registrations", message))
 
 
 @router.post("/e/{code}/registrations/import", include_in_schema=False)
-async def import_form(code: str, request: Request, state: StateDep) -> Response:
+async def import_form(event: ModeratedEventDep, request: Request, state: StateDep) -> Response:
     """Import a CSV file; a bad file comes back with a table of its bad rows."""
-
-    def check() -> None:
-        with state.db.session() as session:
-            check_moderator(request, state, session, get_event(session, code))
-
-    await anyio.to_thread.run_sync(check)  # before reading a large upload from a stranger
-
-    def run(data: bytes) -> tuple[int, importing.ImportResult]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            return event.id, importing.import_registrations(session, event, data)
-
+    await event.run(lambda _session, _e: None)  # the check, before reading a stranger's upload
     try:
-        event_id, result = await anyio.to_thread.run_sync(run, await read_upload(request))
-    except InvalidInput as exc:
-
-        def load() -> dict[str, Any]:
-            with state.db.session() as session:
-                return list_context(request, state, session, get_event(session, code), "")
-
-        context = await anyio.to_thread.run_sync(load)
+        data = await read_upload(request)
+        event_id, result = await event.run(
+            lambda session, e: (e.id, importing.import_registrations(session, e, data))
+        )
+    except InvalidInput as exc:  # rolled back: the list again, with the bad rows
+        context = await event.run(lambda session, e: list_context(request, state, session, e, ""))
         context.update(import_error=exc, notice=None)
         return render(request, state, "list.html", context, status_code=exc.status_code)
     changed(state, event_id)
@@ -234,45 +208,49 @@ async def import_form(code: str, request: Request, state: StateDep) -> Response:
         message += " " + _("Columns not used: {columns}.").format(
             columns=", ".join(result.ignored_columns)
         )
-    return redirect_with_notice(state, list_url(code.upper()), Notice("registrations", message))
+    return redirect_with_notice(
+        state, list_url(event.code.upper()), Notice("registrations", message)
+    )
 
 
-def set_open(request: Request, state: AppState, code: str, is_open: bool) -> int:
-    """Open or close an event's public registration form; return the event's id."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        services.set_registration_open(session, event, is_open)
-        return event.id
+async def set_open(event: EventScope, state: AppState, *, is_open: bool) -> None:
+    """Open or close an event's public registration form, then redraw the moderator pages."""
+
+    def run(session: Session, e: Event) -> int:
+        services.set_registration_open(session, e, is_open)
+        return e.id
+
+    changed(state, await event.run(run))
 
 
-async def switch_form(code: str, request: Request, state: AppState, *, is_open: bool) -> Response:
+async def switch_form(event: EventScope, state: AppState, *, is_open: bool) -> Response:
     """Open or close the public registration form, then show the list again."""
-    changed(state, await anyio.to_thread.run_sync(set_open, request, state, code, is_open))
+    await set_open(event, state, is_open=is_open)
     message = _("Registration is open.") if is_open else _("Registration is closed.")
-    return redirect_with_notice(state, list_url(code.upper()), Notice("registrations", message))
+    return redirect_with_notice(
+        state, list_url(event.code.upper()), Notice("registrations", message)
+    )
 
 
 @router.post("/e/{code}/registrations/open", include_in_schema=False)
-async def open_form(code: str, request: Request, state: StateDep) -> Response:
+async def open_form(event: ModeratedEventDep, state: StateDep) -> Response:
     """Open the public registration form."""
-    return await switch_form(code, request, state, is_open=True)
+    return await switch_form(event, state, is_open=True)
 
 
 @router.post("/e/{code}/registrations/close", include_in_schema=False)
-async def close_form(code: str, request: Request, state: StateDep) -> Response:
+async def close_form(event: ModeratedEventDep, state: StateDep) -> Response:
     """Close the public registration form (moderators can still import and add walk-ins)."""
-    return await switch_form(code, request, state, is_open=False)
+    return await switch_form(event, state, is_open=False)
 
 
 # -- the door --------------------------------------------------------------------------------
 
 
 def door_registration(
-    request: Request, state: AppState, session: Session, code: str, token: str
-) -> tuple[Event, Registration]:
-    """Return the event and the registration a scanned QR code names, for moderators only."""
-    event = get_event(session, code)
+    request: Request, state: AppState, session: Session, event: Event, token: str
+) -> Registration:
+    """Return the registration a scanned QR code names, for the event's moderators only."""
     if not can_moderate(request, state, session, event):
         raise NotAllowed(
             _(
@@ -280,40 +258,41 @@ def door_registration(
                 "code, show it at the door."
             )
         )
-    return event, services.registration_by_token(session, event, token)
+    return services.registration_by_token(session, event, token)
 
 
 @router.get("/e/{code}/checkin/{token}", include_in_schema=False)
-def checkin_page(code: str, token: str, request: Request, state: StateDep) -> Response:
+def checkin_page(event: EventDep, token: str, request: Request, state: StateDep) -> Response:
     """Show whom a scanned QR code names, with a button to check them in."""
-    with state.db.session() as session:
-        event, registration = door_registration(request, state, session, code, token)
+
+    def show(session: Session, e: Event) -> Response:
         context = {
-            "event": event,
-            "registration": registration,
-            "attendance": attendance(session, event),
+            "event": e,
+            "registration": door_registration(request, state, session, e, token),
+            "attendance": attendance(session, e),
             "notice": take_notice(request, state),
         }
         return page_response(request, render(request, state, "checkin.html", context))
 
+    return event.sync(show)
+
 
 @router.post("/e/{code}/checkin/{token}", include_in_schema=False)
-async def checkin_form(code: str, token: str, request: Request, state: StateDep) -> Response:
+async def checkin_form(event: EventDep, token: str, request: Request, state: StateDep) -> Response:
     """Check in the person a scanned QR code names (a second time changes nothing)."""
 
-    def run() -> tuple[int, str, bool]:
-        with state.db.session() as session:
-            _event, registration = door_registration(request, state, session, code, token)
-            try:
-                outcome = services.check_in(session, registration)
-            except Conflict as exc:
-                return registration.event_id, exc.message, True
-            return registration.event_id, outcome.message, False
+    def run(session: Session, e: Event) -> tuple[int, str, bool]:
+        registration = door_registration(request, state, session, e, token)
+        try:
+            outcome = services.check_in(session, registration)
+        except Conflict as exc:
+            return e.id, exc.message, True
+        return e.id, outcome.message, False
 
-    event_id, message, error = await anyio.to_thread.run_sync(run)
+    event_id, message, error = await event.run(run)
     changed(state, event_id)
     return redirect_with_notice(
-        state, f"/e/{code.upper()}/checkin/{token}", Notice("registrations", message, error)
+        state, f"/e/{event.code.upper()}/checkin/{token}", Notice("registrations", message, error)
     )
 
 
@@ -338,39 +317,34 @@ def confirmation_out(
 
 @router.post("/api/v1/events/{code}/registrations", status_code=201, tags=["registrations"])
 async def register(
-    code: str, data: RegistrationIn, request: Request, state: StateDep
+    data: RegistrationIn, event: EventDep, request: Request, state: StateDep
 ) -> ConfirmationOut:
     """Register for an event (no sign-in): a seat while there are some, else the waiting list."""
 
-    def run() -> tuple[int, ConfirmationOut]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            details = clean_details(**data.model_dump())
-            registration = services.register(session, event, details)
-            return event.id, confirmation_out(request, state, session, event, registration)
+    def run(session: Session, e: Event) -> tuple[int, ConfirmationOut]:
+        details = clean_details(**data.model_dump())
+        registration = services.register(session, e, details)
+        return e.id, confirmation_out(request, state, session, e, registration)
 
-    event_id, out = await anyio.to_thread.run_sync(run)
+    event_id, out = await event.run(run)
     changed(state, event_id)
     return out
 
 
 @router.get("/api/v1/events/{code}/registrations", tags=["registrations"])
 def list_registrations(
-    code: str,
-    request: Request,
-    state: StateDep,
+    event: ModeratedEventDep,
     q: Annotated[
         str, Query(max_length=200, description="Words in name, organisation, e-mail")
     ] = "",
 ) -> RegistrationListOut:
     """Return the registrations (all, or those matching ``q``) and the attendance figures."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        return RegistrationListOut(
-            attendance=AttendanceOut(**attendance(session, event).as_dict()),
-            registrations=[RegistrationOut.of(r) for r in services.search(session, event, q)],
+    return event.sync(
+        lambda session, e: RegistrationListOut(
+            attendance=AttendanceOut(**attendance(session, e).as_dict()),
+            registrations=[RegistrationOut.of(r) for r in services.search(session, e, q)],
         )
+    )
 
 
 @router.post(
@@ -380,22 +354,15 @@ def list_registrations(
     openapi_extra=IMPORT_BODY,
     responses={422: {"model": ImportRejectedOut, "description": "Bad file; nothing imported"}},
 )
-async def import_registrations(code: str, request: Request, state: StateDep) -> ImportOut:
+async def import_registrations(
+    event: ModeratedEventDep, request: Request, state: StateDep
+) -> ImportOut:
     """Import registrations from a CSV file: all rows, or none and a report of each bad row."""
-
-    def check() -> None:
-        with state.db.session() as session:
-            check_moderator(request, state, session, get_event(session, code))
-
-    await anyio.to_thread.run_sync(check)
+    await event.run(lambda _session, _e: None)  # the check, before reading a stranger's upload
     data = await read_upload(request)
-
-    def run() -> tuple[int, importing.ImportResult]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            return event.id, importing.import_registrations(session, event, data)
-
-    event_id, result = await anyio.to_thread.run_sync(run)
+    event_id, result = await event.run(
+        lambda session, e: (e.id, importing.import_registrations(session, e, data))
+    )
     changed(state, event_id)
     return ImportOut(
         imported=result.imported,
@@ -406,72 +373,61 @@ async def import_registrations(code: str, request: Request, state: StateDep) -> 
     )
 
 
-async def switch(
-    code: str, request: Request, state: AppState, *, is_open: bool
-) -> RegistrationOpenOut:
-    """Open or close the public registration form of an event."""
-    changed(state, await anyio.to_thread.run_sync(set_open, request, state, code, is_open))
-    return RegistrationOpenOut(registration_open=is_open)
-
-
 @router.post("/api/v1/events/{code}/registrations/open", tags=["registrations"])
-async def open_registration(code: str, request: Request, state: StateDep) -> RegistrationOpenOut:
+async def open_registration(event: ModeratedEventDep, state: StateDep) -> RegistrationOpenOut:
     """Open the public registration form (moderators)."""
-    return await switch(code, request, state, is_open=True)
+    await set_open(event, state, is_open=True)
+    return RegistrationOpenOut(registration_open=True)
 
 
 @router.post("/api/v1/events/{code}/registrations/close", tags=["registrations"])
-async def close_registration(code: str, request: Request, state: StateDep) -> RegistrationOpenOut:
+async def close_registration(event: ModeratedEventDep, state: StateDep) -> RegistrationOpenOut:
     """Close the public registration form; imports and walk-ins still work (moderators)."""
-    return await switch(code, request, state, is_open=False)
+    await set_open(event, state, is_open=False)
+    return RegistrationOpenOut(registration_open=False)
 
 
 @router.post("/api/v1/registrations/{registration_id}/{action}", tags=["registrations"])
 async def registration_action(
-    registration_id: IdPath, action: RegistrationAction, request: Request, state: StateDep
+    registration_id: IdPath,
+    action: RegistrationAction,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
 ) -> ActionOut:
     """Check in, undo a check-in, cancel or restore a registration (moderators)."""
 
-    def run() -> tuple[int, ActionOut]:
-        with state.db.session() as session:
-            registration = services.get_registration(session, registration_id)
-            event = session.get(Event, registration.event_id)
-            assert event is not None
-            check_moderator(request, state, session, event)
-            outcome = services.run_action(session, registration, action.value)
-            return event.id, ActionOut(
-                registration=RegistrationOut.of(outcome.registration),
-                message=outcome.message,
-                changed=outcome.changed,
-                promoted=[RegistrationOut.of(r) for r in outcome.promoted],
-            )
+    def run(session: Session) -> tuple[int, ActionOut]:
+        registration = services.get_registration(session, registration_id)
+        event = session.get_one(Event, registration.event_id)
+        check_moderator(request, state, session, event)
+        outcome = services.run_action(session, registration, action.value)
+        return event.id, ActionOut(
+            registration=RegistrationOut.of(outcome.registration),
+            message=outcome.message,
+            changed=outcome.changed,
+            promoted=[RegistrationOut.of(r) for r in outcome.promoted],
+        )
 
-    event_id, out = await anyio.to_thread.run_sync(run)
+    event_id, out = await work(run)
     changed(state, event_id)
     return out
 
 
 @router.post("/api/v1/events/{code}/walk-ins", status_code=201, tags=["registrations"])
-async def walk_in(code: str, data: WalkInIn, request: Request, state: StateDep) -> RegistrationOut:
+async def walk_in(data: WalkInIn, event: ModeratedEventDep, state: StateDep) -> RegistrationOut:
     """Register someone at the door and check them in at once, whatever the capacity."""
 
-    def run() -> tuple[int, RegistrationOut]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            check_moderator(request, state, session, event)
-            details = clean_details(**data.model_dump(), email_required=False)
-            registration = services.register_walk_in(session, event, details)
-            return event.id, RegistrationOut.of(registration)
+    def run(session: Session, e: Event) -> tuple[int, RegistrationOut]:
+        details = clean_details(**data.model_dump(), email_required=False)
+        return e.id, RegistrationOut.of(services.register_walk_in(session, e, details))
 
-    event_id, out = await anyio.to_thread.run_sync(run)
+    event_id, out = await event.run(run)
     changed(state, event_id)
     return out
 
 
 @router.get("/api/v1/events/{code}/attendance", tags=["registrations"])
-def read_attendance(code: str, request: Request, state: StateDep) -> AttendanceOut:
+def read_attendance(event: ModeratedEventDep) -> AttendanceOut:
     """Return registered, checked in, walk-ins, present, no-shows, seats and occupancy."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        return AttendanceOut(**attendance(session, event).as_dict())
+    return event.sync(lambda session, e: AttendanceOut(**attendance(session, e).as_dict()))

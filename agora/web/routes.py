@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _, supported
-from agora.web.deps import StateDep
+from agora.web.deps import StateDep, WorkDep
 
 router = APIRouter()
 
@@ -37,8 +37,7 @@ def choose_language(
 
 
 @router.get("/healthz", tags=["operations"])
-def health(state: StateDep) -> dict[str, str]:
+def health(work: WorkDep) -> dict[str, str]:
     """Tell a load balancer that the app and its database answer."""
-    with state.db.session() as session:
-        session.execute(text("SELECT 1"))
+    work.sync(lambda session: session.execute(text("SELECT 1")))
     return {"status": "ok"}
