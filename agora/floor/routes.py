@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -203,7 +202,9 @@ async def _error_page(
 ) -> Response:
     """Draw the floor section alone with the error, keeping what the person typed.
 
-    Its own unit of work: the one that failed was rolled back.
+    Its own unit of work: the one that failed was rolled back. A moderator's form comes
+    with a moderated event, so only its moderators see the moderators' queue: anyone else
+    gets the 403 alone.
     """
 
     def load(session: Session, e: Event) -> dict[str, Any]:
@@ -213,8 +214,7 @@ async def _error_page(
             "sections": {live.NAME: live.page_context(session, e, participant_id, role)},
         }
 
-    # drawn for whoever posted, as before the pipeline, refused moderators included
-    page = await replace(event, moderated=False).run(load)
+    page = await event.run(load)
     return state.templates.TemplateResponse(
         request,
         "floor/page.html",
