@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, InvalidInput, NotAuthenticated, NotFound
 from agora.core.i18n import _
-from agora.events.deps import can_moderate, check_moderator
+from agora.events.deps import (
+    EventDep,
+    EventScope,
+    ModeratedEventDep,
+    can_moderate,
+    check_moderator,
+)
 from agora.events.models import Event
-from agora.events.services import get_event, normalize_code
+from agora.events.services import normalize_code
 from agora.floor import live, services
 from agora.floor.models import FloorRequest
 from agora.floor.schemas import (
@@ -24,7 +29,7 @@ from agora.floor.schemas import (
     FloorRequestIn,
     FloorRequestOut,
 )
-from agora.web.deps import IdPath, StateDep, participant_in
+from agora.web.deps import IdPath, StateDep, WorkDep, participant_in
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -66,13 +71,12 @@ def event_request(session: Session, event: Event, request_id: int) -> FloorReque
     return floor_request
 
 
-def _moderated_request(
+def moderated_request(
     request: Request, state: AppState, session: Session, request_id: int
 ) -> FloorRequest:
+    """Load a floor request and check that the caller moderates its event."""
     floor_request = services.get_request(session, request_id)
-    event = session.get(Event, floor_request.event_id)
-    assert event is not None  # a floor request always belongs to an event
-    check_moderator(request, state, session, event)
+    check_moderator(request, state, session, session.get_one(Event, floor_request.event_id))
     return floor_request
 
 
@@ -98,60 +102,65 @@ def apply_action(
 
 
 @router.get("/api/v1/events/{code}/floor", tags=["floor"])
-def read_floor(code: str, request: Request, state: StateDep) -> FloorQueueOut:
+def read_floor(event: EventDep, request: Request, state: StateDep) -> FloorQueueOut:
     """Return who speaks and who waits; moderators also get the last finished turns."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        participant_id, moderator = caller(request, state, session, event)
-        speaker = services.current_speaker(session, event.id)
+
+    def load(session: Session, e: Event) -> FloorQueueOut:
+        participant_id, moderator = caller(request, state, session, e)
+        speaker = services.current_speaker(session, e.id)
         return FloorQueueOut(
             speaking=None if speaker is None else request_out(speaker, participant_id),
-            waiting=[request_out(r, participant_id) for r in services.waiting(session, event.id)],
-            turns=[request_out(r) for r in services.finished_turns(session, event.id)]
+            waiting=[request_out(r, participant_id) for r in services.waiting(session, e.id)],
+            turns=[request_out(r) for r in services.finished_turns(session, e.id)]
             if moderator
             else [],
         )
 
+    return event.sync(load)
+
 
 @router.post("/api/v1/events/{code}/floor", status_code=201, tags=["floor"])
 def ask_for_floor(
-    code: str, data: FloorRequestIn, request: Request, state: StateDep
+    data: FloorRequestIn, event: EventDep, request: Request, state: StateDep
 ) -> FloorRequestOut:
     """Ask for the microphone (a participant), or add someone to the queue (a moderator)."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        participant_id, moderator = caller(request, state, session, event)
+
+    def change(session: Session, e: Event) -> FloorRequestOut:
+        participant_id, moderator = caller(request, state, session, e)
         if participant_id is None and not moderator:
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
-        floor_request = services.request_floor(session, event, participant_id, **data.model_dump())
-        out = request_out(floor_request, participant_id)
+        floor_request = services.request_floor(session, e, participant_id, **data.model_dump())
+        return request_out(floor_request, participant_id)
+
+    out = event.sync(change)
     state.changed(out.event_id, live.NAME)
     return out
 
 
 @router.post("/api/v1/events/{code}/floor/next", tags=["floor"])
-def call_next_speaker(code: str, request: Request, state: StateDep) -> FloorRequestOut:
+def call_next_speaker(event: ModeratedEventDep, state: StateDep) -> FloorRequestOut:
     """Give the microphone to the first in line, ending the current turn (moderators)."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        out = request_out(services.call_next(session, event))
+    out = event.sync(lambda session, e: request_out(services.call_next(session, e)))
     state.changed(out.event_id, live.NAME)
     return out
 
 
 @router.delete("/api/v1/floor/{request_id}", tags=["floor"])
-def withdraw_request(request_id: IdPath, request: Request, state: StateDep) -> FloorRequestOut:
+def withdraw_request(
+    request_id: IdPath, request: Request, state: StateDep, work: WorkDep
+) -> FloorRequestOut:
     """Withdraw a waiting request: one's own, or any for a moderator."""
-    with state.db.session() as session:
+
+    def change(session: Session) -> FloorRequestOut:
         floor_request = services.get_request(session, request_id)
-        event = session.get(Event, floor_request.event_id)
-        assert event is not None  # a floor request always belongs to an event
+        event = session.get_one(Event, floor_request.event_id)
         participant_id, moderator = caller(request, state, session, event)
         if participant_id is None and not moderator:
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
         services.withdraw(session, floor_request, participant_id, moderator=moderator)
-        out = request_out(floor_request, participant_id)
+        return request_out(floor_request, participant_id)
+
+    out = work.sync(change)
     state.changed(out.event_id, live.NAME)
     return out
 
@@ -162,43 +171,50 @@ def floor_action(
     action: FloorAction,
     request: Request,
     state: StateDep,
+    work: WorkDep,
     data: FloorMove | None = None,
 ) -> FloorRequestOut:
     """Give the floor, end the turn, move in the queue (body ``{"position": 0}``) or requeue."""
-    with state.db.session() as session:
-        floor_request = _moderated_request(request, state, session, request_id)
-        position = None if data is None else data.position
-        out = request_out(apply_action(session, floor_request, action.value, position))
+    position = None if data is None else data.position
+
+    def change(session: Session) -> FloorRequestOut:
+        floor_request = moderated_request(request, state, session, request_id)
+        return request_out(apply_action(session, floor_request, action.value, position))
+
+    out = work.sync(change)
     state.changed(out.event_id, live.NAME)
     return out
 
 
 # -- form posts (the pages without JavaScript) --------------------------------------------
 
-#: A form's change: (session, event, participant id or None, moderates?) → None.
-FormChange = Callable[[Session, Event, int | None, bool], object]
+#: A form's change: (session, event, the caller's participant id or None) → None.
+FormChange = Callable[[Session, Event, int | None], object]
 
 
 async def _error_page(
     request: Request,
     state: AppState,
-    code: str,
+    event: EventScope,
     role: str,
     error: AgoraError,
     values: dict[str, str] | None = None,
 ) -> Response:
-    """Draw the floor section alone with the error, keeping what the person typed."""
+    """Draw the floor section alone with the error, keeping what the person typed.
 
-    def load() -> dict[str, Any]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            participant_id, _moderator = caller(request, state, session, event)
-            return {
-                "event": event,
-                "sections": {live.NAME: live.page_context(session, event, participant_id, role)},
-            }
+    Its own unit of work: the one that failed was rolled back. A moderator's form comes
+    with a moderated event, so only its moderators see the moderators' queue: anyone else
+    gets the 403 alone.
+    """
 
-    page = await anyio.to_thread.run_sync(load)
+    def load(session: Session, e: Event) -> dict[str, Any]:
+        participant_id = participant_in(request, state, e.id)
+        return {
+            "event": e,
+            "sections": {live.NAME: live.page_context(session, e, participant_id, role)},
+        }
+
+    page = await event.run(load)
     return state.templates.TemplateResponse(
         request,
         "floor/page.html",
@@ -210,29 +226,27 @@ async def _error_page(
 async def _form_post(
     request: Request,
     state: AppState,
-    code: str,
+    event: EventScope,
     role: str,
     change: FormChange,
     values: dict[str, str] | None = None,
 ) -> Response:
-    """Run a form's change in one worker-thread transaction, then go back to the page."""
+    """Run a form's change in one unit of work, then go back to the page.
 
-    def run() -> int:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            participant_id, moderator = caller(request, state, session, event)
-            if role == "moderator":
-                check_moderator(request, state, session, event)
-            change(session, event, participant_id, moderator)
-            return event.id
+    A moderator's form comes with a moderated event: the caller is checked before the change.
+    """
+
+    def run(session: Session, e: Event) -> int:
+        change(session, e, participant_in(request, state, e.id))
+        return e.id
 
     try:
-        event_id = await anyio.to_thread.run_sync(run)
+        event_id = await event.run(run)
     except AgoraError as exc:
-        return await _error_page(request, state, code, role, exc, values)
+        return await _error_page(request, state, event, role, exc, values)
     state.changed(event_id, live.NAME)
     page = "/moderate" if role == "moderator" else ""
-    return RedirectResponse(f"/e/{normalize_code(code)}{page}#floor", status_code=303)
+    return RedirectResponse(f"/e/{normalize_code(event.code)}{page}#floor", status_code=303)
 
 
 def _text_fields(form: Any) -> dict[str, str]:
@@ -240,55 +254,55 @@ def _text_fields(form: Any) -> dict[str, str]:
 
 
 @router.post("/e/{code}/floor", include_in_schema=False)
-async def ask_form(code: str, request: Request, state: StateDep) -> Response:
+async def ask_form(event: EventDep, request: Request, state: StateDep) -> Response:
     """Ask for the microphone from the participant page."""
     values = _text_fields(await request.form())
 
-    def change(session: Session, event: Event, participant_id: int | None, _m: bool) -> None:
+    def change(session: Session, e: Event, participant_id: int | None) -> None:
         if participant_id is None:
             raise NotAuthenticated(_("Join the event first."))
-        services.request_floor(session, event, participant_id, **values)
+        services.request_floor(session, e, participant_id, **values)
 
-    return await _form_post(request, state, code, "participant", change, values)
+    return await _form_post(request, state, event, "participant", change, values)
 
 
 @router.post("/e/{code}/floor/{request_id}/withdraw", include_in_schema=False)
 async def withdraw_form(
-    code: str, request_id: IdPath, request: Request, state: StateDep
+    request_id: IdPath, event: EventDep, request: Request, state: StateDep
 ) -> Response:
     """Withdraw one's own request from the participant page."""
 
-    def change(session: Session, event: Event, participant_id: int | None, _m: bool) -> None:
-        floor_request = event_request(session, event, request_id)
+    def change(session: Session, e: Event, participant_id: int | None) -> None:
+        floor_request = event_request(session, e, request_id)
         services.withdraw(session, floor_request, participant_id, moderator=False)
 
-    return await _form_post(request, state, code, "participant", change)
+    return await _form_post(request, state, event, "participant", change)
 
 
 @router.post("/e/{code}/moderate/floor", include_in_schema=False)
-async def add_speaker_form(code: str, request: Request, state: StateDep) -> Response:
+async def add_speaker_form(event: ModeratedEventDep, request: Request, state: StateDep) -> Response:
     """Add someone without a phone to the queue, from the moderator page."""
     values = _text_fields(await request.form())
 
-    def change(session: Session, event: Event, _p: int | None, _m: bool) -> None:
-        services.request_floor(session, event, None, **values)
+    def change(session: Session, e: Event, _participant: int | None) -> None:
+        services.request_floor(session, e, None, **values)
 
-    return await _form_post(request, state, code, "moderator", change, values)
+    return await _form_post(request, state, event, "moderator", change, values)
 
 
 @router.post("/e/{code}/moderate/floor/next", include_in_schema=False)
-async def call_next_form(code: str, request: Request, state: StateDep) -> Response:
+async def call_next_form(event: ModeratedEventDep, request: Request, state: StateDep) -> Response:
     """Call the next speaker from the moderator page."""
 
-    def change(session: Session, event: Event, _p: int | None, _m: bool) -> None:
-        services.call_next(session, event)
+    def change(session: Session, e: Event, _participant: int | None) -> None:
+        services.call_next(session, e)
 
-    return await _form_post(request, state, code, "moderator", change)
+    return await _form_post(request, state, event, "moderator", change)
 
 
 @router.post("/e/{code}/moderate/floor/{request_id}/{action}", include_in_schema=False)
 async def moderator_form(
-    code: str, request_id: IdPath, action: str, request: Request, state: StateDep
+    request_id: IdPath, action: str, event: ModeratedEventDep, request: Request, state: StateDep
 ) -> Response:
     """Run a queue button of the moderator page: give, end, up, down, withdraw, requeue."""
     form = await request.form()
@@ -296,9 +310,9 @@ async def moderator_form(
     position = int(raw_position) if raw_position.isdigit() and len(raw_position) < 6 else None
     if action not in {"give", "end", "up", "down", "withdraw", "requeue", "move"}:
         error = InvalidInput(_("'{a}' is not a floor action.").format(a=action[:40]))
-        return await _error_page(request, state, code, "moderator", error)
+        return await _error_page(request, state, event, "moderator", error)
 
-    def change(session: Session, event: Event, _p: int | None, _m: bool) -> None:
-        apply_action(session, event_request(session, event, request_id), action, position)
+    def change(session: Session, e: Event, _participant: int | None) -> None:
+        apply_action(session, event_request(session, e, request_id), action, position)
 
-    return await _form_post(request, state, code, "moderator", change)
+    return await _form_post(request, state, event, "moderator", change)

@@ -8,22 +8,22 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
-from agora.events.deps import can_moderate, check_moderator
+from agora.events.deps import EventDep, can_moderate, check_moderator
 from agora.events.models import Event
-from agora.events.services import get_event, join_event
+from agora.events.services import join_event
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
-from agora.polls.live import LIVE_STATES, PollsLive, poll_list
+from agora.polls.live import LIVE_STATES, poll_entries
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import participant_answers
+from agora.polls.routes import PollsDep
 from agora.web.deps import MODERATOR_COOKIE, StateDep, participant_in
 from agora.web.links import event_links, qr_svg, set_participant_cookie
 from agora.web.notices import page_response, take_notice
@@ -46,51 +46,50 @@ def screen_poll(polls: list[Poll]) -> Poll | None:
 
 @router.get("/e/{code}", include_in_schema=False)
 async def participant_page(
-    code: str,
+    event: EventDep,
     request: Request,
     state: StateDep,
+    polls: PollsDep,
     q: Annotated[int | None, Query()] = None,
 ) -> Response:
     """Show the event on a phone: what is open now and one obvious action."""
-    tallies = state.part(PollsLive).results
+    tallies = polls.results
 
-    def load() -> dict[str, Any]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            participant_id = participant_in(request, state, event.id)
-            new_token = None
-            if participant_id is None and not event.ask_identity:
-                participant = join_event(session, event)
-                participant_id = participant.id
-                new_token = state.signer.participant_token(event.id, participant.id)
-            polls = [
-                p
-                for p in poll_services.event_polls(session, event.id, include_archived=False)
-                if p.state in LIVE_STATES
-            ]
-            for poll in polls:
-                tallies.note_poll(poll)
-            question_ids = [qu.id for p in polls for qu in p.questions]
-            answers = (
-                participant_answers(session, participant_id, question_ids)
-                if participant_id is not None
-                else {}
-            )
-            return {
-                "event": event,
-                "participant_id": participant_id,
-                "new_token": new_token,
-                "polls": polls,
-                "answers": answers,
-                "sections": section_contexts(session, event, participant_id, "participant"),
-            }
+    def load(session: Session, event: Event) -> dict[str, Any]:
+        participant_id = participant_in(request, state, event.id)
+        new_token = None
+        if participant_id is None and not event.ask_identity:
+            participant = join_event(session, event)
+            participant_id = participant.id
+            new_token = state.signer.participant_token(event.id, participant.id)
+        live_polls = [
+            p
+            for p in poll_services.event_polls(session, event.id, include_archived=False)
+            if p.state in LIVE_STATES
+        ]
+        for poll in live_polls:
+            tallies.note_poll(poll)
+        question_ids = [qu.id for p in live_polls for qu in p.questions]
+        answers = (
+            participant_answers(session, participant_id, question_ids)
+            if participant_id is not None
+            else {}
+        )
+        return {
+            "event": event,
+            "participant_id": participant_id,
+            "new_token": new_token,
+            "polls": live_polls,
+            "answers": answers,
+            "sections": section_contexts(session, event, participant_id, "participant"),
+        }
 
-    context = await anyio.to_thread.run_sync(load)
-    event: Event = context["event"]
+    context = await event.run(load)
+    loaded: Event = context["event"]
     if "agora_lang" not in request.cookies:  # the event's language unless the person chose
-        set_language(event.language)
+        set_language(loaded.language)
     if context["participant_id"] is None:
-        return state.templates.TemplateResponse(request, "events/join.html", {"event": event})
+        return state.templates.TemplateResponse(request, "events/join.html", {"event": loaded})
     visible: dict[int, Any] = {}
     for poll in context["polls"]:
         if poll.results_visible:
@@ -126,28 +125,27 @@ def _screen_allowed(
 
 @router.get("/e/{code}/screen", include_in_schema=False)
 async def screen_page(
-    code: str,
+    event: EventDep,
     request: Request,
     state: StateDep,
+    polls: PollsDep,
     key: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """Show the projector page: join code, QR code and the current poll's results."""
-    tallies = state.part(PollsLive).results
+    tallies = polls.results
 
-    def load() -> dict[str, Any]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            if not _screen_allowed(request, state, session, event, key):
-                raise NotAllowed(_("This screen link is not valid; ask the moderator for it."))
-            polls = poll_services.event_polls(session, event.id, include_archived=False)
-            return {
-                "event": event,
-                "sections": section_contexts(session, event, None, "screen"),
-                "poll": screen_poll(polls),
-                "polls": poll_list(state.db, tallies, event.id),
-            }
+    def load(session: Session, event: Event) -> dict[str, Any]:
+        if not _screen_allowed(request, state, session, event, key):
+            raise NotAllowed(_("This screen link is not valid; ask the moderator for it."))
+        shown = poll_services.event_polls(session, event.id, include_archived=False)
+        return {
+            "event": event,
+            "sections": section_contexts(session, event, None, "screen"),
+            "poll": screen_poll(shown),
+            "polls": poll_entries(tallies, shown),
+        }
 
-    context = await anyio.to_thread.run_sync(load)
+    context = await event.run(load)
     if "agora_lang" not in request.cookies:  # the projector speaks the event's language
         set_language(context["event"].language)
     results: dict[int, Any] = {}
@@ -174,34 +172,33 @@ async def screen_page(
 
 @router.get("/e/{code}/moderate", include_in_schema=False)
 async def moderator_page(
-    code: str,
+    event: EventDep,
     request: Request,
     state: StateDep,
+    polls: PollsDep,
     key: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """Run the session: every poll with its controls and a live preview of the results."""
-    tallies = state.part(PollsLive).results
+    tallies = polls.results
 
-    def load() -> tuple[Event, list[Poll] | None, dict[str, Any]]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            if key is not None:
-                return event, None, {}
-            check_moderator(request, state, session, event)
-            polls = poll_services.event_polls(session, event.id)
-            for poll in polls:
-                tallies.note_poll(poll)
-            return event, polls, section_contexts(session, event, None, "moderator")
+    def load(session: Session, event: Event) -> tuple[Event, list[Poll] | None, dict[str, Any]]:
+        if key is not None:  # a moderator link: its key is checked below, not the caller
+            return event, None, {}
+        check_moderator(request, state, session, event)
+        all_polls = poll_services.event_polls(session, event.id)
+        for poll in all_polls:
+            tallies.note_poll(poll)
+        return event, all_polls, section_contexts(session, event, None, "moderator")
 
-    event, polls, sections = await anyio.to_thread.run_sync(load)
-    if polls is None:  # a moderator link: check its key, remember it in a cookie
-        if not secrets.compare_digest(str(key), event.moderator_key):
+    loaded, all_polls, sections = await event.run(load)
+    if all_polls is None:  # a moderator link: check its key, remember it in a cookie
+        if not secrets.compare_digest(str(key), loaded.moderator_key):
             raise NotAllowed(_("This moderator link is not valid."))
         granted = state.signer.read_moderator_token(request.cookies.get(MODERATOR_COOKIE, ""))
-        response = RedirectResponse(f"/e/{event.code}/moderate", status_code=303)
+        response = RedirectResponse(f"/e/{loaded.code}/moderate", status_code=303)
         response.set_cookie(
             MODERATOR_COOKIE,
-            state.signer.moderator_token([*granted, event.id]),
+            state.signer.moderator_token([*granted, loaded.id]),
             max_age=60 * 60 * 24 * 7,
             httponly=True,
             samesite="strict",
@@ -209,7 +206,7 @@ async def moderator_page(
         )
         return response
     results: dict[int, Any] = {}
-    for poll in polls:
+    for poll in all_polls:
         if poll.state in LIVE_STATES:
             for question in poll.questions:
                 results[question.id] = await tallies.result(question.id)
@@ -218,12 +215,12 @@ async def moderator_page(
         request,
         "pages/moderator.html",
         {
-            "event": event,
-            "polls": polls,
+            "event": loaded,
+            "polls": all_polls,
             "results": results,
             "methods": methods,
             "sections": sections,
-            **event_links(request, state, event),
+            **event_links(request, state, loaded),
         },
     )
 
@@ -233,7 +230,7 @@ async def moderator_page(
 
 @router.get("/api/v1/events/{code}/stream", tags=["live"], response_class=StreamingResponse)
 async def stream(
-    code: str,
+    event: EventDep,
     request: Request,
     state: StateDep,
     key: Annotated[str | None, Query(max_length=64)] = None,
@@ -245,13 +242,9 @@ async def stream(
     Moderators and the screen (``key``) also get results that participants cannot see yet.
     A client reconnecting with ``Last-Event-ID`` gets the messages it missed or a snapshot.
     """
-
-    def load() -> tuple[int, bool]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            return event.id, _screen_allowed(request, state, session, event, key)
-
-    event_id, privileged = await anyio.to_thread.run_sync(load)
+    event_id, privileged = await event.run(
+        lambda session, e: (e.id, _screen_allowed(request, state, session, e, key))
+    )
     return StreamingResponse(
         state.hub.stream(
             event_id, public_only=not privileged, last_event_id=last_event_id or last_id

@@ -34,25 +34,29 @@ LIVE_STATES = frozenset({PollState.open, PollState.closed})
 def poll_list(db: Database, results: ResultsStore, event_id: int) -> list[dict[str, Any]]:
     """Return the event's non-archived polls with their questions, as live messages show them."""
     with db.session() as session:
-        polls = event_polls(session, event_id, include_archived=False)
-        out = []
-        for poll in polls:
-            results.note_poll(poll)
-            out.append(
-                {
-                    "id": poll.id,
-                    "title": poll.title,
-                    "state": poll.state.value,
-                    "results_visible": poll.results_visible,
-                    "allow_change": poll.allow_change,
-                    "screen_position": poll.screen_position,
-                    "questions": [
-                        {"id": q.id, "position": q.position, "kind": q.kind, "prompt": q.prompt}
-                        for q in poll.questions
-                    ],
-                }
-            )
-        return out
+        return poll_entries(results, event_polls(session, event_id, include_archived=False))
+
+
+def poll_entries(results: ResultsStore, polls: Sequence[Poll]) -> list[dict[str, Any]]:
+    """Return polls already loaded (an event's non-archived ones) as live messages show them."""
+    out = []
+    for poll in polls:
+        results.note_poll(poll)
+        out.append(
+            {
+                "id": poll.id,
+                "title": poll.title,
+                "state": poll.state.value,
+                "results_visible": poll.results_visible,
+                "allow_change": poll.allow_change,
+                "screen_position": poll.screen_position,
+                "questions": [
+                    {"id": q.id, "position": q.position, "kind": q.kind, "prompt": q.prompt}
+                    for q in poll.questions
+                ],
+            }
+        )
+    return out
 
 
 class PollsSection:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, NotFound
 from agora.core.i18n import _
-from agora.events.deps import can_moderate, check_moderator
+from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
-from agora.events.services import get_event
 from agora.qa import services
 from agora.qa.live import NAME
 from agora.qa.models import AudienceQuestion
@@ -27,11 +26,13 @@ from agora.qa.schemas import (
 from agora.qa.services import QuestionAction, QuestionOrder
 from agora.web.deps import (
     IdPath,
+    OptionalParticipantDep,
     ParticipantDep,
     ParticipantRef,
     StateDep,
+    UnitOfWork,
+    WorkDep,
     participant_in,
-    participant_ref,
 )
 from agora.web.notices import Notice, redirect_with_error, redirect_with_notice
 from agora.web.state import AppState
@@ -60,52 +61,40 @@ def after_change(state: AppState, event_id: int) -> None:
 
 
 def ask(
-    state: AppState, ref: ParticipantRef, code: str, data: AudienceQuestionIn
+    session: Session, event: Event, ref: ParticipantRef, data: AudienceQuestionIn
 ) -> tuple[AudienceQuestion, bool]:
-    """Store a participant's question (in a worker thread); return it and whether it waits."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        if ref.event_id != event.id:
-            raise NotFound(_("You have not joined the event {code}.").format(code=event.code))
-        participant = services.event_participant(session, event, ref.participant_id)
-        question = services.ask_question(
-            session,
-            event,
-            participant,
-            data.text,
-            author_name=data.author_name,
-            anonymous=data.anonymous,
-        )
-        return question, event.qa_moderated
+    """Store a participant's question in ``event``; return it and whether it waits."""
+    if ref.event_id != event.id:
+        raise NotFound(_("You have not joined the event {code}.").format(code=event.code))
+    participant = services.event_participant(session, event, ref.participant_id)
+    question = services.ask_question(
+        session,
+        event,
+        participant,
+        data.text,
+        author_name=data.author_name,
+        anonymous=data.anonymous,
+    )
+    return question, event.qa_moderated
 
 
-def vote(
-    state: AppState, ref: ParticipantRef, question_id: int, *, up: bool
-) -> tuple[int, VoteOut]:
-    """Upvote or withdraw (in a worker thread); return the event id and the new count."""
-    with state.db.session() as session:
-        question = services.event_question(session, question_id, ref.event_id)
-        if up:
-            changed = services.upvote(session, question, ref.participant_id)
-        else:
-            changed = services.withdraw_upvote(session, question, ref.participant_id)
-        return question.event_id, VoteOut(
-            question_id=question.id, votes=question.votes, upvoted=up, changed=changed
-        )
+def vote(session: Session, ref: ParticipantRef, question_id: int, *, up: bool) -> VoteOut:
+    """Upvote or withdraw; return the new count and whether anything changed."""
+    question = services.event_question(session, question_id, ref.event_id)
+    if up:
+        changed = services.upvote(session, question, ref.participant_id)
+    else:
+        changed = services.withdraw_upvote(session, question, ref.participant_id)
+    return VoteOut(question_id=question.id, votes=question.votes, upvoted=up, changed=changed)
 
 
-def moderate(
-    state: AppState, request: Request, question_id: int, action: str, code: str | None = None
+def moderated_question(
+    request: Request, state: AppState, session: Session, question_id: int
 ) -> AudienceQuestion:
-    """Apply a moderator's action (in a worker thread) after checking who asks."""
-    with state.db.session() as session:
-        question = services.get_question(session, question_id)
-        event = session.get(Event, question.event_id)
-        assert event is not None  # the foreign key guarantees it
-        if code is not None and get_event(session, code).id != event.id:
-            raise NotFound(_("There is no audience question {id}.").format(id=question_id))
-        check_moderator(request, state, session, event)
-        return services.moderate(session, question, action)
+    """Load a question and check that the caller moderates its event."""
+    question = services.get_question(session, question_id)
+    check_moderator(request, state, session, session.get_one(Event, question.event_id))
+    return question
 
 
 def settings_out(event: Event) -> QaSettingsOut:
@@ -120,18 +109,15 @@ def settings_out(event: Event) -> QaSettingsOut:
     )
 
 
-def change_settings(state: AppState, request: Request, code: str, patch: QaSettingsPatch) -> Event:
-    """Change an event's Q&A rules (in a worker thread) after checking who asks."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        return services.update_settings(
-            session,
-            event,
-            moderated=patch.moderated,
-            anonymous=patch.anonymous,
-            profanity_filter=patch.profanity_filter,
-        )
+def change_settings(session: Session, event: Event, patch: QaSettingsPatch) -> Event:
+    """Change an event's Q&A rules (the caller's right to is checked by the scope)."""
+    return services.update_settings(
+        session,
+        event,
+        moderated=patch.moderated,
+        anonymous=patch.anonymous,
+        profanity_filter=patch.profanity_filter,
+    )
 
 
 # -- JSON API ------------------------------------------------------------------------------
@@ -139,85 +125,86 @@ def change_settings(state: AppState, request: Request, code: str, patch: QaSetti
 
 @router.post("/api/v1/events/{code}/questions", status_code=201, tags=["qa"])
 async def ask_question(
-    code: str, data: AudienceQuestionIn, state: StateDep, participant: ParticipantDep
+    data: AudienceQuestionIn, event: EventDep, state: StateDep, participant: ParticipantDep
 ) -> AudienceQuestionOut:
     """Ask the speakers a question; it waits for approval when the event is moderated."""
-    question, _waits = await anyio.to_thread.run_sync(ask, state, participant, code, data)
+    question, _waits = await event.run(lambda session, e: ask(session, e, participant, data))
     after_change(state, question.event_id)
     return question_out(question, upvoted=False)
 
 
 @router.get("/api/v1/events/{code}/questions", tags=["qa"])
 def list_questions(
-    code: str,
+    event: EventDep,
     request: Request,
     state: StateDep,
     order: Annotated[QuestionOrder, Query()] = QuestionOrder.votes,
 ) -> list[AudienceQuestionOut]:
     """Return the questions, most upvoted or newest first; moderators also see pending ones."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        if can_moderate(request, state, session, event):
-            return [question_out(q) for q in services.all_questions(session, event.id, order)]
-        participant_id = participant_in(request, state, event.id)
+
+    def load(session: Session, e: Event) -> list[AudienceQuestionOut]:
+        if can_moderate(request, state, session, e):
+            return [question_out(q) for q in services.all_questions(session, e.id, order)]
+        participant_id = participant_in(request, state, e.id)
         mine = (
-            None
-            if participant_id is None
-            else services.upvoted_by(session, participant_id, event.id)
+            None if participant_id is None else services.upvoted_by(session, participant_id, e.id)
         )
         return [
             question_out(q, None if mine is None else q.id in mine)
-            for q in services.public_questions(session, event.id, order)
+            for q in services.public_questions(session, e.id, order)
         ]
+
+    return event.sync(load)
 
 
 @router.get("/api/v1/events/{code}/qa-settings", tags=["qa"])
-def read_settings(code: str, state: StateDep) -> QaSettingsOut:
+def read_settings(event: EventDep) -> QaSettingsOut:
     """Return the event's Q&A rules: approval first, anonymous questions, profanity filter."""
-    with state.db.session() as session:
-        return settings_out(get_event(session, code))
+    return event.sync(lambda _session, e: settings_out(e))
 
 
 @router.patch("/api/v1/events/{code}/qa-settings", tags=["qa"])
 async def patch_settings(
-    code: str, patch: QaSettingsPatch, request: Request, state: StateDep
+    patch: QaSettingsPatch, event: ModeratedEventDep, state: StateDep
 ) -> QaSettingsOut:
     """Change the event's Q&A rules (moderators)."""
-    event = await anyio.to_thread.run_sync(change_settings, state, request, code, patch)
-    after_change(state, event.id)
-    return settings_out(event)
+    changed = await event.run(lambda session, e: change_settings(session, e, patch))
+    after_change(state, changed.id)
+    return settings_out(changed)
 
 
 @router.post("/api/v1/audience-questions/{question_id}/upvote", tags=["qa"])
-async def upvote(question_id: IdPath, state: StateDep, participant: ParticipantDep) -> VoteOut:
+async def upvote(
+    question_id: IdPath, state: StateDep, work: WorkDep, participant: ParticipantDep
+) -> VoteOut:
     """Upvote a question; once per participant, so a repeated call changes nothing."""
-    event_id, out = await anyio.to_thread.run_sync(
-        lambda: vote(state, participant, question_id, up=True)
-    )
+    out = await work(lambda session: vote(session, participant, question_id, up=True))
     if out.changed:
-        after_change(state, event_id)
+        after_change(state, participant.event_id)
     return out
 
 
 @router.delete("/api/v1/audience-questions/{question_id}/upvote", tags=["qa"])
 async def withdraw_upvote(
-    question_id: IdPath, state: StateDep, participant: ParticipantDep
+    question_id: IdPath, state: StateDep, work: WorkDep, participant: ParticipantDep
 ) -> VoteOut:
     """Take back one's upvote; harmless when there is none."""
-    event_id, out = await anyio.to_thread.run_sync(
-        lambda: vote(state, participant, question_id, up=False)
-    )
+    out = await work(lambda session: vote(session, participant, question_id, up=False))
     if out.changed:
-        after_change(state, event_id)
+        after_change(state, participant.event_id)
     return out
 
 
 @router.post("/api/v1/audience-questions/{question_id}/{action}", tags=["qa"])
 async def moderate_question(
-    question_id: IdPath, action: QuestionAction, request: Request, state: StateDep
+    question_id: IdPath, action: QuestionAction, request: Request, state: StateDep, work: WorkDep
 ) -> AudienceQuestionOut:
     """Approve, reject, mark answered, archive, restore, highlight or unhighlight a question."""
-    question = await anyio.to_thread.run_sync(moderate, state, request, question_id, action)
+    question = await work(
+        lambda session: services.moderate(
+            session, moderated_question(request, state, session, question_id), action
+        )
+    )
     after_change(state, question.event_id)
     return question_out(question)
 
@@ -231,12 +218,14 @@ def _participant_page(code: str, order: object = None, anchor: str = "qa") -> st
 
 
 @router.post("/e/{code}/qa/ask", include_in_schema=False)
-async def ask_form(code: str, request: Request, state: StateDep) -> Response:
+async def ask_form(
+    event: EventDep, request: Request, state: StateDep, participant: OptionalParticipantDep
+) -> Response:
     """Ask from the participant page's plain form, then return to it with the outcome."""
-    ref = participant_ref(request, state)
     form = await request.form()
-    if ref is None:  # the page joins them first
-        return RedirectResponse(_participant_page(code), status_code=303)
+    back = _participant_page(event.code)
+    if participant is None:  # the page joins them first
+        return RedirectResponse(back, status_code=303)
     name = form.get("author_name")
     data = {
         "text": str(form.get("text", "")),
@@ -244,10 +233,10 @@ async def ask_form(code: str, request: Request, state: StateDep) -> Response:
         # an empty name field means "anonymous"; the service refuses it where not allowed
         "anonymous": name is not None and not str(name).strip(),
     }
-    back = _participant_page(code)
     try:
-        question, waits = await anyio.to_thread.run_sync(
-            ask, state, ref, code, AudienceQuestionIn.model_validate(data)
+        question_in = AudienceQuestionIn.model_validate(data)
+        question, waits = await event.run(
+            lambda session, e: ask(session, e, participant, question_in)
         )
     except AgoraError as exc:
         return redirect_with_error(state, back, "qa", exc)
@@ -264,40 +253,56 @@ async def ask_form(code: str, request: Request, state: StateDep) -> Response:
 
 
 async def _vote_form(
-    code: str, question_id: int, request: Request, state: AppState, *, up: bool
+    code: str,
+    question_id: int,
+    request: Request,
+    state: AppState,
+    work: UnitOfWork,
+    participant: ParticipantRef | None,
+    *,
+    up: bool,
 ) -> Response:
-    ref = participant_ref(request, state)
     form = await request.form()
     back = _participant_page(code, form.get("order"), f"aq-{question_id}")
-    if ref is None:
+    if participant is None:
         return RedirectResponse(back, status_code=303)
     try:
-        event_id, out = await anyio.to_thread.run_sync(lambda: vote(state, ref, question_id, up=up))
+        out = await work(lambda session: vote(session, participant, question_id, up=up))
     except AgoraError as exc:
         return redirect_with_error(state, back, "qa", exc)
     if out.changed:
-        after_change(state, event_id)
+        after_change(state, participant.event_id)
     return RedirectResponse(back, status_code=303)
 
 
 @router.post("/e/{code}/qa/{question_id}/upvote", include_in_schema=False)
 async def upvote_form(
-    code: str, question_id: IdPath, request: Request, state: StateDep
+    code: str,
+    question_id: IdPath,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
+    participant: OptionalParticipantDep,
 ) -> Response:
     """Upvote from the participant page's button, then return to the question."""
-    return await _vote_form(code, question_id, request, state, up=True)
+    return await _vote_form(code, question_id, request, state, work, participant, up=True)
 
 
 @router.post("/e/{code}/qa/{question_id}/withdraw", include_in_schema=False)
 async def withdraw_form(
-    code: str, question_id: IdPath, request: Request, state: StateDep
+    code: str,
+    question_id: IdPath,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
+    participant: OptionalParticipantDep,
 ) -> Response:
     """Take back an upvote from the participant page's button, then return to the question."""
-    return await _vote_form(code, question_id, request, state, up=False)
+    return await _vote_form(code, question_id, request, state, work, participant, up=False)
 
 
 @router.post("/e/{code}/moderate/qa/settings", include_in_schema=False)
-async def settings_form(code: str, request: Request, state: StateDep) -> Response:
+async def settings_form(request: Request, state: StateDep, event: ModeratedEventDep) -> Response:
     """Save the moderator page's Q&A rules (unchecked boxes are sent as nothing: off)."""
     form = await request.form()
     patch = QaSettingsPatch(
@@ -305,16 +310,20 @@ async def settings_form(code: str, request: Request, state: StateDep) -> Respons
         anonymous="anonymous" in form,
         profanity_filter="profanity_filter" in form,
     )
-    event = await anyio.to_thread.run_sync(change_settings, state, request, code, patch)
-    after_change(state, event.id)
-    return RedirectResponse(f"/e/{event.code}/moderate#qa", status_code=303)
+    changed = await event.run(lambda session, e: change_settings(session, e, patch))
+    after_change(state, changed.id)
+    return RedirectResponse(f"/e/{changed.code}/moderate#qa", status_code=303)
 
 
 @router.post("/e/{code}/moderate/qa/{question_id}/{action}", include_in_schema=False)
 async def moderate_form(
-    code: str, question_id: IdPath, action: str, request: Request, state: StateDep
+    question_id: IdPath, action: str, state: StateDep, event: ModeratedEventDep
 ) -> Response:
     """Run a moderator's Q&A button and return to the moderator page."""
-    question = await anyio.to_thread.run_sync(moderate, state, request, question_id, action, code)
+    question = await event.run(
+        lambda session, e: services.moderate(
+            session, services.event_question(session, question_id, e.id), action
+        )
+    )
     after_change(state, question.event_id)
-    return RedirectResponse(f"/e/{code.upper()}/moderate#aq-{question.id}", status_code=303)
+    return RedirectResponse(f"/e/{event.code.upper()}/moderate#aq-{question.id}", status_code=303)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -19,9 +19,15 @@ from agora.core.errors import (
     NotFound,
 )
 from agora.core.i18n import _
-from agora.events.deps import can_moderate, check_moderator
+from agora.events.deps import (
+    EventDep,
+    EventScope,
+    ModeratedEventDep,
+    can_moderate,
+    check_moderator,
+)
 from agora.events.models import Event
-from agora.events.services import get_event, normalize_code
+from agora.events.services import normalize_code
 from agora.floor import live as floor_live
 from agora.floor.routes import event_request
 from agora.floor.services import get_request
@@ -37,7 +43,7 @@ from agora.takeaways.schemas import (
     TakeawayPatch,
 )
 from agora.takeaways.services import Actor
-from agora.web.deps import IdPath, StateDep, participant_in
+from agora.web.deps import IdPath, StateDep, WorkDep, participant_in
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -89,74 +95,92 @@ def _changed(state: AppState, event_id: int, *, turn: bool = False) -> None:
 # -- JSON API ------------------------------------------------------------------------------
 
 
+def visible_takeaway(
+    request: Request, state: AppState, session: Session, takeaway_id: int
+) -> tuple[Takeaway, Event, Actor]:
+    """Return a takeaway the caller may see, its event and the caller; others do not exist."""
+    takeaway = services.get_takeaway(session, takeaway_id)
+    event = _event_of(session, takeaway)
+    actor = actor_of(request, state, session, event)
+    if not _visible(takeaway, actor):
+        raise NotFound(_("There is no takeaway {id}.").format(id=takeaway_id))
+    return takeaway, event, actor
+
+
 @router.get("/api/v1/events/{code}/takeaways", tags=["takeaways"])
-def list_takeaways(code: str, request: Request, state: StateDep) -> list[TakeawayOut]:
+def list_takeaways(event: EventDep, request: Request, state: StateDep) -> list[TakeawayOut]:
     """Return the approved takeaways; the caller's own and, for moderators, all of them too."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        actor = actor_of(request, state, session, event)
+
+    def load(session: Session, e: Event) -> list[TakeawayOut]:
+        actor = actor_of(request, state, session, e)
         return [
-            takeaway_out(t, event, actor)
-            for t in services.event_takeaways(session, event.id)
+            takeaway_out(t, e, actor)
+            for t in services.event_takeaways(session, e.id)
             if _visible(t, actor)
         ]
 
+    return event.sync(load)
+
 
 @router.post("/api/v1/events/{code}/takeaways", status_code=201, tags=["takeaways"])
-def create_takeaway(code: str, data: TakeawayIn, request: Request, state: StateDep) -> TakeawayOut:
+def create_takeaway(
+    data: TakeawayIn, event: EventDep, request: Request, state: StateDep
+) -> TakeawayOut:
     """Write a takeaway (participants: it waits for a moderator's approval)."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        actor = actor_of(request, state, session, event)
+
+    def change(session: Session, e: Event) -> TakeawayOut:
+        actor = actor_of(request, state, session, e)
         if actor.participant_id is None and not actor.moderator:
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
-        takeaway = services.create_takeaway(session, event, data.model_dump(), actor)
-        out = takeaway_out(takeaway, event, actor)
+        takeaway = services.create_takeaway(session, e, data.model_dump(), actor)
+        return takeaway_out(takeaway, e, actor)
+
+    out = event.sync(change)
     _changed(state, out.event_id)
     return out
 
 
 @router.get("/api/v1/takeaways/{takeaway_id}", tags=["takeaways"])
-def read_takeaway(takeaway_id: IdPath, request: Request, state: StateDep) -> TakeawayOut:
+def read_takeaway(
+    takeaway_id: IdPath, request: Request, state: StateDep, work: WorkDep
+) -> TakeawayOut:
     """Return a takeaway: approved ones to everyone, others to their author and moderators."""
-    with state.db.session() as session:
-        takeaway = services.get_takeaway(session, takeaway_id)
-        event = _event_of(session, takeaway)
-        actor = actor_of(request, state, session, event)
-        if not _visible(takeaway, actor):
-            raise NotFound(_("There is no takeaway {id}.").format(id=takeaway_id))
-        return takeaway_out(takeaway, event, actor)
+    return work.sync(
+        lambda session: takeaway_out(*visible_takeaway(request, state, session, takeaway_id))
+    )
 
 
 @router.patch("/api/v1/takeaways/{takeaway_id}", tags=["takeaways"])
 def patch_takeaway(
-    takeaway_id: IdPath, data: TakeawayPatch, request: Request, state: StateDep
+    takeaway_id: IdPath, data: TakeawayPatch, request: Request, state: StateDep, work: WorkDep
 ) -> TakeawayOut:
     """Change a takeaway: its author until the event closes, a moderator at any time."""
-    with state.db.session() as session:
-        takeaway = services.get_takeaway(session, takeaway_id)
-        event = _event_of(session, takeaway)
-        actor = actor_of(request, state, session, event)
-        if not _visible(takeaway, actor):
-            raise NotFound(_("There is no takeaway {id}.").format(id=takeaway_id))
-        changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+
+    def change(session: Session) -> TakeawayOut:
+        takeaway, event, actor = visible_takeaway(request, state, session, takeaway_id)
         services.update_takeaway(session, event, takeaway, changes, actor)
-        out = takeaway_out(takeaway, event, actor)
+        return takeaway_out(takeaway, event, actor)
+
+    out = work.sync(change)
     _changed(state, out.event_id)
     return out
 
 
 @router.post("/api/v1/takeaways/{takeaway_id}/{action}", tags=["takeaways"])
 def moderate_takeaway(
-    takeaway_id: IdPath, action: TakeawayAction, request: Request, state: StateDep
+    takeaway_id: IdPath, action: TakeawayAction, request: Request, state: StateDep, work: WorkDep
 ) -> TakeawayOut:
     """Approve, reject or restore (back to pending) a takeaway (moderators)."""
-    with state.db.session() as session:
+
+    def change(session: Session) -> TakeawayOut:
         takeaway = services.get_takeaway(session, takeaway_id)
         event = _event_of(session, takeaway)
         check_moderator(request, state, session, event)
         services.moderate(session, takeaway, action.value)
-        out = takeaway_out(takeaway, event, actor_of(request, state, session, event))
+        return takeaway_out(takeaway, event, actor_of(request, state, session, event))
+
+    out = work.sync(change)
     _changed(state, out.event_id)
     return out
 
@@ -167,20 +191,27 @@ def moderate_takeaway(
     responses={201: {"description": "Recorded for the first time"}},
 )
 def record_turn_takeaway(
-    request_id: IdPath, data: TakeawayDetails, request: Request, response: Response, state: StateDep
+    request_id: IdPath,
+    data: TakeawayDetails,
+    request: Request,
+    response: Response,
+    state: StateDep,
+    work: WorkDep,
 ) -> TakeawayOut:
     """Record or correct the takeaway of a speaker's turn (the speaker or a moderator)."""
-    with state.db.session() as session:
+
+    def change(session: Session) -> tuple[TakeawayOut, bool]:
         floor_request = get_request(session, request_id)
-        event = session.get(Event, floor_request.event_id)
-        assert event is not None  # a floor request always belongs to an event
+        event = session.get_one(Event, floor_request.event_id)
         actor = actor_of(request, state, session, event)
         if actor.participant_id is None and not actor.moderator:
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
         takeaway, created = services.record_turn_takeaway(
             session, floor_request, data.model_dump(), actor
         )
-        out = takeaway_out(takeaway, event, actor)
+        return takeaway_out(takeaway, event, actor), created
+
+    out, created = work.sync(change)
     response.status_code = 201 if created else 200
     _changed(state, out.event_id, turn=True)
     return out
@@ -193,32 +224,28 @@ def _closure(event: Event) -> EventClosure:
 
 
 @router.post("/api/v1/events/{code}/close", tags=["takeaways"])
-def close_event(code: str, request: Request, state: StateDep) -> EventClosure:
+def close_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
     """Close the event: authors can no longer add or edit takeaways (moderators)."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        out = _closure(services.close_event(session, event))
-        event_id = event.id
+    event_id, out = event.sync(
+        lambda session, e: (e.id, _closure(services.close_event(session, e)))
+    )
     _changed(state, event_id)
     return out
 
 
 @router.post("/api/v1/events/{code}/reopen", tags=["takeaways"])
-def reopen_event(code: str, request: Request, state: StateDep) -> EventClosure:
+def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
     """Reopen a closed event, so that authors can edit their takeaways again (moderators)."""
-    with state.db.session() as session:
-        event = get_event(session, code)
-        check_moderator(request, state, session, event)
-        out = _closure(services.reopen_event(session, event))
-        event_id = event.id
+    event_id, out = event.sync(
+        lambda session, e: (e.id, _closure(services.reopen_event(session, e)))
+    )
     _changed(state, event_id)
     return out
 
 
 # -- pages and form posts (they work without JavaScript) ----------------------------------
 
-#: Builds a form page in a worker thread: (session, event, actor) → template context.
+#: Builds a form page in a unit of work: (session, event, actor) → template context.
 PageBuilder = Callable[[Session, Event, Actor], dict[str, Any]]
 #: A form's change: (session, event, actor) → True when it touched a speaker's turn.
 FormChange = Callable[[Session, Event, Actor], bool]
@@ -231,23 +258,18 @@ def _back(code: str, back: str) -> str:
 
 async def _form_page(
     request: Request,
-    state: StateDep,
-    code: str,
+    state: AppState,
+    event: EventScope,
     build: PageBuilder,
     *,
     error: AgoraError | None = None,
 ) -> Response:
     """Draw a page with one takeaway form; with an error, what was typed stays in it."""
 
-    def load() -> dict[str, Any]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            return {
-                "event": event,
-                **build(session, event, actor_of(request, state, session, event)),
-            }
+    def load(session: Session, e: Event) -> dict[str, Any]:
+        return {"event": e, **build(session, e, actor_of(request, state, session, e))}
 
-    context = await anyio.to_thread.run_sync(load)
+    context = await event.run(load)
     context |= {
         "error": error,
         "error_field": form_field(error.field) if error else "",
@@ -264,69 +286,72 @@ async def _form_page(
 
 async def _form_post(
     request: Request,
-    state: StateDep,
-    code: str,
+    state: AppState,
+    event: EventScope,
     change: FormChange,
     on_error: PageBuilder,
     *,
     back: str | None = None,
 ) -> Response:
-    """Run a form's change in one worker-thread transaction, then go back to the page.
+    """Run a form's change in one unit of work, then go back to the page.
 
     The page is ``back`` ("moderator" or "participant"), else the form's ``back`` field.
+    A moderator's form comes with a moderated event: the caller is checked before the change.
     """
     form = await request.form()
 
-    def run() -> tuple[int, bool]:
-        with state.db.session() as session:
-            event = get_event(session, code)
-            turn = change(session, event, actor_of(request, state, session, event))
-            return event.id, turn
+    def run(session: Session, e: Event) -> tuple[int, bool]:
+        return e.id, change(session, e, actor_of(request, state, session, e))
 
     try:
-        event_id, turn = await anyio.to_thread.run_sync(run)
+        event_id, turn = await event.run(run)
     except AgoraError as exc:
-        return await _form_page(request, state, code, on_error, error=exc)
+        # the change was rolled back; the page is drawn in a new unit of work for whoever
+        # posted (a refused moderator button gets the message alone: _moderator_page)
+        page = replace(event, moderated=False)
+        return await _form_page(request, state, page, on_error, error=exc)
     _changed(state, event_id, turn=turn)
-    return RedirectResponse(_back(code, back or str(form.get("back") or "")), status_code=303)
+    return RedirectResponse(_back(event.code, back or str(form.get("back") or "")), status_code=303)
 
 
 @router.post("/e/{code}/takeaways", include_in_schema=False)
-async def create_form(code: str, request: Request, state: StateDep) -> Response:
+async def create_form(event: EventDep, request: Request, state: StateDep) -> Response:
     """Write a takeaway from the participant page."""
     form = await request.form()
     data = takeaway_from_form(form)
 
-    def change(session: Session, event: Event, actor: Actor) -> bool:
+    def change(session: Session, e: Event, actor: Actor) -> bool:
         if actor.participant_id is None:
             raise NotAuthenticated(_("Join the event first."))
-        services.create_takeaway(session, event, data, Actor(actor.participant_id))
+        services.create_takeaway(session, e, data, Actor(actor.participant_id))
         return False
 
-    def again(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
+    def again(session: Session, e: Event, actor: Actor) -> dict[str, Any]:
         return forms.form_page(
-            event,
+            e,
             _("Share a takeaway"),
-            f"/e/{event.code}/takeaways",
+            f"/e/{e.code}/takeaways",
             data,
             "participant",
             who=None,
         )
 
-    return await _form_post(request, state, code, change, again)
+    return await _form_post(request, state, event, change, again)
 
 
 @router.get("/e/{code}/takeaways/{takeaway_id}/edit", include_in_schema=False)
-async def edit_page(code: str, takeaway_id: IdPath, request: Request, state: StateDep) -> Response:
+async def edit_page(
+    takeaway_id: IdPath, event: EventDep, request: Request, state: StateDep
+) -> Response:
     """Show a takeaway's form to its author (until the event closes) or a moderator."""
     back = "moderator" if request.query_params.get("back") == "moderator" else "participant"
 
-    def build(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
-        takeaway = _event_takeaway(session, event, takeaway_id)
-        services.check_can_edit(event, takeaway, actor)
-        return forms.edit_page(event, takeaway, live.form_values(takeaway), back)
+    def build(session: Session, e: Event, actor: Actor) -> dict[str, Any]:
+        takeaway = _event_takeaway(session, e, takeaway_id)
+        services.check_can_edit(e, takeaway, actor)
+        return forms.edit_page(e, takeaway, live.form_values(takeaway), back)
 
-    return await _form_page(request, state, code, build)
+    return await _form_page(request, state, event, build)
 
 
 def _event_takeaway(session: Session, event: Event, takeaway_id: int) -> Takeaway:
@@ -337,30 +362,34 @@ def _event_takeaway(session: Session, event: Event, takeaway_id: int) -> Takeawa
 
 
 @router.post("/e/{code}/takeaways/{takeaway_id}", include_in_schema=False)
-async def edit_form(code: str, takeaway_id: IdPath, request: Request, state: StateDep) -> Response:
+async def edit_form(
+    takeaway_id: IdPath, event: EventDep, request: Request, state: StateDep
+) -> Response:
     """Save a takeaway's form."""
     form = await request.form()
     data = takeaway_from_form(form)
     back = "moderator" if str(form.get("back") or "") == "moderator" else "participant"
 
-    def change(session: Session, event: Event, actor: Actor) -> bool:
-        takeaway = _event_takeaway(session, event, takeaway_id)
-        services.update_takeaway(session, event, takeaway, data, actor)
+    def change(session: Session, e: Event, actor: Actor) -> bool:
+        takeaway = _event_takeaway(session, e, takeaway_id)
+        services.update_takeaway(session, e, takeaway, data, actor)
         return takeaway.floor_request_id is not None
 
-    def again(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
-        return forms.edit_page(event, _event_takeaway(session, event, takeaway_id), data, back)
+    def again(session: Session, e: Event, actor: Actor) -> dict[str, Any]:
+        return forms.edit_page(e, _event_takeaway(session, e, takeaway_id), data, back)
 
-    return await _form_post(request, state, code, change, again)
+    return await _form_post(request, state, event, change, again)
 
 
 @router.get("/e/{code}/floor/{request_id}/takeaway", include_in_schema=False)
-async def turn_page(code: str, request_id: IdPath, request: Request, state: StateDep) -> Response:
+async def turn_page(
+    request_id: IdPath, event: EventDep, request: Request, state: StateDep
+) -> Response:
     """Show the form of a turn's takeaway to the speaker or a moderator."""
     back = "moderator" if request.query_params.get("back") == "moderator" else "participant"
 
-    def build(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
-        floor_request = event_request(session, event, request_id)
+    def build(session: Session, e: Event, actor: Actor) -> dict[str, Any]:
+        floor_request = event_request(session, e, request_id)
         speaker = actor.participant_id is not None
         if not actor.moderator and not (
             speaker and floor_request.participant_id == actor.participant_id
@@ -368,51 +397,58 @@ async def turn_page(code: str, request_id: IdPath, request: Request, state: Stat
             raise NotAllowed(_("Only the speaker or a moderator can record this turn's takeaway."))
         existing = services.turn_takeaway(session, floor_request.id)
         if existing is not None:
-            services.check_can_edit(event, existing, actor)
+            services.check_can_edit(e, existing, actor)
         return forms.form_page(
-            event,
+            e,
             _("The takeaway of {name}'s turn").format(name=floor_request.name),
-            f"/e/{event.code}/floor/{floor_request.id}/takeaway",
+            f"/e/{e.code}/floor/{floor_request.id}/takeaway",
             live.form_values(existing),
             back,
             who=forms.turn_who(floor_request),
         )
 
-    return await _form_page(request, state, code, build)
+    return await _form_page(request, state, event, build)
 
 
 async def _record_turn(
-    request: Request, state: StateDep, code: str, turn: Callable[[Any], int], *, new_only: bool
+    request: Request,
+    state: AppState,
+    event: EventScope,
+    turn: Callable[[Any], int],
+    *,
+    new_only: bool,
 ) -> Response:
     form = await request.form()
     data = takeaway_from_form(form, who=False)
     back = "moderator" if str(form.get("back") or "") == "moderator" else "participant"
 
-    def change(session: Session, event: Event, actor: Actor) -> bool:
-        floor_request = event_request(session, event, turn(form))
+    def change(session: Session, e: Event, actor: Actor) -> bool:
+        floor_request = event_request(session, e, turn(form))
         if new_only and services.turn_takeaway(session, floor_request.id) is not None:
             raise Conflict(_("This turn's takeaway is already recorded; edit it instead."))
         services.record_turn_takeaway(session, floor_request, data, actor)
         return True
 
-    def again(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
-        floor_request = event_request(session, event, turn(form))
+    def again(session: Session, e: Event, actor: Actor) -> dict[str, Any]:
+        floor_request = event_request(session, e, turn(form))
         return forms.form_page(
-            event,
+            e,
             _("The takeaway of {name}'s turn").format(name=floor_request.name),
-            f"/e/{event.code}/floor/{floor_request.id}/takeaway",
+            f"/e/{e.code}/floor/{floor_request.id}/takeaway",
             data,
             back,
             who=forms.turn_who(floor_request),
         )
 
-    return await _form_post(request, state, code, change, again)
+    return await _form_post(request, state, event, change, again)
 
 
 @router.post("/e/{code}/floor/{request_id}/takeaway", include_in_schema=False)
-async def turn_form(code: str, request_id: IdPath, request: Request, state: StateDep) -> Response:
+async def turn_form(
+    request_id: IdPath, event: EventDep, request: Request, state: StateDep
+) -> Response:
     """Record or correct the takeaway of a turn from its form page."""
-    return await _record_turn(request, state, code, lambda _form: request_id, new_only=False)
+    return await _record_turn(request, state, event, lambda _form: request_id, new_only=False)
 
 
 def _turn_field(form: Any) -> int:
@@ -423,23 +459,22 @@ def _turn_field(form: Any) -> int:
 
 
 @router.post("/e/{code}/moderate/takeaways/record", include_in_schema=False)
-async def record_form(code: str, request: Request, state: StateDep) -> Response:
+async def record_form(event: EventDep, request: Request, state: StateDep) -> Response:
     """Record the takeaway of the chosen turn from the moderator page."""
-    return await _record_turn(request, state, code, _turn_field, new_only=True)
+    return await _record_turn(request, state, event, _turn_field, new_only=True)
 
 
 @router.post("/e/{code}/moderate/takeaways/{takeaway_id}/{action}", include_in_schema=False)
 async def moderate_form(
-    code: str, takeaway_id: IdPath, action: str, request: Request, state: StateDep
+    takeaway_id: IdPath, action: str, event: ModeratedEventDep, request: Request, state: StateDep
 ) -> Response:
     """Run an approve, reject or restore button of the moderator page."""
 
-    def change(session: Session, event: Event, actor: Actor) -> bool:
-        check_moderator(request, state, session, event)
-        services.moderate(session, _event_takeaway(session, event, takeaway_id), action)
+    def change(session: Session, e: Event, actor: Actor) -> bool:
+        services.moderate(session, _event_takeaway(session, e, takeaway_id), action)
         return False
 
-    return await _moderator_post(request, state, code, change)
+    return await _moderator_post(request, state, event, change)
 
 
 def _moderator_page(session: Session, event: Event, actor: Actor) -> dict[str, Any]:
@@ -452,21 +487,22 @@ def _moderator_page(session: Session, event: Event, actor: Actor) -> dict[str, A
 
 
 async def _moderator_post(
-    request: Request, state: StateDep, code: str, change: FormChange
+    request: Request, state: AppState, event: EventScope, change: FormChange
 ) -> Response:
-    return await _form_post(request, state, code, change, _moderator_page, back="moderator")
+    return await _form_post(request, state, event, change, _moderator_page, back="moderator")
 
 
 @router.post("/e/{code}/moderate/takeaways/{action}", include_in_schema=False)
-async def closure_form(code: str, action: str, request: Request, state: StateDep) -> Response:
+async def closure_form(
+    action: str, event: ModeratedEventDep, request: Request, state: StateDep
+) -> Response:
     """Close or reopen the event from the moderator page."""
     change_closure = {"close": services.close_event, "reopen": services.reopen_event}.get(action)
 
-    def change(session: Session, event: Event, actor: Actor) -> bool:
-        check_moderator(request, state, session, event)
+    def change(session: Session, e: Event, actor: Actor) -> bool:
         if change_closure is None:
             raise NotFound(_("There is no such page."))
-        change_closure(session, event)
+        change_closure(session, e)
         return False
 
-    return await _moderator_post(request, state, code, change)
+    return await _moderator_post(request, state, event, change)

@@ -167,6 +167,21 @@ def test_participants_cannot_post_moderator_forms(
     assert stored_request(db, request.id).state is FloorState.waiting
 
 
+def test_a_refused_moderator_form_does_not_show_the_moderators_queue(
+    client: TestClient, make_event: EventFactory, make_request: RequestFactory
+) -> None:
+    event = make_event()
+    for name in ["Hamburg", "Genova", "Murcia", "Extremadura", "Piura"]:
+        make_request(event, name)
+    client.get(f"/e/{event.code}")  # a participant, not a moderator
+    for path in ["next", "999999/shout"]:
+        page = client.post(f"/e/{event.code}/moderate/floor/{path}", data={"name": "Eve"})
+        assert page.status_code == 403
+        assert "Only the event&#39;s moderators may do this." in page.text
+        assert "Piura" not in page.text  # the fifth in line: only moderators see the queue
+        assert "Floor queue" not in page.text
+
+
 def test_request_of_another_event_is_not_found_by_form(
     client: TestClient, make_event: EventFactory, make_request: RequestFactory
 ) -> None:
