@@ -24,6 +24,7 @@ from agora.events.schemas import (
     AgendaItemOut,
     AgendaMove,
     EventAdminOut,
+    EventClosure,
     EventIn,
     EventOut,
     JoinIn,
@@ -262,6 +263,35 @@ def _first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first.get("loc", ()))
     return f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
+
+
+# -- closing the event (authors can no longer change their takeaways) -------------------
+
+
+def _closure(event: Event) -> EventClosure:
+    return EventClosure(
+        code=event.code, closed=event.closed_at is not None, closed_at=event.closed_at
+    )
+
+
+@router.post("/api/v1/events/{code}/close", tags=["events"])
+def close_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
+    """Close the event: authors can no longer add or edit takeaways (moderators)."""
+    event_id, out = event.sync(
+        lambda session, e: (e.id, _closure(services.close_event(session, e)))
+    )
+    state.event_changed(event_id)
+    return out
+
+
+@router.post("/api/v1/events/{code}/reopen", tags=["events"])
+def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
+    """Reopen a closed event, so that authors can edit their takeaways again (moderators)."""
+    event_id, out = event.sync(
+        lambda session, e: (e.id, _closure(services.reopen_event(session, e)))
+    )
+    state.event_changed(event_id)
+    return out
 
 
 # -- the organiser's events -----------------------------------------------------------

@@ -101,3 +101,11 @@ class AgendaMove(BaseModel):
 
     item_id: int | None = Field(None, ge=1, le=2_147_483_647)
     step: int | None = Field(None, ge=-1, le=1)
+
+
+class EventClosure(BaseModel):
+    """Whether an event is closed, and since when."""
+
+    code: str
+    closed: bool
+    closed_at: dt.datetime | None

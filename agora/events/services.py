@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.core.security import new_key
@@ -120,3 +121,21 @@ def join_event(
     session.add(participant)
     session.flush()
     return participant
+
+
+def close_event(session: Session, event: Event) -> Event:
+    """Close the event: from now on only moderators can add or change takeaways."""
+    if event.closed_at is not None:
+        raise Conflict(_("The event is already closed."))
+    event.closed_at = utcnow()
+    session.flush()
+    return event
+
+
+def reopen_event(session: Session, event: Event) -> Event:
+    """Reopen a closed event, so that authors can edit their takeaways again."""
+    if event.closed_at is None:
+        raise Conflict(_("The event is not closed."))
+    event.closed_at = None
+    session.flush()
+    return event

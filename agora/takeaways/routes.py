@@ -27,7 +27,7 @@ from agora.events.deps import (
     check_moderator,
 )
 from agora.events.models import Event
-from agora.events.services import normalize_code
+from agora.events.services import close_event, normalize_code, reopen_event
 from agora.floor import live as floor_live
 from agora.floor.routes import event_request
 from agora.floor.services import get_request
@@ -35,7 +35,6 @@ from agora.takeaways import fields, forms, live, services
 from agora.takeaways.forms import form_field, takeaway_from_form
 from agora.takeaways.models import Takeaway, TakeawayState
 from agora.takeaways.schemas import (
-    EventClosure,
     TakeawayAction,
     TakeawayDetails,
     TakeawayIn,
@@ -214,32 +213,6 @@ def record_turn_takeaway(
     out, created = work.sync(change)
     response.status_code = 201 if created else 200
     _changed(state, out.event_id, turn=True)
-    return out
-
-
-def _closure(event: Event) -> EventClosure:
-    return EventClosure(
-        code=event.code, closed=event.closed_at is not None, closed_at=event.closed_at
-    )
-
-
-@router.post("/api/v1/events/{code}/close", tags=["takeaways"])
-def close_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
-    """Close the event: authors can no longer add or edit takeaways (moderators)."""
-    event_id, out = event.sync(
-        lambda session, e: (e.id, _closure(services.close_event(session, e)))
-    )
-    _changed(state, event_id)
-    return out
-
-
-@router.post("/api/v1/events/{code}/reopen", tags=["takeaways"])
-def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
-    """Reopen a closed event, so that authors can edit their takeaways again (moderators)."""
-    event_id, out = event.sync(
-        lambda session, e: (e.id, _closure(services.reopen_event(session, e)))
-    )
-    _changed(state, event_id)
     return out
 
 
@@ -497,7 +470,7 @@ async def closure_form(
     action: str, event: ModeratedEventDep, request: Request, state: StateDep
 ) -> Response:
     """Close or reopen the event from the moderator page."""
-    change_closure = {"close": services.close_event, "reopen": services.reopen_event}.get(action)
+    change_closure = {"close": close_event, "reopen": reopen_event}.get(action)
 
     def change(session: Session, e: Event, actor: Actor) -> bool:
         if change_closure is None:

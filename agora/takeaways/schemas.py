@@ -106,11 +106,3 @@ class TakeawayOut(BaseModel):
     updated_at: dt.datetime
     mine: bool = False
     editable: bool = False
-
-
-class EventClosure(BaseModel):
-    """Whether an event is closed, and since when."""
-
-    code: str
-    closed: bool
-    closed_at: dt.datetime | None

@@ -221,21 +221,3 @@ def moderate(session: Session, takeaway: Takeaway, action: str) -> Takeaway:
     takeaway.state = target
     session.flush()
     return takeaway
-
-
-def close_event(session: Session, event: Event) -> Event:
-    """Close the event: from now on only moderators can add or change takeaways."""
-    if event.closed_at is not None:
-        raise Conflict(_("The event is already closed."))
-    event.closed_at = utcnow()
-    session.flush()
-    return event
-
-
-def reopen_event(session: Session, event: Event) -> Event:
-    """Reopen a closed event, so that authors can edit their takeaways again."""
-    if event.closed_at is None:
-        raise Conflict(_("The event is not closed."))
-    event.closed_at = None
-    session.flush()
-    return event

@@ -99,6 +99,11 @@ class AppState:
         self.hub.changed(event_id, section, keys)
         self.publish({"kind": "section", "event_id": event_id, "section": section, "keys": keys})
 
+    def event_changed(self, event_id: int) -> None:
+        """Redraw every section of an event (it was closed, reopened or renamed)."""
+        for name in self.sections.names:
+            self.changed(event_id, name)
+
     def publish(self, message: dict[str, Any]) -> None:
         """Tell the other processes serving this app (a no-op with the in-process broker)."""
         self.broker.publish(message)

@@ -19,10 +19,12 @@ from agora.events.models import Event, Participant
 from agora.events.services import (
     CODE_ALPHABET,
     check_code,
+    close_event,
     create_event,
     get_event,
     join_event,
     new_join_code,
+    reopen_event,
 )
 from agora.web.deps import PARTICIPANT_COOKIE
 from agora.web.links import qr_svg
@@ -348,3 +350,15 @@ def test_join_event_refuses_overlong_identity(session: Session, make_event: Even
 
     assert caught.value.field == "name"
     assert count_participants(session) == 0
+
+
+def test_close_and_reopen_refuse_to_repeat(session: Session, make_event: EventFactory) -> None:
+    event = session.get_one(Event, make_event().id)
+    close_event(session, event)
+    assert event.closed_at is not None
+    with pytest.raises(Conflict):
+        close_event(session, event)
+    reopen_event(session, event)
+    assert event.closed_at is None
+    with pytest.raises(Conflict):
+        reopen_event(session, event)
