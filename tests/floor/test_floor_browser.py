@@ -117,12 +117,16 @@ def test_moderator_keyboard_shortcuts_call_and_end_turns(
     expect(queue).to_contain_text("Genova")
     queue.get_by_role("button", name=re.compile("^Move up.*Genova")).click()
     expect(queue.locator("li").first).to_contain_text("Genova")
+    said = page.locator("[data-announce]")  # each shortcut says what it did
     page.keyboard.press("s")
     expect(current).to_contain_text("Genova")
+    expect(said).to_have_text("Genova has the floor.")
     page.keyboard.press("s")
     expect(current).to_contain_text("Hamburg")
+    expect(said).to_have_text("Hamburg has the floor.")
     page.keyboard.press("e")
     expect(current).to_contain_text("Nobody is speaking")
+    expect(said).to_have_text("The turn of Hamburg has ended.")
     expect(page.locator("[data-floor-earlier]")).to_contain_text("Genova")
     page.keyboard.press("s")  # nobody waits: the refusal is shown, not thrown
     expect(page.locator("[data-floor-error]")).to_have_text("Nobody is waiting for the microphone.")
