@@ -69,7 +69,7 @@ def floor_view(session: Session, event_id: int) -> dict[str, Any]:
 
 
 def moderation_queue(session: Session, event_id: int) -> dict[str, Any]:
-    """Return the whole queue, the speaker and the requests that left the queue lately."""
+    """Return the whole queue, the speaker and every request that left the queue."""
     speaker = services.current_speaker(session, event_id)
     earlier = services.earlier_requests(session, event_id)
     turn_ids = [r.id for r in earlier] + ([speaker.id] if speaker else [])

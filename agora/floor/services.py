@@ -93,20 +93,24 @@ def finished_turns(session: Session, event_id: int, limit: int = 5) -> list[Floo
     )
 
 
-def earlier_requests(session: Session, event_id: int, limit: int = 6) -> list[FloorRequest]:
-    """Return the last requests that left the queue (turns done, withdrawn), the latest first."""
+def earlier_requests(
+    session: Session, event_id: int, limit: int | None = None
+) -> list[FloorRequest]:
+    """Return the requests that left the queue (turns done, withdrawn), the latest first.
+
+    Every one by default: the moderator finds an earlier speaker (and the takeaway of their
+    turn) however many requests were withdrawn since.
+    """
     left = func.coalesce(FloorRequest.ended_at, FloorRequest.requested_at)
-    return list(
-        session.scalars(
-            select(FloorRequest)
-            .where(
-                FloorRequest.event_id == event_id,
-                FloorRequest.state.in_((FloorState.done, FloorState.withdrawn)),
-            )
-            .order_by(left.desc(), FloorRequest.id.desc())
-            .limit(limit)
+    query = (
+        select(FloorRequest)
+        .where(
+            FloorRequest.event_id == event_id,
+            FloorRequest.state.in_((FloorState.done, FloorState.withdrawn)),
         )
+        .order_by(left.desc(), FloorRequest.id.desc())
     )
+    return list(session.scalars(query if limit is None else query.limit(limit)))
 
 
 def open_request_of(session: Session, event_id: int, participant_id: int) -> FloorRequest | None:

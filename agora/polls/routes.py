@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from agora.core.errors import AgoraError, InvalidInput, NotAllowed, NotFound
+from agora.core.errors import AgoraError, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.polls import services
+from agora.polls.console_routes import router as console_router
 from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer, with_method_label
 from agora.polls.live import PollsLive
 from agora.polls.models import Poll
@@ -156,25 +157,12 @@ async def poll_action(
 ) -> PollOut:
     """Open, close, archive, restore, reveal, hide or duplicate a poll."""
     poll = await work(
-        lambda session: apply_action(
+        lambda session: services.apply_action(
             session, moderated_poll(request, state, session, poll_id), action
         )
     )
     after_change(state, poll, resend_results=action in {"reveal", "open", "close"})
     return poll_out(poll)
-
-
-def apply_action(session: Any, poll: Poll, action: str) -> Poll:
-    """Run one moderator action on a poll and return the poll to show afterwards."""
-    if action == "duplicate":
-        return services.duplicate_poll(session, poll)
-    if action == "reveal":
-        return services.update_poll(session, poll, PollPatch(results_visible=True))
-    if action == "hide":
-        return services.update_poll(session, poll, PollPatch(results_visible=False))
-    if action == "reopen":
-        action = "open"
-    return services.change_state(session, poll, action)
 
 
 @router.patch("/api/v1/polls/{poll_id}", tags=["polls"])
@@ -333,41 +321,7 @@ async def answer_form(
     return RedirectResponse(target, status_code=303)
 
 
-# -- the moderator page's buttons ----------------------------------------------------
-
-
-@router.post("/e/{code}/moderate/polls/{poll_id}/{action}", include_in_schema=False)
-async def moderator_action(
-    poll_id: IdPath, action: str, request: Request, state: StateDep, event: ModeratedEventDep
-) -> Response:
-    """Run a moderator button (open, close, reveal, duplicate, move…) and return to the page."""
-    form = await request.form()
-
-    def run(session: Session, event: Event) -> Poll:
-        poll = services.get_poll(session, poll_id)
-        if poll.event_id != event.id:
-            raise NotAllowed(_("This poll belongs to another event."))
-        if action in {"up", "down"}:
-            services.move_poll(
-                session, poll, max(0, poll.position + (1 if action == "down" else -1))
-            )
-            return poll
-        if action == "method":
-            question = services.get_question(session, int(str(form.get("question", 0)) or 0))
-            if question.poll_id != poll.id:
-                raise NotAllowed(_("This question belongs to another poll."))
-            services.set_ranking_method(session, question, str(form.get("method", "")))
-            return poll
-        if action == "screen":
-            position = str(form.get("position", "0"))
-            patch = PollPatch(screen_position=int(position) if position.isdigit() else 0)
-            return services.update_poll(session, poll, patch)
-        return apply_action(session, poll, action)
-
-    poll = await event.run(run)
-    after_change(state, poll, resend_results=action in {"reveal", "open", "close", "method"})
-    return RedirectResponse(f"/e/{event.code.upper()}/moderate#poll-{poll.id}", status_code=303)
-
-
-# The themes pages are polls URLs too; their own module keeps this one to a readable size.
+# The themes pages and the moderator console's buttons are polls URLs too; their own modules
+# keep this one to a readable size.
 router.include_router(theme_router)
+router.include_router(console_router)

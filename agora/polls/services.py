@@ -155,6 +155,21 @@ def close_poll(session: Session, poll: Poll) -> Poll:
     return change_state(session, poll, "close")
 
 
+def apply_action(session: Session, poll: Poll, action: str) -> Poll:
+    """Run one moderator action on a poll and return the poll to show afterwards.
+
+    The actions are the states' (open, reopen, close, archive, restore), reveal and hide
+    (results to participants) and duplicate, which returns the new draft.
+    """
+    if action == "duplicate":
+        return duplicate_poll(session, poll)
+    if action == "reveal":
+        return update_poll(session, poll, PollPatch(results_visible=True))
+    if action == "hide":
+        return update_poll(session, poll, PollPatch(results_visible=False))
+    return change_state(session, poll, "open" if action == "reopen" else action)
+
+
 def update_poll(session: Session, poll: Poll, patch: PollPatch) -> Poll:
     """Change a poll's visibility, answer-changing rule, screen question or position."""
     if patch.results_visible is not None:

@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, expect
 
 from agora.core.db import Database
 from agora.events.services import create_event
+from agora.floor import services
+from agora.floor.models import FloorRequest
 from tests.browser import LiveServer, watch_errors
 
 pytestmark = pytest.mark.browser
@@ -115,13 +117,81 @@ def test_moderator_keyboard_shortcuts_call_and_end_turns(
     expect(queue).to_contain_text("Genova")
     queue.get_by_role("button", name=re.compile("^Move up.*Genova")).click()
     expect(queue.locator("li").first).to_contain_text("Genova")
+    said = page.locator("[data-announce]")  # each shortcut says what it did
     page.keyboard.press("s")
     expect(current).to_contain_text("Genova")
+    expect(said).to_have_text("Genova has the floor.")
     page.keyboard.press("s")
     expect(current).to_contain_text("Hamburg")
+    expect(said).to_have_text("Hamburg has the floor.")
     page.keyboard.press("e")
     expect(current).to_contain_text("Nobody is speaking")
+    expect(said).to_have_text("The turn of Hamburg has ended.")
     expect(page.locator("[data-floor-earlier]")).to_contain_text("Genova")
     page.keyboard.press("s")  # nobody waits: the refusal is shown, not thrown
     expect(page.locator("[data-floor-error]")).to_have_text("Nobody is waiting for the microphone.")
+    assert errors == []
+
+
+def test_earlier_requests_are_all_listed_and_filtered(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    database = Database(live_server.settings.database_url)
+    with database.session() as session:
+        event = create_event(session, title="Busy floor", starts_on=dt.date(2024, 1, 1))
+        code, moderator_key = event.code, event.moderator_key
+
+        def ask(name: str, organisation: str = "") -> FloorRequest:
+            return services.request_floor(
+                session, event, None, name=name, organisation=organisation
+            )
+
+        # the first speaker, then seven withdrawn requests, then two more turns
+        services.end_turn(session, services.give_floor(session, ask("José Early", "Murcia")))
+        for n in range(1, 8):
+            services.withdraw(session, ask(f"Withdrawn {n}"), None, moderator=True)
+        for name in ("Anna Late", "Ivana Last"):
+            services.end_turn(session, services.give_floor(session, ask(name, "Hamburg")))
+    database.dispose()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = watch_errors(page)
+    page.goto(f"{live_server.url}/e/{code}/moderate?key={moderator_key}")
+    earlier = page.locator("[data-floor-earlier] > li[data-request]")
+    expect(earlier).to_have_count(10)  # not only the last six
+    expect(page.locator("[data-floor-earlier-count]")).to_have_text("10")
+    early = earlier.filter(has_text="José Early")
+    expect(early.get_by_role("link", name=re.compile("^Record the takeaway"))).to_be_visible()
+
+    filters = page.locator("[data-floor-filter]")
+    filters.get_by_label("Spoke").check()
+    expect(earlier.locator("visible=true")).to_have_count(3)
+    expect(page.locator("[data-floor-earlier-shown]")).to_have_text(
+        "3 of 10 earlier requests shown."
+    )
+    filters.get_by_label("Withdrawn or taken out").check()
+    expect(earlier.locator("visible=true")).to_have_count(7)
+    filters.get_by_label("All").check()
+    filters.get_by_label("Filter by name or organisation").press_sequentially("jose")
+    expect(earlier.locator("visible=true")).to_have_count(1)  # accents do not matter
+    expect(early).to_be_visible()
+    filters.get_by_label("Filter by name or organisation").fill("hamburg")
+    expect(earlier.locator("visible=true")).to_have_count(2)
+    filters.get_by_label("Spoke").check()
+    filters.get_by_label("Filter by name or organisation").fill("nobody")
+    expect(earlier.locator("visible=true")).to_have_count(0)
+    expect(page.locator("[data-floor-earlier]")).to_contain_text(
+        "No earlier request matches the filter."
+    )
+
+    # A live update redraws the list and keeps the filter.
+    filters.get_by_label("Filter by name or organisation").fill("withdrawn 3")
+    filters.get_by_label("All").check()
+    expect(earlier.locator("visible=true")).to_have_count(1)
+    earlier.filter(has_text="Withdrawn 3").get_by_role(
+        "button", name=re.compile("^Put back in the queue")
+    ).click()
+    expect(page.locator("[data-floor-queue]")).to_contain_text("Withdrawn 3")
+    expect(earlier).to_have_count(9)
+    expect(earlier.locator("visible=true")).to_have_count(0)
     assert errors == []

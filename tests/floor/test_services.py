@@ -406,6 +406,19 @@ def test_earlier_requests_lists_finished_and_withdrawn_latest_first(
     assert [r.state for r in earlier] == [FloorState.withdrawn, FloorState.done]
 
 
+def test_earlier_requests_lists_every_one_however_many_were_withdrawn(
+    session: Session, make_event: EventFactory, make_request: RequestFactory
+) -> None:
+    event = make_event()
+    make_request(event, "Hamburg", state="done")
+    for n in range(8):
+        make_request(event, f"Withdrawn {n}", state="withdrawn")
+    earlier = services.earlier_requests(session, event.id)
+    assert len(earlier) == 9
+    assert names(earlier)[-1] == "Hamburg"  # the first speaker is still there, last
+    assert len(services.earlier_requests(session, event.id, limit=3)) == 3
+
+
 def test_stored_state_matches_after_commit(
     db: Database, make_event: EventFactory, make_request: RequestFactory
 ) -> None:

@@ -189,6 +189,8 @@ RENDERERS = [
     "agora/web/static/moderator.js",
     "agora/polls/templates/polls/_result.html",
     "agora/polls/templates/polls/_question.html",
+    "agora/polls/templates/polls/_console.html",
+    "agora/polls/console_routes.py",
     "agora/polls/display.py",
     "agora/polls/results.py",
     "agora/polls/routes.py",

@@ -1,13 +1,14 @@
 // The floor queue on the three pages: who speaks (with a running timer), who waits, and the
 // moderator's buttons. Names and topics come from people: they are written with
 // textContent only, never as HTML.
-import { choosePane, on, readJSON } from "./live.js";
+import { choosePane, isTyping, on, readJSON } from "./live.js";
 
 const root = document.querySelector("[data-floor]");
 const role = root ? root.dataset.floor : "";
 const strings = readJSON("floor-strings", {});
 const plural = new Intl.PluralRules(document.documentElement.lang || "en");
 const fill = (template, n) => String(template || "").replace("{n}", String(n));
+const named = (template, name) => String(template || "").replace("{name}", name);
 
 // The server's clock at page load: every device shows the same speaking time even when
 // its own clock is off (projector laptops often are).
@@ -186,9 +187,12 @@ function drawModeration(view) {
     li.append(controls);
     return li;
   }));
+  root.querySelector("[data-floor-earlier-count]").textContent = String(view.earlier.length);
   root.querySelector("[data-floor-earlier]").replaceChildren(...view.earlier.map((r) => {
     const li = el("li", "floor-request");
     li.dataset.request = String(r.id);
+    li.dataset.state = r.state;
+    li.dataset.search = [r.name, r.organisation, r.place].join(" ");
     const line = nameLine({ ...r, place: "" });
     line.append(" ", el("span", "badge", r.state === "done" ? strings.done : strings.withdrawn));
     const controls = el("div", "controls");
@@ -197,7 +201,45 @@ function drawModeration(view) {
     li.append(line, controls);
     return li;
   }));
+  filterEarlier();
   tick();
+}
+
+// Earlier requests: every one, filtered by what happened (spoke, withdrawn) and by name.
+// Accents and case do not matter: "jose" finds "José".
+const fold = (text) => String(text || "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+
+function filterEarlier() {
+  const box = root.querySelector("[data-floor-filter]");
+  const list = root.querySelector("[data-floor-earlier]");
+  if (!box || !list) return;
+  const state = box.querySelector("input[name=floor-earlier-state]:checked")?.value || "all";
+  const words = fold(box.querySelector("[data-floor-earlier-name]").value.trim());
+  const items = [...list.querySelectorAll(":scope > li[data-request]")];
+  let shown = 0;
+  for (const li of items) {
+    const match = (state === "all" || li.dataset.state === state)
+      && (!words || fold(li.dataset.search).includes(words));
+    li.hidden = !match;
+    if (match) shown += 1;
+  }
+  list.querySelector(":scope > [data-floor-earlier-none]")?.remove();
+  if (items.length && !shown) {
+    const none = el("li", "muted", strings.earlier_none);
+    none.dataset.floorEarlierNone = "";
+    list.append(none);
+  }
+  const filtering = state !== "all" || Boolean(words);
+  const text = filtering
+    ? String(strings.earlier_shown || "").replace("{shown}", String(shown)).replace("{total}", String(items.length))
+    : "";
+  const count = box.querySelector("[data-floor-earlier-shown]");
+  if (count.textContent !== text) count.textContent = text;  // a live region: only changes
+}
+
+// The moderator page says what a shortcut did (moderator.js shows and announces it).
+function say(text) {
+  document.dispatchEvent(new CustomEvent("agora:announce", { detail: { text } }));
 }
 
 // The buttons go through the JSON API, so the page (and what the moderator is typing
@@ -224,12 +266,13 @@ async function sendAction(form) {
     error.textContent = "";
     // no live update (the stream is down): draw the page again
     setTimeout(() => { if (lastUpdate < sent) window.location.reload(); }, 4000);
-    return;
+    try { return await response.json(); } catch { return {}; }
   }
   let message = String(response.status);
   try { message = (await response.json()).message || message; } catch { /* not JSON */ }
   error.textContent = message;
   error.hidden = false;
+  return null;
 }
 
 function setupModerator() {
@@ -239,16 +282,26 @@ function setupModerator() {
     event.preventDefault();
     sendAction(form);
   });
-  // S: the next speaker, E: end the turn (not while typing)
-  document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const box = root.querySelector("[data-floor-filter]");
+  if (box) {
+    box.hidden = false;
+    box.addEventListener("input", filterEarlier);
+    box.addEventListener("change", filterEarlier);
+    filterEarlier();
+  }
+  // S: the next speaker, E: end the turn (not while typing); each says what it did
+  document.addEventListener("keydown", async (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (isTyping(event.target)) return;
     const key = event.key.toLowerCase();
-    const form = key === "s" ? root.querySelector('[data-action="floor-next"]')?.form
-      : key === "e" ? root.querySelector("[data-floor-current] form[data-api]") : null;
-    if (!form) return;
+    if (key !== "s" && key !== "e") return;
     event.preventDefault();
-    form.requestSubmit();
+    const form = key === "s" ? root.querySelector('[data-action="floor-next"]')?.form
+      : root.querySelector("[data-floor-current] form[data-api]");
+    if (!form) { say(strings.nobody); return; }
+    const done = await sendAction(form);
+    // a refusal is already said by the queue's own alert
+    if (done && done.name) say(named(key === "s" ? strings.given : strings.ended, done.name));
   });
 }
 

@@ -11,6 +11,16 @@ export function readJSON(id, fallback) {
 
 export const strings = { ...DEFAULT_STRINGS, ...readJSON("strings", {}) };
 
+// Keyboard shortcuts never fire while someone types: in a text field, a list box or any
+// editable text (a radio button or a checkbox is not typing).
+const NOT_TYPING = new Set(["button", "checkbox", "radio", "reset", "submit", "image", "file", "color", "range"]);
+export function isTyping(target) {
+  if (!(target instanceof Element)) return false;
+  if (target.closest("textarea, select, [contenteditable]:not([contenteditable=false])")) return true;
+  if (target instanceof HTMLElement && target.isContentEditable) return true;
+  return target instanceof HTMLInputElement && !NOT_TYPING.has(target.type);
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
