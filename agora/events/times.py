@@ -38,9 +38,14 @@ AREAS = (
 class Zoned(Protocol):
     """What the helpers need of an event: its zone, its first day and its start time."""
 
-    time_zone: str
-    starts_on: dt.date
-    start_time: dt.time | None
+    @property
+    def time_zone(self) -> str: ...
+
+    @property
+    def starts_on(self) -> dt.date: ...
+
+    @property
+    def start_time(self) -> dt.time | None: ...
 
 
 @lru_cache(maxsize=1)
