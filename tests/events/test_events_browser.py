@@ -128,7 +128,8 @@ def test_event_in_buenos_aires_gets_its_agenda_times_and_keyboard_order(
     database = Database(live_server.settings.database_url)
     with database.session() as session:
         event = session.scalar(select(Event).where(Event.code == code))
-        assert event is not None and event.time_zone == "America/Argentina/Buenos_Aires"
+        assert event is not None
+        assert event.time_zone == "America/Argentina/Buenos_Aires"
         stored = [i.speaker_organisation for i in agenda.agenda(session, event.id)]
     database.dispose()
     assert stored == ["", "EURADA", "EUROCITIES"]
