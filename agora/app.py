@@ -21,6 +21,7 @@ from agora.core.i18n import LANGUAGES, current_language, gettext, ngettext, set_
 from agora.core.security import Signer
 from agora.core.settings import Settings, get_settings
 from agora.domains import PACKAGE, live_sections, routers, template_dirs
+from agora.events.times import TEMPLATE_GLOBALS as EVENT_TEMPLATE_GLOBALS
 from agora.live.hub import Hub
 from agora.live.sections import LiveSections
 from agora.pages.sections import page_sections
@@ -102,6 +103,7 @@ def make_templates() -> Jinja2Templates:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["agora_version"] = __version__
     env.globals.update(POLL_TEMPLATE_GLOBALS)
+    env.globals.update(EVENT_TEMPLATE_GLOBALS)  # local_time(moment, event): the event's zone
     env.globals["current_language"] = current_language
     env.globals["languages"] = LANGUAGES
     env.globals["section_names"] = page_sections()

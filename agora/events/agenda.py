@@ -14,8 +14,11 @@ from agora.events.schemas import AgendaItemIn
 #: Which screen pane an agenda item of each kind shows.
 SCREEN_PANES = {AgendaKind.qa: "qa", AgendaKind.audience: "floor"}
 
-#: The columns of the polls table that an agenda item's poll is checked against.
-POLLS = table("polls", column("id"), column("event_id"))
+#: The columns of the polls table that an agenda item's poll is checked against and named by.
+POLLS = table(
+    "polls", column("id"), column("event_id"), column("title"), column("position"), column("state")
+)
+QUESTIONS = table("questions", column("poll_id"), column("prompt"), column("position"))
 
 
 def agenda(session: Session, event_id: int) -> list[AgendaItem]:
@@ -47,9 +50,35 @@ def _check_poll(session: Session, event: Event, poll_id: int | None) -> None:
         raise InvalidInput(_("This event has no poll {id}.").format(id=poll_id), field="poll_id")
 
 
+def poll_choices(session: Session, event_id: int) -> list[tuple[int, str]]:
+    """Return the event's polls an agenda item may show: (id, title or first question)."""
+    # polls sit above events, so the table is read here, not the polls package
+    polls = session.execute(
+        select(POLLS.c.id, POLLS.c.title)
+        .where(POLLS.c.event_id == event_id, POLLS.c.state != "archived")
+        .order_by(POLLS.c.position, POLLS.c.id)
+    ).all()
+    prompts: dict[int, str] = {}
+    for poll_id, prompt in session.execute(
+        select(QUESTIONS.c.poll_id, QUESTIONS.c.prompt)
+        .where(QUESTIONS.c.poll_id.in_([p.id for p in polls]))
+        .order_by(QUESTIONS.c.position.desc())
+    ):
+        prompts[poll_id] = prompt  # the first question wins: it comes last
+    return [(p.id, p.title or prompts.get(p.id, "") or f"#{p.id}") for p in polls]
+
+
+def _check_speaker(data: AgendaItemIn) -> None:
+    if data.kind is AgendaKind.speaker and not (
+        data.speaker_name.strip() or data.speaker_organisation.strip()
+    ):
+        raise InvalidInput(_("Give the speaker's name or organisation."), field="speaker_name")
+
+
 def add_item(session: Session, event: Event, data: AgendaItemIn) -> AgendaItem:
     """Add an item at the end of the event's agenda."""
     _check_poll(session, event, data.poll_id)
+    _check_speaker(data)
     items = agenda(session, event.id)
     item = AgendaItem(
         event_id=event.id,
@@ -72,6 +101,7 @@ def add_item(session: Session, event: Event, data: AgendaItemIn) -> AgendaItem:
 def update_item(session: Session, event: Event, item: AgendaItem, data: AgendaItemIn) -> AgendaItem:
     """Change an agenda item's kind, title, speaker, time or poll."""
     _check_poll(session, event, data.poll_id)
+    _check_speaker(data)
     title = data.title.strip()
     if not title:
         raise InvalidInput(_("The agenda item needs a title."), field="title")

@@ -1,9 +1,11 @@
 """The event of a request, and who may moderate it.
 
-``EventDep`` and ``ModeratedEventDep`` give a route the event named by the ``{code}`` in its
-path as an ``EventScope``: ``await event.run(work)`` runs ``work(session, event)`` in one
-unit of work, after checking, for a moderated event, that the caller may moderate it
-(a moderator link's cookie or key, or the event's organiser).
+``EventDep``, ``ModeratedEventDep`` and ``OwnedEventDep`` give a route the event named by
+the ``{code}`` in its path as an ``EventScope``: ``await event.run(work)`` runs
+``work(session, event)`` in one unit of work, after checking, for a moderated event, that
+the caller may moderate it (a moderator link's cookie or key, or the event's organiser),
+and for an owned event that the caller is the organiser who owns it (its settings,
+archiving, deleting, duplicating).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agora.accounts.deps import current_organiser
-from agora.core.errors import NotAllowed
+from agora.core.errors import NotAllowed, NotAuthenticated
 from agora.core.i18n import _
 from agora.events.models import Event
 from agora.events.services import get_event
@@ -41,6 +43,15 @@ def check_moderator(request: Request, state: AppState, session: Session, event: 
         raise NotAllowed(_("Only the event's moderators may do this."))
 
 
+def check_owner(request: Request, session: Session, event: Event) -> None:
+    """Refuse with 401 unless an organiser is signed in, 403 unless they own ``event``."""
+    organiser = current_organiser(request, session)
+    if organiser is None:
+        raise NotAuthenticated(_("Sign in as the event's organiser to do this."))
+    if organiser.id != event.organiser_id:
+        raise NotAllowed(_("Only the organiser of this event may do this."))
+
+
 T = TypeVar("T")
 
 
@@ -53,11 +64,14 @@ class EventScope:
     request: Request
     state: AppState
     work: UnitOfWork
+    owned: bool = False
 
     def load(self, session: Session) -> Event:
-        """Return the event (NotFound if there is none), checking the moderator if asked."""
+        """Return the event (NotFound if there is none), checking the caller if asked."""
         event = get_event(session, self.code)
-        if self.moderated:
+        if self.owned:
+            check_owner(self.request, session, event)
+        elif self.moderated:
             check_moderator(self.request, self.state, session, event)
         return event
 
@@ -82,5 +96,13 @@ async def moderated_event_scope(
     return EventScope(code, True, request, state, work)
 
 
+async def owned_event_scope(
+    code: str, request: Request, state: StateDep, work: WorkDep
+) -> EventScope:
+    """Return the scope of the event named in the path, for its organiser only."""
+    return EventScope(code, True, request, state, work, owned=True)
+
+
 EventDep = Annotated[EventScope, Depends(event_scope)]
 ModeratedEventDep = Annotated[EventScope, Depends(moderated_event_scope)]
+OwnedEventDep = Annotated[EventScope, Depends(owned_event_scope)]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import Database
 from agora.events.agenda import agenda, current_item, screen_pane
 from agora.events.models import AgendaItem, Event
+from agora.events.times import clock, planned_starts
 from agora.live.sections import DatabaseSection
 from agora.web.state import AppState
 
@@ -35,8 +36,14 @@ def item_view(item: AgendaItem, current_id: int | None) -> dict[str, Any]:
 def agenda_view(session: Session, event: Event) -> dict[str, Any]:
     """Return the agenda with "now" marked and the screen pane it calls for."""
     now = current_item(session, event)
-    items = [item_view(item, event.current_item_id) for item in agenda(session, event.id)]
+    stored = agenda(session, event.id)
+    starts = planned_starts(event, [item.duration_minutes for item in stored])
+    items = [
+        {**item_view(item, event.current_item_id), "planned_start": clock(start, event)}
+        for item, start in zip(stored, starts, strict=True)
+    ]
     return {
+        "time_zone": event.time_zone,
         "items": items,
         "current": None if now is None else item_view(now, event.current_item_id),
         "screen_pane": screen_pane(now),

@@ -26,6 +26,10 @@ class Event(Base):
     title: Mapped[str] = mapped_column(String(300))
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
+    #: When the session starts on its first day, in its time zone (None: not decided yet).
+    start_time: Mapped[dt.time | None]
+    #: The IANA name of the zone the event happens in; every time is shown in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
     venue: Mapped[str] = mapped_column(String(300), default="")
     capacity: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")
@@ -48,6 +52,8 @@ class Event(Base):
     registration_open: Mapped[bool] = mapped_column(default=True)
     #: When the moderator closed the event; takeaways can no longer be edited then.
     closed_at: Mapped[dt.datetime | None]
+    #: When the organiser archived the event: hidden from their lists until restored.
+    archived_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

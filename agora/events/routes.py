@@ -1,4 +1,9 @@
-"""Every URL of events: create, look up and join (JSON API), start, join and QR (pages)."""
+"""Every URL of events: create, look up and join (JSON API), start, join and QR (pages).
+
+The organiser's pages (events list, settings, archive, delete) are in
+``organiser_routes.py`` and the agenda builder in ``agenda_routes.py``; both are included
+here.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agora.accounts.deps import OrganiserDep, current_organiser
-from agora.accounts.models import Organiser
+from agora.accounts.deps import OrganiserDep
 from agora.core.errors import AgoraError, InvalidInput
 from agora.core.i18n import _
 from agora.events import agenda, services
+from agora.events.agenda_routes import router as builder_router
 from agora.events.deps import EventDep, ModeratedEventDep
 from agora.events.live import NAME as AGENDA
 from agora.events.live import item_view
 from agora.events.models import AgendaItem, Event
+from agora.events.organiser_routes import router as organiser_router
 from agora.events.schemas import (
     AgendaItemIn,
     AgendaItemOut,
@@ -294,26 +299,7 @@ def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
     return out
 
 
-# -- the organiser's events -----------------------------------------------------------
+# -- the organiser's pages: events and the agenda builder -------------------------------
 
-
-@router.get("/events", include_in_schema=False)
-def my_events(request: Request, state: StateDep, work: WorkDep) -> Response:
-    """List the signed-in organiser's events with their three links."""
-
-    def load(session: Session) -> tuple[Organiser, list[tuple[Event, dict[str, str]]]] | None:
-        organiser = current_organiser(request, session)
-        if organiser is None:
-            return None
-        events = session.scalars(
-            select(Event).where(Event.organiser_id == organiser.id).order_by(Event.starts_on.desc())
-        )
-        return organiser, [(event, event_links(request, state, event)) for event in events]
-
-    found = work.sync(load)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    organiser, rows = found
-    return state.templates.TemplateResponse(
-        request, "events/mine.html", {"organiser": organiser, "rows": rows}
-    )
+router.include_router(organiser_router)
+router.include_router(builder_router)

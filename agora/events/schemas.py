@@ -7,6 +7,15 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from agora.events.models import AgendaKind
+from agora.events.times import DEFAULT_TIME_ZONE
+
+#: An IANA time zone name as the API accepts it; the services check that it exists.
+TimeZoneField = Field(
+    DEFAULT_TIME_ZONE,
+    min_length=1,
+    max_length=64,
+    description="IANA time zone name (Europe/Brussels, America/Argentina/Buenos_Aires…)",
+)
 
 
 class EventIn(BaseModel):
@@ -17,12 +26,33 @@ class EventIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     starts_on: dt.date
     ends_on: dt.date | None = None
+    start_time: dt.time | None = Field(
+        None, description="Local time the session starts on its first day, in `time_zone`"
+    )
+    time_zone: str = TimeZoneField
     venue: str = Field("", max_length=300)
     capacity: int | None = Field(None, ge=1, le=1_000_000)
     description: str = Field("", max_length=5000)
     language: str = Field("en", min_length=2, max_length=8, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     ask_identity: bool = False
+    registration_open: bool = True
     code: str | None = Field(None, min_length=4, max_length=12)
+
+
+class EventSettingsIn(BaseModel):
+    """An event's settings as its organiser changes them (the code and keys stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    start_time: dt.time | None = None
+    time_zone: str = TimeZoneField
+    venue: str = Field("", max_length=300)
+    capacity: int | None = Field(None, ge=1, le=1_000_000)
+    language: str = Field("en", min_length=2, max_length=8, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    registration_open: bool = True
 
 
 class EventOut(BaseModel):
@@ -33,11 +63,14 @@ class EventOut(BaseModel):
     title: str
     starts_on: dt.date
     ends_on: dt.date
+    start_time: dt.time | None
+    time_zone: str
     venue: str
     capacity: int | None
     description: str
     language: str
     ask_identity: bool
+    registration_open: bool
 
 
 class EventAdminOut(EventOut):

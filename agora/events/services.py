@@ -1,4 +1,4 @@
-"""State changes of events: create one, give it a join code, let participants join."""
+"""State changes of events: create, change, archive and delete one; join codes; joining."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.core.security import new_key
 from agora.events.models import Event, Participant
+from agora.events.times import DEFAULT_TIME_ZONE, check_time_zone, in_zone
 
 #: Join code letters: no 0/O, 1/I/L, so a code read off a screen is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -61,16 +62,15 @@ def create_event(
     ask_identity: bool = False,
     organiser_id: int | None = None,
     code: str | None = None,
+    start_time: dt.time | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
+    registration_open: bool = True,
 ) -> Event:
     """Create an event with a join code (random unless ``code`` is given)."""
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("The event needs a title."), field="title")
-    ends_on = ends_on or starts_on
-    if ends_on < starts_on:
-        raise InvalidInput(_("The event cannot end before it starts."), field="ends_on")
-    if capacity is not None and capacity < 1:
-        raise InvalidInput(_("The capacity must be at least 1."), field="capacity")
+    title = _check_title(title)
+    ends_on = _check_days(starts_on, ends_on)
+    _check_capacity(capacity)
+    time_zone = check_time_zone(time_zone)
     if code is None:
         code = new_join_code(session)
     else:
@@ -90,10 +90,104 @@ def create_event(
         organiser_id=organiser_id,
         moderator_key=new_key(),
         screen_key=new_key(),
+        start_time=_minutes(start_time),
+        time_zone=time_zone,
+        registration_open=registration_open,
     )
     session.add(event)
     session.flush()
     return event
+
+
+def _check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("The event needs a title."), field="title")
+    if len(title) > 300:
+        raise InvalidInput(_("The title is longer than 300 characters."), field="title")
+    return title
+
+
+def _check_days(starts_on: dt.date, ends_on: dt.date | None) -> dt.date:
+    ends_on = ends_on or starts_on
+    if ends_on < starts_on:
+        raise InvalidInput(_("The event cannot end before it starts."), field="ends_on")
+    return ends_on
+
+
+def _check_capacity(capacity: int | None) -> None:
+    if capacity is not None and capacity < 1:
+        raise InvalidInput(_("The capacity must be at least 1."), field="capacity")
+
+
+def _minutes(moment: dt.time | None) -> dt.time | None:
+    # a start is planned to the minute; seconds would only show up as noise
+    return None if moment is None else moment.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def update_event(
+    session: Session,
+    event: Event,
+    *,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    start_time: dt.time | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
+    venue: str = "",
+    capacity: int | None = None,
+    language: str = "en",
+    registration_open: bool = True,
+) -> Event:
+    """Change an event's settings; nothing changes when one of them is refused."""
+    title = _check_title(title)
+    if ends_on is None:  # keep the event as many days long as it was
+        ends_on = starts_on + (event.ends_on - event.starts_on)
+    ends_on = _check_days(starts_on, ends_on)
+    _check_capacity(capacity)
+    time_zone = check_time_zone(time_zone)
+    event.title, event.starts_on, event.ends_on = title, starts_on, ends_on
+    event.start_time, event.time_zone = _minutes(start_time), time_zone
+    event.venue, event.capacity, event.language = venue.strip(), capacity, language
+    event.registration_open = registration_open
+    session.flush()
+    return event
+
+
+def organiser_events(session: Session, organiser_id: int, *, archived: bool = False) -> list[Event]:
+    """Return an organiser's events, newest first: the archived ones or the others."""
+    query = select(Event).where(Event.organiser_id == organiser_id)
+    query = query.where(Event.archived_at.is_not(None) if archived else Event.archived_at.is_(None))
+    return list(session.scalars(query.order_by(Event.starts_on.desc(), Event.id.desc())))
+
+
+def is_past(event: Event, now: dt.datetime) -> bool:
+    """Tell whether the event's last day is over where it happens."""
+    return event.ends_on < in_zone(now, event).date()
+
+
+def archive_event(session: Session, event: Event) -> Event:
+    """Hide an event from the organiser's lists; it keeps working and can be restored."""
+    if event.archived_at is not None:
+        raise Conflict(_("The event is already archived."))
+    event.archived_at = utcnow()
+    session.flush()
+    return event
+
+
+def restore_event(session: Session, event: Event) -> Event:
+    """Bring an archived event back into the organiser's lists."""
+    if event.archived_at is None:
+        raise Conflict(_("The event is not archived."))
+    event.archived_at = None
+    session.flush()
+    return event
+
+
+def delete_event(session: Session, event: Event) -> None:
+    """Delete an event and everything of it (the database cascades to every table)."""
+    session.delete(event)
+    session.flush()
 
 
 def get_event(session: Session, code: str) -> Event:

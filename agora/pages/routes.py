@@ -17,6 +17,7 @@ from agora.core.i18n import _, set_language
 from agora.events.deps import EventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import join_event
+from agora.pages.duplicate import router as duplicate_router
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
 from agora.polls.live import LIVE_STATES, poll_entries
@@ -252,3 +253,8 @@ async def stream(
         media_type="text/event-stream",
         headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
     )
+
+
+# -- preparing: duplicate an event as a template (pages/duplicate.py) ----------------------
+
+router.include_router(duplicate_router)

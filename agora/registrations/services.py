@@ -21,6 +21,7 @@ from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _, ngettext
 from agora.events.models import Event
+from agora.events.times import local_time
 from agora.registrations.attendance import attendance
 from agora.registrations.countries import fold
 from agora.registrations.details import Details, FieldProblem, InvalidDetails
@@ -99,13 +100,9 @@ def waitlist_position(session: Session, registration: Registration) -> int | Non
     return int(ahead or 0) + 1
 
 
-def clock(moment: dt.datetime | None) -> str:
-    """Return the time of ``moment`` as HH:MM in UTC ("" for None)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is not None:  # PostgreSQL answers in its session's time zone
-        moment = moment.astimezone(dt.UTC)
-    return moment.strftime("%H:%M")
+def clock(moment: dt.datetime | None, event: Event) -> str:
+    """Return ``moment`` in the event's time zone, naming it: "14:30 (Europe/Brussels)"."""
+    return local_time(moment, event)
 
 
 # -- seats ---------------------------------------------------------------------------------
@@ -277,8 +274,8 @@ def check_in(session: Session, registration: Registration) -> Outcome:
     if registration.checked_in_at is not None:
         return Outcome(
             registration,
-            _("{name} was already checked in at {time} UTC.").format(
-                name=name, time=clock(registration.checked_in_at)
+            _("{name} was already checked in at {time}.").format(
+                name=name, time=clock(registration.checked_in_at, _event_of(session, registration))
             ),
             changed=False,
         )

@@ -104,7 +104,10 @@ def _render(report: Report) -> bytes:
         document.add_heading(_("Agenda"), level=2)
         for item in report.agenda:
             who = ", ".join(x for x in (item.speaker_name, item.speaker_organisation) if x)
-            _text(document, f"{item.title} — {who}" if who else item.title, "List Number")
+            line = f"{item.title} — {who}" if who else item.title
+            if item.planned_start:
+                line = f"{item.planned_start} · {line}"
+            _text(document, line, "List Number")
     document.add_heading(_("Tools"), level=2)
     for q in report.polls:
         line = f"{q.poll_title}: {say(q.table.name)}"

@@ -6,7 +6,6 @@ matplotlib) and the report stylesheet are inserted as they are.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from agora.core.i18n import current_language, gettext, ngettext, set_language, supported
+from agora.events.times import in_zone
 from agora.polls.kinds.table import Format, Scalar, say
 from agora.reports.charts import chart_alt, chart_svg
 from agora.reports.model import Report
@@ -47,12 +47,17 @@ def _locale(language: str) -> Locale:
 
 
 def format_dates(report: Report) -> str:
-    """Return the session's date(s) written out in its language, e.g. ``10 October 2023``."""
+    """Return the session's date(s) and start in its language and time zone.
+
+    E.g. ``10 October 2023, 14:30 (Europe/Brussels)``.
+    """
     locale = _locale(report.language)
-    start = format_date(report.starts_on, "d MMMM y", locale=locale)
+    days = format_date(report.starts_on, "d MMMM y", locale=locale)
     if report.ends_on and report.ends_on != report.starts_on:
-        return f"{start} – {format_date(report.ends_on, 'd MMMM y', locale=locale)}"
-    return start
+        days = f"{days} – {format_date(report.ends_on, 'd MMMM y', locale=locale)}"
+    if report.start_time is not None:
+        days = f"{days}, {report.start_time:%H:%M}"
+    return f"{days} ({report.time_zone})"
 
 
 def humanize(value: str) -> str:
@@ -93,9 +98,7 @@ def to_html(report: Report, *, for_pdf: bool = False) -> str:
 def _render(report: Report, *, for_pdf: bool) -> str:
     """Render ``report`` in the current language."""
     names = country_namer(report.language)
-    generated = report.generated_at
-    if generated.tzinfo is None:
-        generated = generated.replace(tzinfo=dt.UTC)
+    generated = in_zone(report.generated_at, report)
     template = environment().get_template("reports/report.html")
     return template.render(
         report=report,
@@ -103,8 +106,9 @@ def _render(report: Report, *, for_pdf: bool) -> str:
         css=CSS_PATH.read_text(encoding="utf-8"),
         dates=format_dates(report),
         generated=format_datetime(
-            generated, "d MMMM y, HH:mm 'UTC'", tzinfo=dt.UTC, locale=_locale(report.language)
-        ),
+            generated, "d MMMM y, HH:mm", tzinfo=generated.tzinfo, locale=_locale(report.language)
+        )
+        + f" ({report.time_zone})",
         charts={q.question_id: chart_svg(q) for q in report.polls},
         alts={q.question_id: chart_alt(q) for q in report.polls},
         say=say,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.events.agenda import agenda
 from agora.events.models import Event, Participant
+from agora.events.times import DEFAULT_TIME_ZONE, clock, planned_starts
 from agora.polls.kinds import (
     QuestionSpec,
     QuestionTally,
@@ -50,6 +51,8 @@ class AgendaEntry:
     speaker_name: str
     speaker_organisation: str
     duration_minutes: int | None
+    #: HH:MM in the event's time zone, from its start time and the durations before.
+    planned_start: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ class Report:
     registrations: list[RegistrationRow]
     #: The languages the room used in open-text answers and takeaways.
     languages: dict[str, int] = field(default_factory=dict)
+    #: When the session started on its first day (local), and the zone every time is shown in.
+    start_time: dt.time | None = None
+    time_zone: str = DEFAULT_TIME_ZONE
 
 
 def _counter(values: list[str]) -> dict[str, int]:
@@ -348,6 +354,8 @@ def build_report(session: Session, event: Event) -> Report:
     polls = _polls(session, event)
     written = [t for p in polls if kind_of(p.kind).THEMED for t in p.texts]
     written += [lesson.lesson for lesson in lessons if lesson.lesson]
+    items = agenda(session, event.id)
+    starts = planned_starts(event, [i.duration_minutes for i in items])
     return Report(
         generated_at=utcnow(),
         code=event.code,
@@ -365,9 +373,12 @@ def build_report(session: Session, event: Event) -> Report:
                 i.speaker_name,
                 i.speaker_organisation,
                 i.duration_minutes,
+                clock(start, event) or None,
             )
-            for i in agenda(session, event.id)
+            for i, start in zip(items, starts, strict=True)
         ],
+        start_time=event.start_time,
+        time_zone=event.time_zone,
         participation=_participation(session, event, rows),
         lessons=lessons,
         impact=impact,

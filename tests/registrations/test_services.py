@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.orm import Session
@@ -297,15 +298,21 @@ def test_registrations_sent_at_once_never_take_more_seats_than_there_are(
 def test_second_check_in_says_when_the_first_was_and_changes_nothing(
     session: Session, make_event: EventFactory, person: PersonFactory
 ) -> None:
-    ana = person(make_event(), "Ana")
+    event = make_event(time_zone="America/Argentina/Buenos_Aires")
+    ana = person(event, "Ana")
     first = services.check_in(session, ana)
     checked_at = ana.checked_in_at
+    assert checked_at is not None
 
     second = services.check_in(session, ana)
 
     assert (first.changed, first.message) == (True, "Ana is checked in.")
     assert second.changed is False
-    assert second.message == f"Ana was already checked in at {services.clock(checked_at)} UTC."
+    local = checked_at.astimezone(ZoneInfo("America/Argentina/Buenos_Aires"))
+    when = local.strftime("%H:%M") if local.date() == event.starts_on else f"{local:%Y-%m-%d %H:%M}"
+    assert (
+        second.message == f"Ana was already checked in at {when} (America/Argentina/Buenos_Aires)."
+    )
     assert ana.checked_in_at == checked_at
 
 
