@@ -14,6 +14,7 @@ from agora.core.i18n import _
 from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.polls import services
+from agora.polls.editor_routes import router as editor_router
 from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer, with_method_label
 from agora.polls.live import PollsLive
 from agora.polls.models import Poll
@@ -371,3 +372,4 @@ async def moderator_action(
 
 # The themes pages are polls URLs too; their own module keeps this one to a readable size.
 router.include_router(theme_router)
+router.include_router(editor_router)  # the poll editor's pages (agora/polls/editor_routes.py)
