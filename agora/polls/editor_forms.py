@@ -10,7 +10,7 @@ kind changed back and forth loses nothing. Errors name the form field they are a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -57,7 +57,6 @@ class QuestionView:
     error: AgoraError | None = None
     #: The form field the error is about ("" for the question as a whole).
     error_field: str = ""
-    config: dict[str, Any] = field(default_factory=dict)
 
 
 def values_of(data: QuestionIn) -> dict[str, str]:
@@ -81,9 +80,7 @@ def _text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def view_of(
-    question_id: int, data: QuestionIn, answers: int, config: dict[str, Any]
-) -> QuestionView:
+def view_of(question_id: int, data: QuestionIn, answers: int) -> QuestionView:
     """Return the form view of a stored question (``data`` from ``services.question_input``)."""
     return QuestionView(
         id=question_id,
@@ -92,7 +89,6 @@ def view_of(
         options=[(o.id, o.label) for o in data.options if isinstance(o, OptionIn)],
         values=values_of(data),
         answers=answers,
-        config=config,
     )
 
 
@@ -119,7 +115,6 @@ def draft_view(stored: QuestionView, form: FormFields, error: AgoraError) -> Que
         new_option=str(form.get("new_option") or ""),
         error=error,
         error_field=input_of(error.field, [o for o, _label in options], form),
-        config=stored.config,
     )
 
 

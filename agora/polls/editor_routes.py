@@ -9,6 +9,7 @@ kept, nothing changed. docs/polls-editor.md describes the pages and their rules.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -115,8 +116,7 @@ def preview_of(question_id: int, kind: str, prompt: str, config: dict[str, Any])
 def _views(session: Session, poll: Poll) -> list[QuestionView]:
     counts = services.answer_counts(session, [q.id for q in poll.questions])
     return [
-        forms.view_of(q.id, services.question_input(q), counts.get(q.id, 0), dict(q.config))
-        for q in poll.questions
+        forms.view_of(q.id, services.question_input(q), counts.get(q.id, 0)) for q in poll.questions
     ]
 
 
@@ -157,6 +157,9 @@ async def _editor_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     """Draw a poll's editor; with an error, at ``place``, what was typed (``draft``) kept."""
+
+    if draft is None and error is not None and place.startswith("question-"):
+        draft = partial(dataclasses.replace, error=error)  # a question's button: its message
 
     def load(session: Session, e: Event) -> dict[str, Any]:
         poll = _poll_of(session, e, poll_id)

@@ -533,6 +533,7 @@ def test_an_answered_poll_refuses_a_change_that_breaks_answers_and_says_why(
         f"{editor(event, poll)}/edit/questions/{before.id}/remove", headers=key_of(event)
     )
     assert removed.status_code == 409
+    assert "1 answer was given to this question: removing it would delete it." in removed.text
 
 
 def test_an_open_poll_offers_no_question_forms(
@@ -549,3 +550,18 @@ def test_an_open_poll_offers_no_question_forms(
     )
     assert sent.status_code == 409
     assert "Close the poll before adding questions" in sent.text
+
+
+def test_questions_of_a_poll_that_is_no_draft_keep_their_order(
+    client: TestClient, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("rating"), question("open_text"))
+    page = client.post(
+        f"{editor(event, poll)}/edit/questions/{poll.questions[1].id}/move",
+        data={"to": "up"},
+        headers=key_of(event),
+    )
+    assert page.status_code == 409
+    assert "Questions can only be reordered while the poll is a draft." in page.text
+    assert "Move question up" not in page.text
