@@ -139,8 +139,8 @@ async def moderator_action(
                 "questions": len(shown.questions),
             },
             "redraw": "list" if action in LIST_ACTIONS else "card",
-            "card": f"/e/{code}/moderate/polls/{poll_id}",
-            "list": f"/e/{code}/moderate/polls",
+            "card": f"/e/{code}/moderate/cards/{poll_id}",
+            "list": f"/e/{code}/moderate/cards",
         }
     )
 
@@ -179,13 +179,13 @@ async def _cards(
     )
 
 
-@router.get("/e/{code}/moderate/polls", include_in_schema=False)
+@router.get("/e/{code}/moderate/cards", include_in_schema=False)
 async def poll_cards(request: Request, state: StateDep, event: ModeratedEventDep) -> Response:
     """Return every poll's card of the moderator page (an HTML fragment)."""
     return await _cards(request, state, event, None)
 
 
-@router.get("/e/{code}/moderate/polls/{poll_id}", include_in_schema=False)
+@router.get("/e/{code}/moderate/cards/{poll_id}", include_in_schema=False)
 async def poll_card(
     poll_id: IdPath, request: Request, state: StateDep, event: ModeratedEventDep
 ) -> Response:

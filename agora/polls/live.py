@@ -151,6 +151,17 @@ class PollsLive:
         questions = sorted(q.id for q in poll.questions) if resend_results else []
         self._state.on_loop(self._poll_changed, poll.event_id, poll.id, questions)
 
+    def poll_edited(self, poll: Poll, removed: Sequence[int] = ()) -> None:
+        """After the editor changed a poll's questions: recount them with their new settings.
+
+        A tally holds its question's options and labels, so each one is rebuilt from the
+        database; the streams redraw the poll list and the results, and the other processes
+        do the same.
+        """
+        for question_id in [*removed, *(q.id for q in poll.questions)]:
+            self.results.invalidate(question_id)
+        self.poll_changed(poll, resend_results=True)
+
     def _poll_changed(self, event_id: int, poll_id: int, questions: list[int]) -> None:
         self._state.hub.changed(event_id, NAME, [LIST, *questions])
         self._state.publish(

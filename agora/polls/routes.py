@@ -15,6 +15,7 @@ from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_m
 from agora.events.models import Event
 from agora.polls import services
 from agora.polls.console_routes import router as console_router
+from agora.polls.editor_routes import router as editor_router
 from agora.polls.kinds import QuestionKind, answer_from_form, validate_answer, with_method_label
 from agora.polls.live import PollsLive
 from agora.polls.models import Poll
@@ -325,3 +326,4 @@ async def answer_form(
 # keep this one to a readable size.
 router.include_router(theme_router)
 router.include_router(console_router)
+router.include_router(editor_router)  # the poll editor's pages (agora/polls/editor_routes.py)

@@ -1,16 +1,23 @@
-"""State changes of polls: create, open, close, reveal, duplicate, reorder."""
+"""State changes of polls: create, open, close, reveal, duplicate, reorder, edit.
+
+Edits of questions (the poll editor's) go through ``update_question``, which checks the new
+settings with the kind's ``check`` and, once people may have answered, with the rules of
+``agora.polls.editing``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from pydantic import ValidationError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.models import Event
+from agora.polls import editing
 from agora.polls.kinds import (
     TEXT_MAX_LENGTH,
     Option,
@@ -19,7 +26,9 @@ from agora.polls.kinds import (
     check_spec,
     kind_of,
 )
-from agora.polls.models import Poll, PollState, Question
+from agora.polls.models import Poll, PollState, Question, Response
+from agora.polls.paste import PastedQuestion, PasteError, read_questions
+from agora.polls.responses import load_answers
 from agora.polls.schemas import OptionIn, PollIn, PollPatch, QuestionIn
 
 #: Which state each action leads to, and from which states it may be taken.
@@ -44,8 +53,11 @@ def spec_from_config(kind: str, config: dict[str, Any]) -> QuestionSpec:
 
 
 def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any]:
+    kind = kind_of(data.kind)
+    # options given to a kind that takes none are ignored, like every other setting
+    given = data.options if "options" in kind.SETTINGS else []
     options: list[dict[str, str]] = []
-    for index, option in enumerate(data.options, start=1):
+    for index, option in enumerate(given, start=1):
         if isinstance(option, OptionIn):
             options.append({"id": option.id, "label": option.label.strip()})
         else:
@@ -53,7 +65,6 @@ def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any
             if not label:
                 raise InvalidInput(_("Option {n} has no text.").format(n=index), field="options")
             options.append({"id": f"o{index}", "label": label})
-    kind = kind_of(data.kind)
     max_length = data.max_length
     if max_length is None:
         max_length = kind.DEFAULTS.get("max_length", TEXT_MAX_LENGTH)
@@ -261,3 +272,225 @@ def duplicate_poll(session: Session, poll: Poll) -> Poll:
     session.add(copy)
     session.flush()
     return copy
+
+
+# -- the poll editor -----------------------------------------------------------------------
+
+
+def update_poll_details(
+    session: Session, poll: Poll, *, title: str, allow_change: bool, results_visible: bool
+) -> Poll:
+    """Rename a poll and set whether answers may change and results are shown (always allowed)."""
+    poll.title = title.strip()
+    return update_poll(
+        session, poll, PollPatch(allow_change=allow_change, results_visible=results_visible)
+    )
+
+
+def answer_counts(session: Session, question_ids: list[int]) -> dict[int, int]:
+    """Return how many answers each question has (questions without any are left out)."""
+    if not question_ids:
+        return {}
+    rows = session.execute(
+        select(Response.question_id, func.count())
+        .where(Response.question_id.in_(question_ids))
+        .group_by(Response.question_id)
+    )
+    return {int(question_id): int(count) for question_id, count in rows}
+
+
+def question_input(question: Question) -> QuestionIn:
+    """Return a stored question as the input that describes it (the editor starts from it)."""
+    config = question.config
+    return QuestionIn(
+        kind=QuestionKind(question.kind),
+        prompt=question.prompt,
+        options=[OptionIn(id=o["id"], label=o["label"]) for o in config.get("options", [])],
+        max_choices=config.get("max_choices"),
+        top_k=config.get("top_k"),
+        partial=bool(config.get("partial", False)),
+        max_length=config.get("max_length"),
+        max_entries=config.get("max_entries", 1),
+        scale_max=config.get("scale_max", 5),
+        min_label=config.get("min_label", ""),
+        max_label=config.get("max_label", ""),
+        budget=config.get("budget", 100),
+        language=config.get("language"),
+        ranking_method=config.get("ranking_method", "positional"),
+    )
+
+
+def _prompt(data: QuestionIn) -> str:
+    prompt = data.prompt.strip()
+    if not prompt:
+        raise InvalidInput(_("Write the question."), field="prompt")
+    return prompt
+
+
+def _with_ids(options: list[str | OptionIn], taken: set[str]) -> list[str | OptionIn]:
+    """Give new options (plain labels) ids that no option of the question has."""
+    used = set(taken) | {o.id for o in options if isinstance(o, OptionIn)}
+    out: list[str | OptionIn] = []
+    number = 0
+    for option in options:
+        if isinstance(option, OptionIn):
+            out.append(option)
+            continue
+        label = option.strip()
+        if not label:
+            raise InvalidInput(
+                _("Option {n} has no text.").format(n=len(out) + 1), field=f"options[{len(out)}]"
+            )
+        number += 1
+        while f"o{number}" in used:
+            number += 1
+        used.add(f"o{number}")
+        out.append(OptionIn(id=f"o{number}", label=label))
+    return out
+
+
+def add_question(session: Session, poll: Poll, data: QuestionIn) -> Question:
+    """Add a question at the end of a poll that is not open."""
+    editing.check_question_added(poll_open=poll.state is PollState.open, count=len(poll.questions))
+    event = session.get_one(Event, poll.event_id)
+    question = Question(
+        position=len(poll.questions),
+        kind=data.kind.value,
+        prompt=_prompt(data),
+        config=_config_from_input(data, event.language),
+    )
+    poll.questions.append(question)
+    session.flush()
+    return question
+
+
+def update_question(session: Session, question: Question, data: QuestionIn) -> Question:
+    """Replace a question's prompt, kind and settings, as far as its answers allow.
+
+    Options given as plain labels are new and get fresh ids; options given with an id keep
+    it, so answers naming them stay attached. Nothing changes if the kind's check or the
+    rules of ``agora.polls.editing`` refuse the new question.
+    """
+    prompt = _prompt(data)
+    config = question_config(question, data)
+    poll = question.poll
+    editing.check_question_edit(
+        spec_of(question),
+        spec_from_config(data.kind.value, config),
+        load_answers(session, question.id),
+        poll_open=poll.state is PollState.open,
+    )
+    question.kind = data.kind.value
+    question.prompt = prompt
+    question.config = config
+    session.flush()
+    return question
+
+
+def question_config(question: Question, data: QuestionIn) -> dict[str, Any]:
+    """Return the settings ``data`` would give a stored question, checked by its kind.
+
+    New options (plain labels) get ids that none of the question's options has.
+    """
+    taken = {o["id"] for o in question.config.get("options", [])}
+    data = data.model_copy(update={"options": _with_ids(list(data.options), taken)})
+    return _config_from_input(data, str(question.config.get("language") or "en"))
+
+
+def add_option(session: Session, question: Question, label: str) -> Question:
+    """Add an option at the end of a question's list."""
+    data = question_input(question)
+    return update_question(
+        session, question, data.model_copy(update={"options": [*data.options, label]})
+    )
+
+
+def remove_option(session: Session, question: Question, option_id: str) -> Question:
+    """Remove an option that no answer names (see ``agora.polls.editing``)."""
+    data = question_input(question)
+    options = [o for o in data.options if not (isinstance(o, OptionIn) and o.id == option_id)]
+    if len(options) == len(data.options):
+        raise NotFound(_("This question has no option '{id}'.").format(id=option_id))
+    return update_question(session, question, data.model_copy(update={"options": options}))
+
+
+def move_option(session: Session, question: Question, option_id: str, position: int) -> Question:
+    """Move an option to ``position`` (0 is first) in the order participants see."""
+    data = question_input(question)
+    options = list(data.options)
+    moving = next((o for o in options if isinstance(o, OptionIn) and o.id == option_id), None)
+    if moving is None:
+        raise NotFound(_("This question has no option '{id}'.").format(id=option_id))
+    options.remove(moving)
+    options.insert(max(0, min(position, len(options))), moving)
+    return update_question(session, question, data.model_copy(update={"options": options}))
+
+
+def remove_question(session: Session, question: Question) -> Poll:
+    """Remove a question without answers from a poll that is not open, keeping one at least."""
+    poll = question.poll
+    editing.check_question_removed(
+        poll_open=poll.state is PollState.open,
+        answers=answer_counts(session, [question.id]).get(question.id, 0),
+        count=len(poll.questions),
+    )
+    poll.questions.remove(question)
+    for index, item in enumerate(poll.questions):
+        item.position = index
+    poll.screen_position = min(poll.screen_position, len(poll.questions) - 1)
+    session.flush()
+    return poll
+
+
+def pasted_questions(text: str, language: str) -> list[QuestionIn]:
+    """Return the questions a pasted text describes, each checked like the editor's.
+
+    Raises ``PasteError`` listing every problem with its line (docs/polls-editor.md).
+    """
+    parsed, problems = read_questions(text)
+    questions: list[QuestionIn] = []
+    for item in parsed:
+        try:
+            data = QuestionIn(
+                kind=item.kind, prompt=item.prompt, options=list(item.options), **item.settings
+            )
+            _config_from_input(data, language)
+        except ValidationError as exc:
+            problems.append((item.line, _out_of_range(item, exc)))
+        except InvalidInput as exc:
+            problems.append((item.line_of(exc.field), exc.message))
+        else:
+            questions.append(data)
+    if problems:
+        raise PasteError(problems)
+    return questions
+
+
+def _out_of_range(item: PastedQuestion, error: ValidationError) -> str:
+    """Say which number of a pasted marker the API's bounds refuse, and what they allow."""
+    name = str(error.errors()[0]["loc"][0])
+    bounds = {"ge": 1, "le": None}
+    for rule in QuestionIn.model_fields[name].metadata:
+        for key in bounds:
+            if hasattr(rule, key):
+                bounds[key] = getattr(rule, key)
+    return _("{number} is out of range here: use a number from {low} to {high}.").format(
+        number=item.settings.get(name, ""), low=bounds["ge"], high=bounds["le"]
+    )
+
+
+def add_pasted_questions(session: Session, poll: Poll, text: str) -> list[Question]:
+    """Add the questions of a pasted text to a poll: all of them, or none on any problem."""
+    event = session.get_one(Event, poll.event_id)
+    questions = pasted_questions(text, event.language)
+    editing.check_question_added(
+        poll_open=poll.state is PollState.open, count=len(poll.questions), adding=len(questions)
+    )
+    return [add_question(session, poll, data) for data in questions]
+
+
+def create_pasted_poll(session: Session, event: Event, title: str, text: str) -> Poll:
+    """Create a draft poll from a pasted list of questions (nothing on any problem)."""
+    questions = pasted_questions(text, event.language)
+    editing.check_question_added(poll_open=False, count=0, adding=len(questions))
+    return create_poll(session, event, PollIn(title=title, questions=questions))

@@ -81,7 +81,7 @@ def test_screen_duplicate_and_reopen_answers(
     poll = make_poll(
         event, *(question("single_choice", prompt=f"Q{n}") for n in range(3)), title="Areas"
     )
-    url = f"/e/{event.code}/moderate/polls/{poll.id}"
+    url = f"/e/{event.code}/moderate/cards/{poll.id}"
     screen = client.post(f"{url}/screen", data={"position": "1"}, headers=moderator(event, **JSON))
     assert screen.json()["message"] == "The screen shows question 2 of 3 of “Areas”."
     assert screen.json()["poll"]["screen_position"] == 1
@@ -108,9 +108,9 @@ def test_refusals_answer_json_and_fragments_are_for_moderators(
     )
     assert draft_close.status_code == 409
     assert draft_close.json()["message"] == "A poll that is open cannot be changed by 'restore'."
-    assert client.get(f"/e/{event.code}/moderate/polls/{poll.id}").status_code == 403
-    assert client.get(f"/e/{event.code}/moderate/polls").status_code == 403
-    elsewhere = client.get(f"/e/{other.code}/moderate/polls/{poll.id}", headers=moderator(other))
+    assert client.get(f"/e/{event.code}/moderate/cards/{poll.id}").status_code == 403
+    assert client.get(f"/e/{event.code}/moderate/cards").status_code == 403
+    elsewhere = client.get(f"/e/{other.code}/moderate/cards/{poll.id}", headers=moderator(other))
     assert elsewhere.status_code == 404
     refused = client.post(
         f"/e/{other.code}/moderate/polls/{poll.id}/close", headers=moderator(other, **JSON)

@@ -26,7 +26,7 @@ from agora.polls.kinds import (
 )
 from agora.polls.kinds.base import FormFields, Kind, QuestionTally, with_method_label
 from agora.polls.kinds.fields import check_language
-from agora.polls.kinds.spec import TEXT_MAX_LENGTH, Option, QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import TEXT_MAX_LENGTH, Marker, Option, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import ResultTable, words
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "TEXT_MAX_LENGTH",
     "FormFields",
     "Kind",
+    "Marker",
     "Option",
     "QuestionKind",
     "QuestionSpec",

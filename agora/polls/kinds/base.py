@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import ResultTable
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.tally import Tally
@@ -55,6 +55,15 @@ class Kind(Protocol):
     @property
     def THEMED(self) -> bool:
         """Whether the report groups the answers into themes and names their languages."""
+
+    @property
+    def SETTINGS(self) -> tuple[str, ...]:
+        """The settings a question of this kind takes (``QuestionSpec`` fields), in the
+        order the poll editor shows them; ``ranking_method`` names the ways of counting."""
+
+    @property
+    def MARKER(self) -> Marker:
+        """How a pasted list of questions names this kind (``[ranking top 2]``)."""
 
     def check(self, spec: QuestionSpec) -> None:
         """Raise ``InvalidInput`` naming the field when the settings cannot work."""

@@ -10,7 +10,7 @@ from agora.core.i18n import _
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
 from agora.polls.kinds.single_choice import choice_table
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import N_, ResultTable
 from agora.polls.tally import ChoiceTally, Tally
 
@@ -19,6 +19,10 @@ NAME = N_("Multiple choice")
 DEFAULTS: Mapping[str, Any] = {}
 METHODS: Mapping[str, str] = {}
 THEMED = False
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("options", "max_choices")
+#: How a pasted list names this kind.
+MARKER = Marker(("multiple", "multiple choice"), "max_choices")
 
 
 def check(spec: QuestionSpec) -> None:

@@ -9,7 +9,7 @@ from agora.core.errors import InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import (
     N_,
     Chart,
@@ -28,6 +28,10 @@ DEFAULTS: Mapping[str, Any] = {}
 METHODS: Mapping[str, str] = {}
 #: The report groups open-text answers into themes and names their languages.
 THEMED = True
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("max_entries", "max_length", "language")
+#: How a pasted list names this kind.
+MARKER = Marker(("open text", "open", "text"), "max_entries")
 
 ANSWER = N_("Answer")
 

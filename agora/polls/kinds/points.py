@@ -9,7 +9,7 @@ from agora.core.errors import InvalidAnswer, InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import (
     MEAN,
     N_,
@@ -31,6 +31,10 @@ NAME = N_("Points")
 DEFAULTS: Mapping[str, Any] = {}
 METHODS: Mapping[str, str] = {}
 THEMED = False
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("options", "budget")
+#: How a pasted list names this kind.
+MARKER = Marker(("points",), "budget")
 
 TITLE = N_("Points given by {count} participants")
 POINTS = N_("Points")

@@ -13,7 +13,7 @@ from agora.core.errors import InvalidAnswer, InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import (
     N_,
     OPTION,
@@ -36,6 +36,10 @@ DEFAULTS: Mapping[str, Any] = {}
 #: The ranking methods by name with their labels; the first, positional, is the default.
 METHODS: Mapping[str, str] = {name: N_(label) for name, (label, _f) in RANKING_METHODS.items()}
 THEMED = False
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("options", "top_k", "partial", "ranking_method")
+#: How a pasted list names this kind.
+MARKER = Marker(("ranking", "rank"), "top_k")
 
 BALLOTS = N_plural("%(num)s ballot", "%(num)s ballots")
 TITLE = N_("{method} · {count} ballots")

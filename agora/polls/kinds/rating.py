@@ -9,7 +9,7 @@ from agora.core.errors import InvalidAnswer, InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import (
     COUNT,
     MEAN,
@@ -33,6 +33,10 @@ NAME = N_("Rating")
 DEFAULTS: Mapping[str, Any] = {}
 METHODS: Mapping[str, str] = {}
 THEMED = False
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("scale_max", "min_label", "max_label")
+#: How a pasted list names this kind.
+MARKER = Marker(("rating", "scale"), "scale_max")
 
 #: Where a scale may end.
 SCALE = range(2, 11)

@@ -7,7 +7,7 @@ from typing import Any
 
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import (
     COUNT,
     N_,
@@ -28,6 +28,10 @@ NAME = N_("Single choice")
 DEFAULTS: Mapping[str, Any] = {}
 METHODS: Mapping[str, str] = {}
 THEMED = False
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("options",)
+#: How a pasted list names this kind.
+MARKER = Marker(("single", "single choice", "choice"))
 
 TITLE = N_("{count} respondents")
 AXIS = N_("Answers")

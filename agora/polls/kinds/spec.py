@@ -27,6 +27,18 @@ TEXT_MAX_LENGTH = 280
 
 
 @dataclass(frozen=True)
+class Marker:
+    """How a pasted list names a kind: ``[ranking top 2]`` (docs/polls-editor.md).
+
+    ``words`` are the English words that name the kind (its translated name works too);
+    ``number`` is the setting a number in the marker sets (``top_k`` for ``top 2``).
+    """
+
+    words: tuple[str, ...]
+    number: str | None = None
+
+
+@dataclass(frozen=True)
 class Option:
     """One choice offered by a question; ``id`` is stable, ``label`` is what people read."""
 

@@ -13,7 +13,7 @@ from agora.core.errors import InvalidAnswer, InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds import fields
 from agora.polls.kinds.base import FormFields
-from agora.polls.kinds.spec import QuestionKind, QuestionSpec
+from agora.polls.kinds.spec import Marker, QuestionKind, QuestionSpec
 from agora.polls.kinds.table import (
     COUNT,
     N_,
@@ -33,6 +33,10 @@ NAME = N_("Word cloud")
 DEFAULTS: Mapping[str, Any] = {"max_length": 40}
 METHODS: Mapping[str, str] = {}
 THEMED = False
+#: The settings the poll editor offers for this kind, in its order.
+SETTINGS: tuple[str, ...] = ("max_entries", "max_length", "language")
+#: How a pasted list names this kind.
+MARKER = Marker(("word cloud", "words", "cloud"), "max_entries")
 
 MAX_ENTRIES = 3
 WORD = N_("Word")
