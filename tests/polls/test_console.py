@@ -81,7 +81,7 @@ def test_screen_duplicate_and_reopen_answers(
     poll = make_poll(
         event, *(question("single_choice", prompt=f"Q{n}") for n in range(3)), title="Areas"
     )
-    url = f"/e/{event.code}/moderate/cards/{poll.id}"
+    url = f"/e/{event.code}/moderate/polls/{poll.id}"
     screen = client.post(f"{url}/screen", data={"position": "1"}, headers=moderator(event, **JSON))
     assert screen.json()["message"] == "The screen shows question 2 of 3 of “Areas”."
     assert screen.json()["poll"]["screen_position"] == 1
