@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from agora.accounts.deps import OrganiserDep, current_organiser
 from agora.accounts.models import Organiser
+from agora.accounts.team import co_moderated_event_ids
 from agora.core.errors import AgoraError, InvalidInput
 from agora.core.i18n import _
 from agora.events import agenda, services
@@ -299,14 +300,21 @@ def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
 
 @router.get("/events", include_in_schema=False)
 def my_events(request: Request, state: StateDep, work: WorkDep) -> Response:
-    """List the signed-in organiser's events with their three links."""
+    """List the events the signed-in organiser organises or co-moderates, with their links."""
 
     def load(session: Session) -> tuple[Organiser, list[tuple[Event, dict[str, str]]]] | None:
         organiser = current_organiser(request, session)
         if organiser is None:
             return None
         events = session.scalars(
-            select(Event).where(Event.organiser_id == organiser.id).order_by(Event.starts_on.desc())
+            select(Event)
+            .where(
+                or_(
+                    Event.organiser_id == organiser.id,
+                    Event.id.in_(co_moderated_event_ids(organiser.id)),
+                )
+            )
+            .order_by(Event.starts_on.desc())
         )
         return organiser, [(event, event_links(request, state, event)) for event in events]
 
