@@ -5,6 +5,8 @@ The URLs themselves are all in ``routes.py``; these helpers keep its routes thin
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,16 +16,17 @@ from sqlalchemy.orm import Session
 
 from agora.accounts import services, team
 from agora.accounts.deps import current_organiser
-from agora.accounts.mail import Mail, mail_configured, password_mail
+from agora.accounts.mail import Mail, deliver, mail_configured, password_mail
 from agora.accounts.models import Organiser
 from agora.core.db import utcnow
 from agora.core.errors import AgoraError, NotAuthenticated
-from agora.core.i18n import _
+from agora.core.i18n import _, current_language, set_language
 from agora.web.deps import ORGANISER_COOKIE, WorkDep
 from agora.web.links import base_url, event_links
 from agora.web.notices import page_response, take_notice
 from agora.web.state import AppState
 
+log = logging.getLogger(__name__)
 #: How long a sign-in lasts in a browser.
 SIGN_IN_AGE = 60 * 60 * 12
 #: A link's secret in a URL: what ``new_link_token`` makes, with room to spare.
@@ -93,15 +96,55 @@ def signup_context(state: AppState) -> dict[str, Any]:
     return {"signup_open": state.settings.signup == "open"}
 
 
-def password_mail_for(
-    request: Request, state: AppState, issued: services.IssuedLink, after: str = ""
-) -> Mail:
+def password_mail_for(base: str, issued: services.IssuedLink, after: str = "") -> Mail:
     """Return the e-mail with a password link, which leads on to ``after`` once used."""
-    base = base_url(request, state)
     url = f"{base}/password/link/{issued.token}"
     if after:
         url += f"?next={quote(after, safe='/')}"
     return password_mail(issued, url, f"{base}/login")
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """Someone asked for a password link: handled once the page has gone (``send_link``)."""
+
+    email: str
+    signup: bool
+    name: str = ""
+    #: Where the site is (for the link), where the link leads once used, and the language
+    #: of the page the person saw (the e-mail speaks it too).
+    base: str = ""
+    after: str = ""
+    language: str = "en"
+
+    @classmethod
+    def of(
+        cls, request: Request, state: AppState, email: str, *, signup: bool, **rest: str
+    ) -> LinkRequest:
+        """Return the request of a form that passed its checks."""
+        return cls(
+            email, signup, base=base_url(request, state), language=current_language(), **rest
+        )
+
+
+def send_link(state: AppState, asked: LinkRequest) -> None:
+    """Make the password link and send it, after the response (a background task).
+
+    Whether the address has an account, or had enough links lately, changes what happens
+    here but neither the page nor how long it took: nothing tells them apart.
+    """
+    set_language(asked.language)
+    try:
+        with state.db.session() as session:
+            if asked.signup:
+                issued = services.request_signup(session, email=asked.email, name=asked.name)
+            else:
+                issued = services.request_password_reset(session, email=asked.email)
+    except Exception:
+        log.exception("could not make a password link for %s", asked.email)
+        return
+    if issued is not None:
+        deliver(state.settings, password_mail_for(asked.base, issued, asked.after))
 
 
 def mail_context(state: AppState) -> dict[str, Any]:

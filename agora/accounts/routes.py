@@ -12,23 +12,23 @@ from agora.accounts import services, team
 from agora.accounts.deps import current_organiser
 from agora.accounts.mail import (
     MailNotSent,
-    deliver,
     invitation_mail,
     mail_configured,
     send_mail,
 )
 from agora.accounts.models import Organiser
 from agora.accounts.pages import (
+    LinkRequest,
     NextQuery,
     TokenPath,
     link_view,
     mail_context,
     member_scope,
     owner_scope,
-    password_mail_for,
     refused,
     render,
     safe_next,
+    send_link,
     sign_in,
     signup_context,
     team_context,
@@ -104,7 +104,6 @@ def signup_page(request: Request, state: StateDep, next: NextQuery = "") -> Resp
 def signup(
     request: Request,
     state: StateDep,
-    work: WorkDep,
     background: BackgroundTasks,
     name: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
@@ -115,7 +114,7 @@ def signup(
         return render(request, state, "signup.html", {"closed": True}, status_code=404)
     after = safe_next(next) or ""
     try:
-        issued = work.sync(lambda session: services.request_signup(session, email=email, name=name))
+        address, name = services.normalize_email(email), services.check_name(name)
     except InvalidInput as exc:
         return render(
             request,
@@ -128,15 +127,13 @@ def signup(
             },
             status_code=exc.status_code,
         )
-    if issued is not None:
-        background.add_task(
-            deliver, state.settings, password_mail_for(request, state, issued, after)
-        )
+    asked = LinkRequest.of(request, state, address, signup=True, name=name, after=after)
+    background.add_task(send_link, state, asked)
     return render(
         request,
         state,
         "link_sent.html",
-        {"email": services.normalize_email(email), "purpose": "signup", **mail_context(state)},
+        {"email": address, "purpose": "signup", **mail_context(state)},
     )
 
 
@@ -153,17 +150,16 @@ def forgot_page(request: Request, state: StateDep) -> Response:
 def forgot(
     request: Request,
     state: StateDep,
-    work: WorkDep,
     background: BackgroundTasks,
     email: Annotated[str, Form()] = "",
 ) -> Response:
     """Send a one-time link to choose a new password, if the address has an account.
 
-    The page, and how long it takes, are the same either way: the e-mail is sent after
-    the response, so nobody learns whether an address has an account.
+    The page, and how long it takes, are the same either way: the link is made and sent
+    after the response, so nobody learns whether an address has an account.
     """
     try:
-        issued = work.sync(lambda session: services.request_password_reset(session, email=email))
+        address = services.normalize_email(email)
     except InvalidInput as exc:
         return render(
             request,
@@ -172,13 +168,12 @@ def forgot(
             {"email": email, "error": exc},
             status_code=exc.status_code,
         )
-    if issued is not None:
-        background.add_task(deliver, state.settings, password_mail_for(request, state, issued))
+    background.add_task(send_link, state, LinkRequest.of(request, state, address, signup=False))
     return render(
         request,
         state,
         "link_sent.html",
-        {"email": services.normalize_email(email), "purpose": "reset", **mail_context(state)},
+        {"email": address, "purpose": "reset", **mail_context(state)},
     )
 
 

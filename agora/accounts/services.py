@@ -65,7 +65,8 @@ def check_password(password: str, confirmation: str | None = None) -> None:
         )
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
+    """Return ``name`` trimmed, or raise InvalidInput if it is too long."""
     name = name.strip()
     if len(name) > MAX_NAME:
         raise InvalidInput(
@@ -81,7 +82,7 @@ def create_organiser(session: Session, *, email: str, password: str, name: str =
     """
     email = normalize_email(email)
     check_password(password)
-    name = _check_name(name)
+    name = check_name(name)
     organiser = session.scalar(select(Organiser).where(Organiser.email == email))
     if organiser is not None and organiser.password_hash:
         raise Conflict(_("An account with this e-mail address exists already."), field="email")
@@ -132,7 +133,7 @@ def request_signup(session: Session, *, email: str, name: str = "") -> IssuedLin
     the address had enough links lately (the page still says the same).
     """
     email = normalize_email(email)
-    name = _check_name(name)
+    name = check_name(name)
     organiser = session.scalar(select(Organiser).where(Organiser.email == email))
     if organiser is None:
         organiser = Organiser(email=email, name=name, password_hash="")

@@ -147,3 +147,19 @@ def test_an_invitation_the_server_refused_is_shown_to_pass_on(
 
     assert "The e-mail could not be sent." in page.text
     assert LINK.search(page.text)
+
+
+def test_the_e_mail_speaks_the_language_of_the_page(
+    make_app: AppFactory, client_of: ClientFactory, make_organiser: OrganiserFactory
+) -> None:
+    make_organiser(email="staff@region.example", password="correct horse battery")
+    with FakeSMTP("agora", "mail secret") as smtp:
+        client = client_of(make_app(**mail_settings(smtp.port)))
+        client.cookies.set("agora_lang", "fr")
+
+        page = client.post("/password/forgot", data={"email": "staff@region.example"})
+
+    assert "Si un compte existe pour staff@region.example" in page.text
+    (received,) = smtp.received
+    assert received.message["Subject"] == "Choisissez un nouveau mot de passe Agora"
+    assert "Le lien ne fonctionne qu'une fois, pendant 1 heure." in received.message.get_content()
