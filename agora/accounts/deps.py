@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agora.accounts.models import Organiser
-from agora.accounts.services import organiser_for_token
+from agora.accounts.services import organiser_for_token, session_stamp
 from agora.core.errors import NotAuthenticated
 from agora.core.i18n import _
 from agora.web.deps import ORGANISER_COOKIE, WorkDep, bearer_token
@@ -16,16 +16,21 @@ from agora.web.state import AppState
 
 
 def current_organiser(request: Request, session: Session) -> Organiser | None:
-    """Return the organiser of an API token or of the sign-in cookie, or None."""
+    """Return the organiser of an API token or of the sign-in cookie, or None.
+
+    A cookie issued before the organiser's password last changed no longer counts.
+    """
     token = bearer_token(request)
     if token and token.startswith("agora_"):
         return organiser_for_token(session, token)
     cookie = request.cookies.get(ORGANISER_COOKIE)
     if cookie:
         state: AppState = request.app.state.agora
-        organiser_id = state.signer.read_organiser_token(cookie)
-        if organiser_id is not None:
-            return session.get(Organiser, organiser_id)
+        found = state.signer.read_organiser_token(cookie)
+        if found is not None:
+            organiser = session.get(Organiser, found[0])
+            if organiser is not None and organiser.password_hash:
+                return organiser if session_stamp(organiser) == found[1] else None
     return None
 
 

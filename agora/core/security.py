@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -40,6 +41,20 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def new_link_token() -> str:
+    """Return the secret of a one-time link (password, invitation); store only its digest."""
+    return secrets.token_urlsafe(32)
+
+
+def fingerprint(secret: str) -> str:
+    """Return a short digest of ``secret`` that a signed cookie can carry to pin it.
+
+    A cookie that holds the fingerprint of the key (or password hash) it was issued for
+    stops working when that key is replaced, without the cookie revealing the key.
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
 class Signer:
     """Signs and checks the opaque tokens Agora hands to browsers and API clients."""
 
@@ -49,17 +64,29 @@ class Signer:
         self._notice = URLSafeSerializer(secret, salt="agora.notice")
         self._organiser = URLSafeSerializer(secret, salt="agora.organiser")
 
-    def organiser_token(self, organiser_id: int) -> str:
-        """Return the cookie value of a signed-in organiser."""
-        return str(self._organiser.dumps(organiser_id))
+    def organiser_token(self, organiser_id: int, stamp: str) -> str:
+        """Return the cookie value of a signed-in organiser.
 
-    def read_organiser_token(self, token: str) -> int | None:
-        """Return the organiser id of a valid sign-in cookie, or None."""
+        ``stamp`` is the fingerprint of their password hash: a new password signs them out
+        everywhere else.
+        """
+        return str(self._organiser.dumps([organiser_id, stamp]))
+
+    def read_organiser_token(self, token: str) -> tuple[int, str] | None:
+        """Return (organiser id, stamp) of a valid sign-in cookie, or None."""
         try:
             value = self._organiser.loads(token)
         except BadSignature:
             return None
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], int)
+            and not isinstance(value[0], bool)
+            and isinstance(value[1], str)
+        ):
+            return value[0], value[1]
+        return None
 
     def notice(self, place: str, message: str, error: bool) -> str:
         """Return a cookie value carrying a message to the next page (``web.notices``)."""
@@ -93,16 +120,32 @@ class Signer:
             return value[0], value[1]
         return None
 
-    def moderator_token(self, event_ids: list[int]) -> str:
-        """Return the cookie value that lets a browser moderate the given events."""
-        return str(self._moderator.dumps(sorted(set(event_ids))))
+    def moderator_token(self, grants: Mapping[int, str]) -> str:
+        """Return the cookie value that lets a browser moderate events.
 
-    def read_moderator_token(self, token: str) -> set[int]:
-        """Return the event ids a moderator cookie grants, empty when invalid."""
+        ``grants`` maps each event id to the fingerprint of the moderator key the browser
+        was given: once the key is replaced, the grant no longer matches.
+        """
+        return str(self._moderator.dumps(sorted([e, k] for e, k in grants.items())))
+
+    def read_moderator_token(self, token: str) -> dict[int, str]:
+        """Return the grants of a moderator cookie (event id → key fingerprint), empty if invalid.
+
+        Cookies of the earlier form (event ids alone) grant nothing: their holders open the
+        moderator link once more.
+        """
         try:
             value = self._moderator.loads(token)
         except BadSignature:
-            return set()
-        if isinstance(value, list):
-            return {v for v in value if isinstance(v, int) and not isinstance(v, bool)}
-        return set()
+            return {}
+        if not isinstance(value, list):
+            return {}
+        return {
+            pair[0]: pair[1]
+            for pair in value
+            if isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], int)
+            and not isinstance(pair[0], bool)
+            and isinstance(pair[1], str)
+        }

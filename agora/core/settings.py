@@ -70,6 +70,29 @@ class Settings(BaseSettings):
     heartbeat_s: float = Field(
         15.0, gt=0, le=300, description="Seconds between keep-alive comments on live streams."
     )
+    signup: Literal["open", "closed"] = Field(
+        "closed",
+        description="`open`: anyone may create an organiser account at /signup (the address is "
+        "confirmed by a link); `closed`: accounts come from `agora organiser create`.",
+    )
+    smtp_host: str = Field(
+        "",
+        description="Mail server for password and invitation links. Empty: links are written "
+        "to the server's log instead of being e-mailed.",
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="Port of the mail server.")
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        "starttls",
+        description="How the connection to the mail server is encrypted: `starttls` (port 587), "
+        "`ssl` (port 465) or `none` (a relay on the same machine only).",
+    )
+    smtp_user: str = Field("", description="User name at the mail server; empty: no sign-in.")
+    smtp_password: str = Field("", description="Password at the mail server.")
+    smtp_sender: str = Field(
+        "",
+        description="From address of Agora's e-mails, e.g. `Agora <agora@example.org>`; "
+        "required with a mail server.",
+    )
 
     @model_validator(mode="after")
     def _refuse_missing_secret_in_production(self) -> Settings:
@@ -77,6 +100,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "AGORA_SECRET_KEY must be set to at least 32 random characters in production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_mail_server_without_sender(self) -> Settings:
+        if self.smtp_host and not self.smtp_sender:
+            raise ValueError("AGORA_SMTP_SENDER must be set when AGORA_SMTP_HOST is")
         return self
 
     @property

@@ -3,9 +3,9 @@
 ``EventDep``, ``ModeratedEventDep`` and ``OwnedEventDep`` give a route the event named by
 the ``{code}`` in its path as an ``EventScope``: ``await event.run(work)`` runs
 ``work(session, event)`` in one unit of work, after checking, for a moderated event, that
-the caller may moderate it (a moderator link's cookie or key, or the event's organiser),
-and for an owned event that the caller is the organiser who owns it (its settings,
-archiving, deleting, duplicating).
+the caller may moderate it (a moderator link's cookie or key, the event's organiser or one
+of its co-moderators), and for an owned event that the caller is the organiser who owns it
+(its settings, archiving, deleting, duplicating).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agora.accounts.deps import current_organiser
+from agora.accounts.team import is_co_moderator
 from agora.core.errors import NotAllowed, NotAuthenticated
 from agora.core.i18n import _
+from agora.core.security import fingerprint
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.web.deps import MODERATOR_COOKIE, StateDep, UnitOfWork, WorkDep
@@ -27,14 +29,22 @@ from agora.web.state import AppState
 
 
 def can_moderate(request: Request, state: AppState, session: Session, event: Event) -> bool:
-    """Tell whether the request may moderate ``event``."""
+    """Tell whether the request may moderate ``event``.
+
+    A moderator link's cookie counts only while the link's key is the event's current one:
+    replacing the key (``accounts.team.rotate_link``) signs its browsers out.
+    """
     cookie = request.cookies.get(MODERATOR_COOKIE)
-    if cookie and event.id in state.signer.read_moderator_token(cookie):
+    if cookie and state.signer.read_moderator_token(cookie).get(event.id) == fingerprint(
+        event.moderator_key
+    ):
         return True
     if request.headers.get("x-moderator-key") == event.moderator_key:
         return True
     organiser = current_organiser(request, session)
-    return organiser is not None and organiser.id == event.organiser_id
+    if organiser is None:
+        return False
+    return organiser.id == event.organiser_id or is_co_moderator(session, event.id, organiser.id)
 
 
 def check_moderator(request: Request, state: AppState, session: Session, event: Event) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from agora.accounts.team import co_moderated_event_ids
 from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
@@ -155,8 +156,10 @@ def update_event(
 
 
 def organiser_events(session: Session, organiser_id: int, *, archived: bool = False) -> list[Event]:
-    """Return an organiser's events, newest first: the archived ones or the others."""
-    query = select(Event).where(Event.organiser_id == organiser_id)
+    """Return the events an organiser owns or co-moderates, newest first: archived or not."""
+    query = select(Event).where(
+        or_(Event.organiser_id == organiser_id, Event.id.in_(co_moderated_event_ids(organiser_id)))
+    )
     query = query.where(Event.archived_at.is_not(None) if archived else Event.archived_at.is_(None))
     return list(session.scalars(query.order_by(Event.starts_on.desc(), Event.id.desc())))
 

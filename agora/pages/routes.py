@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
+from agora.core.security import fingerprint
 from agora.events.deps import EventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import join_event
@@ -199,7 +200,7 @@ async def moderator_page(
         response = RedirectResponse(f"/e/{loaded.code}/moderate", status_code=303)
         response.set_cookie(
             MODERATOR_COOKIE,
-            state.signer.moderator_token([*granted, loaded.id]),
+            state.signer.moderator_token({**granted, loaded.id: fingerprint(loaded.moderator_key)}),
             max_age=60 * 60 * 24 * 7,
             httponly=True,
             samesite="strict",

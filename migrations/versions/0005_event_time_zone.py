@@ -2,7 +2,7 @@
 
 Existing events are in Brussels, as the reference session was; their start time is unknown.
 
-Revision ID: 0005b
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005b"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
