@@ -68,8 +68,12 @@ function move(row, delta) {
   const all = rows(row.parentElement);
   const to = all.indexOf(row) + delta;
   if (to < 0 || to >= all.length) return false;
+  // moving a row blurs what is focused in it: focus it again before the save remembers
+  // the focus it must give back once the question is redrawn
+  const focused = row.contains(document.activeElement) ? document.activeElement : null;
   if (delta < 0) row.parentElement.insertBefore(row, all[to]);
   else row.parentElement.insertBefore(row, all[to].nextSibling);
+  focused?.focus();
   moved(row);
   return true;
 }
