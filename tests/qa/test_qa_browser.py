@@ -139,9 +139,16 @@ def test_moderator_highlights_and_the_screen_shows_it_large(
 
     pending = moderator.locator('[data-qa-list="pending"] .qa-item')
     expect(pending).to_have_count(1)  # arrived live
-    pending.get_by_role("button", name="Approve").click()  # a plain form post
+    moderator.evaluate("window.notReloaded = true")
+    pending.get_by_role("button", name="Approve").click()  # through the API, no reload
     approved = moderator.locator('[data-qa-list="approved"] .qa-item')
+    expect(approved).to_have_count(1)
+    expect(approved).to_be_focused()  # the question keeps the focus in its new list
     approved.get_by_role("button", name="Show on the screen").click()
+    expect(
+        moderator.locator("[data-announce], [role=status]").filter(has_text="Show on the screen")
+    ).not_to_have_count(0)
+    assert moderator.evaluate("window.notReloaded") is True
 
     spotlight = screen.locator("[data-qa-spotlight]")
     expect(spotlight).to_be_visible()

@@ -344,8 +344,46 @@ function setupModerator() {
     }
   }
 
-  on("qa_moderation", (data) => draw(data.questions));
-  on("snapshot", (data) => { if (data.sections?.qa_moderation) draw(data.sections.qa_moderation.questions); });
+  let focusAfterDraw = null;
+  function redraw(questions) {
+    draw(questions);
+    const item = focusAfterDraw && document.getElementById(focusAfterDraw);
+    if (item && document.activeElement !== item) { item.tabIndex = -1; item.focus(); }
+    focusAfterDraw = null;
+  }
+  on("qa_moderation", (data) => redraw(data.questions));
+  on("snapshot", (data) => { if (data.sections?.qa_moderation) redraw(data.sections.qa_moderation.questions); });
+
+  // A moderator's button goes through the JSON API: the page stays where it is (no reload)
+  // and the stream redraws the lists; the question keeps the focus. Offline, the plain
+  // form posts as it does without JavaScript.
+  box.addEventListener("submit", async (event) => {
+    const form = event.target;
+    const action = form.querySelector("[data-qa-action]")?.dataset.qaAction;
+    const li = form.closest(".qa-item");
+    if (event.defaultPrevented || !action || !li) return;
+    event.preventDefault();
+    let response;
+    try {
+      response = await fetch(`/api/v1/audience-questions/${li.dataset.id}/${action}`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { accept: "application/json" },
+      });
+    } catch {
+      form.submit();
+      return;
+    }
+    let message = "";
+    if (!response.ok) {
+      try { message = (await response.json()).message || ""; } catch { /* not JSON */ }
+    }
+    li.tabIndex = -1;
+    li.focus();  // its buttons are redrawn; the item (or its copy in another list) keeps focus
+    focusAfterDraw = li.id;
+    const text = message || `${form.querySelector("button").textContent}: ${li.querySelector(".qa-text")?.textContent || ""}`;
+    document.dispatchEvent(new CustomEvent("agora:announce", { detail: { text } }));
+  });
 }
 
 // ------------------------------------------------------------------ the projector
