@@ -158,3 +158,26 @@ def test_moderator_page_buttons_move_now(client: TestClient, make_event: EventFa
     )
     assert invalid.status_code == 422
     assert "kind" in invalid.text
+
+
+def test_a_speaker_known_by_organisation_only_is_named_everywhere(
+    client: TestClient, make_event: EventFactory
+) -> None:
+    # The reference agenda's interventions name the network, not the person.
+    event = make_event()
+    client.get(f"/e/{event.code}/moderate?key={event.moderator_key}")
+    client.post(
+        f"/e/{event.code}/moderate/agenda/add",
+        data={
+            "kind": "speaker",
+            "title": "Being an active member",
+            "speaker_organisation": "EURADA",
+        },
+    )
+    client.post(f"/e/{event.code}/moderate/agenda/next")
+    moderator = client.get(f"/e/{event.code}/moderate").text
+    screen = TestClient(client.app).get(f"/e/{event.code}/screen?key={event.screen_key}").text
+    phone = TestClient(client.app).get(f"/e/{event.code}").text
+    for page in (moderator, screen, phone):
+        assert "EURADA" in page
+    assert "data-now-speaker hidden" not in phone.replace('class="muted" ', "")

@@ -8,8 +8,7 @@ function showNow(view) {
     node.textContent = now ? now.title : node.dataset.idle || node.textContent;
   });
   document.querySelectorAll("[data-now-speaker]").forEach((node) => {
-    const who = now && now.speaker_name
-      ? [now.speaker_name, now.speaker_organisation].filter(Boolean).join(", ") : "";
+    const who = now ? [now.speaker_name, now.speaker_organisation].filter(Boolean).join(", ") : "";
     node.textContent = who;
     node.hidden = !who;
   });
