@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
+from sqlalchemy import select
 
 from agora.core.db import Database
 from agora.events.agenda import add_item, set_now
-from agora.events.models import AgendaKind
+from agora.events.models import AgendaKind, Event
 from agora.events.schemas import AgendaItemIn
 from agora.events.services import create_event
 from tests.browser import LiveServer, watch_errors
@@ -40,7 +41,6 @@ def test_two_participants_upvote_and_the_screen_reorders_without_reload(
         now = add_item(session, event, AgendaItemIn(kind=AgendaKind.qa, title="Questions"))
         set_now(session, event, now)  # the agenda's Q&A item: the screen shows the Q&A pane
         code, screen_key, moderator_key = event.code, event.screen_key, event.moderator_key
-    database.dispose()
 
     screen = browser.new_page(viewport={"width": 1280, "height": 720})
     screen_errors = watch_errors(screen)
@@ -149,6 +149,14 @@ def test_moderator_highlights_and_the_screen_shows_it_large(
         moderator.locator("[data-announce], [role=status]").filter(has_text="Show on the screen")
     ).not_to_have_count(0)
     assert moderator.evaluate("window.notReloaded") is True
+
+    # the rules form saves in place too
+    moderator.get_by_label("Refuse questions with offensive words").check()
+    moderator.get_by_role("button", name="Save the rules").click()
+    expect(moderator.locator("[role=status]").filter(has_text="Done.")).not_to_have_count(0)
+    assert moderator.evaluate("window.notReloaded") is True
+    with database.session() as session:
+        assert session.scalars(select(Event.qa_profanity_filter)).one() is True
 
     spotlight = screen.locator("[data-qa-spotlight]")
     expect(spotlight).to_be_visible()

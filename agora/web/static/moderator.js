@@ -381,6 +381,39 @@ root.addEventListener("submit", (event) => {
   enqueue(() => sendAgenda(form));
 });
 
+// Every other moderator form (the Q&A settings, closing the event for takeaways…) posts
+// without leaving the page: the stream redraws what changed. Registered after the sections'
+// own handlers, it leaves alone what they took; offline, the plain form posts.
+root.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method.toLowerCase() !== "post") return;
+  // a form people type into keeps its plain post: its page shows each field's error
+  if (form.querySelector('textarea, select, input:not([type="hidden"], [type="checkbox"], [type="radio"])')) return;
+  const target = new URL(form.getAttribute("action"), window.location.href);
+  if (target.origin !== window.location.origin || !target.pathname.startsWith(`/e/${code}/moderate/`)) return;
+  event.preventDefault();
+  let response;
+  try {
+    response = await fetch(target, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form, event.submitter || undefined)),
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { accept: "application/json" },
+    });
+  } catch {
+    announce(strings.offline, { error: true });
+    return;
+  }
+  if (response.type === "opaqueredirect" || response.ok) {
+    announce(strings.done);
+    return;
+  }
+  let message = String(response.status);
+  try { message = (await response.json()).message || message; } catch { /* not JSON */ }
+  announce(fill(strings.failed, { message }), { error: true });
+});
+
 document.addEventListener("agora:agenda", (event) => {
   const now = event.detail && event.detail.current;
   agendaPoll = now && now.poll_id ? String(now.poll_id) : "";
