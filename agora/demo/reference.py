@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from agora.demo import reference_data as data
 from agora.events.agenda import add_item, set_now
-from agora.events.models import AgendaItem, AgendaKind, Event
+from agora.events.models import AgendaItem, AgendaKind, Event, Participant
 from agora.events.schemas import AgendaItemIn
 from agora.events.services import create_event, join_event
 from agora.floor.services import end_turn, give_floor, request_floor
@@ -138,8 +138,7 @@ def _simulated_ballots(session: Session, event: Event, ranking: Poll, count: int
     question_id = ranking.questions[0].id
     submissions = []
     for _n in range(count):
-        participant = join_event(session, event)
-        participant.simulated = True
+        participant = _simulated_participant(session, event)
         areas = list(AREA_WEIGHTS)
         order = []
         while areas:  # draw without replacement, weighted: a Plackett-Luce ballot
@@ -241,10 +240,18 @@ def _floor_and_takeaways(session: Session, event: Event) -> None:
         )
 
 
+def _simulated_participant(session: Session, event: Event) -> Participant:
+    participant = join_event(session, event)
+    participant.simulated = True
+    return participant
+
+
 def _audience_questions(session: Session, event: Event) -> None:
-    voters = [join_event(session, event) for _n in range(10)]
+    """Ask the demo's audience questions: invented, so asked by simulated participants."""
+    voters = [_simulated_participant(session, event) for _n in range(10)]
     for text, votes in data.AUDIENCE_QUESTIONS:
-        question = ask_question(session, event, join_event(session, event), text, anonymous=True)
+        asker = _simulated_participant(session, event)
+        question = ask_question(session, event, asker, text, anonymous=True)
         for voter in voters[:votes]:
             upvote(session, question, voter.id)
 

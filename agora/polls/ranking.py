@@ -241,7 +241,7 @@ RankingMethod = Callable[[Sequence[str], Ballots], RankingResult]
 
 #: Ranking methods by name: (label shown to moderators, function).
 RANKING_METHODS: dict[str, tuple[str, RankingMethod]] = {
-    "positional": (N_("Positional score (as Slido shows it)"), positional),
+    "positional": (N_("Average points"), positional),
     "borda": (N_("Borda count"), borda),
     "average_rank": (N_("Average rank"), average_rank),
     "copeland": (N_("Copeland (pairwise wins)"), copeland),
@@ -250,6 +250,36 @@ RANKING_METHODS: dict[str, tuple[str, RankingMethod]] = {
 }
 
 DEFAULT_METHOD = "positional"
+
+#: What each method's score means, in one sentence a reader understands; ``{first}`` is
+#: the number of options (the points of a first place), ``{second}`` one less.
+RANKING_EXPLANATIONS: dict[str, str] = {
+    "positional": N_(
+        "Average points per ballot: first place earns {first} points, second {second}, "
+        "down to 1 for last place; an option left unranked earns none. Higher is better."
+    ),
+    "borda": N_(
+        "Borda count: on each ballot first place earns {second} points and last place none; "
+        "the score adds them up over all ballots. Higher is better."
+    ),
+    "average_rank": N_(
+        "Average place given on the ballots, 1 being first; an option left unranked takes "
+        "the average of the places left. Lower is better."
+    ),
+    "copeland": N_(
+        "Options are compared in pairs: an option scores one point for each other option "
+        "that more ballots put below it than above it, half a point for a tie."
+    ),
+    "schulze": N_(
+        "Options are compared in pairs and along chains of majorities (Schulze method); "
+        "the score is the number of options each one beats."
+    ),
+    "irv": N_(
+        "Instant-runoff: the option with the fewest first places is dropped and its ballots "
+        "go to their next choice, until one remains; the score is the votes an option held "
+        "in the last round it took part in."
+    ),
+}
 
 
 def pairwise(options: Sequence[str], ballots: Sequence[tuple[tuple[str, ...], int]]) -> Pairwise:

@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from agora.core.i18n import gettext as _
 from agora.polls.kinds.table import Chart, Format, ResultTable, Row, Scalar, say
@@ -45,6 +46,8 @@ _STYLE: Any = {
     "svg.fonttype": "none",
     "svg.hashsalt": "agora-report",
     "svg.id": None,
+    # what participants typed is text, never a formula: "$\\foo$" must not reach mathtext
+    "text.parse_math": False,
 }
 
 
@@ -58,6 +61,8 @@ class Bars:
     title: str
     value_axis: str
     horizontal: bool
+    #: The values are counts: the axis shows whole numbers only.
+    integer: bool = False
 
 
 def _number(value: float) -> str:
@@ -85,6 +90,7 @@ def _bars(question: QuestionResult) -> Bars | None:
         say(table.title),
         say(table.axis),
         table.chart is not Chart.columns,
+        table.column(table.value).format is Format.integer,
     )
 
 
@@ -139,6 +145,9 @@ def _figure(bars: Bars) -> Figure:
             ax.set_ylim(0, top * 1.25)
             for x, (value, text) in enumerate(zip(values, texts, strict=True)):
                 ax.text(x, value + top * 0.02, text, ha="center")
+        if bars.integer:
+            axis = ax.xaxis if bars.horizontal else ax.yaxis
+            axis.set_major_locator(MaxNLocator(integer=True))
         # at the figure's left edge and wrapped: long option labels push the axes right,
         # and a title over the axes alone was cut off at the figure's right edge
         fig.suptitle(textwrap.fill(bars.title, 60), x=0.02, ha="left")

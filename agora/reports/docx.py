@@ -10,12 +10,22 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from agora.core.i18n import current_language, gettext, set_language, supported
+from agora.core.i18n import current_language, gettext, ngettext, set_language, supported
 from agora.polls.kinds.table import Chart, say
 from agora.reports.charts import chart_alt, chart_png
-from agora.reports.html import cell_text, country_namer, format_dates, humanize
+from agora.reports.html import (
+    cell_text,
+    contents,
+    country_namer,
+    format_dates,
+    humanize,
+    labels,
+    language_namer,
+)
 from agora.reports.model import QuestionResult, Report
 
 _ = gettext
@@ -50,10 +60,11 @@ def _picture(document: Any, png: bytes, alt: str) -> None:
     doc_pr.set("title", alt[:120])
 
 
-def _text(document: Any, text: str, style: str | None = None) -> None:
-    """Add a paragraph holding ``text`` as one plain run."""
+def _text(document: Any, text: str, style: str | None = None) -> Any:
+    """Add a paragraph holding ``text`` as one plain run; return the paragraph."""
     paragraph = document.add_paragraph(style=style)
     paragraph.add_run(text)
+    return paragraph
 
 
 def to_docx(report: Report) -> bytes:
@@ -69,34 +80,29 @@ def to_docx(report: Report) -> bytes:
 def _render(report: Report) -> bytes:
     """Build the document in the current language."""
     names = country_namer(report.language)
+    named = labels()
+    languages = language_namer(report.language)
 
     def country(code: str) -> str:
         return names.get(code.upper(), code) if code else ""
+
+    def label(kind: str, code: str) -> str:
+        return named[kind].get(code) or humanize(code)
 
     document = Document()
     document.core_properties.title = report.title
     document.core_properties.language = report.language
     document.styles["Normal"].font.name = "DejaVu Sans"
     document.styles["Normal"].font.size = Pt(10.5)
+    for style in ("Heading 1", "Heading 2", "Heading 3"):
+        document.styles[style].paragraph_format.keep_with_next = True
     dates = format_dates(report)
 
-    heading = document.add_heading(level=0)
-    heading.add_run(report.title)
-    _text(document, f"{_('Report of the session')} · {dates} · {report.venue}")
+    _cover(document, report, dates)
+    _page_numbers(document, report)
 
     document.add_heading(_("Introduction"), level=1)
-    _table(
-        document,
-        [_("Item"), _("Value")],
-        [
-            (_("Event"), report.title),
-            (_("Date"), dates),
-            (_("Venue"), report.venue),
-            (_("Code"), report.code),
-        ],
-    )
     if report.description:
-        document.add_heading(_("Purpose"), level=2)
         _text(document, report.description)
 
     document.add_heading(_("Methodology"), level=1)
@@ -111,20 +117,20 @@ def _render(report: Report) -> bytes:
     document.add_heading(_("Tools"), level=2)
     for q in report.polls:
         line = f"{q.poll_title}: {say(q.table.name)}"
-        if q.table.method is not None:
-            line += " — " + _("counted by: %(method)s") % {"method": say(q.table.method)}
+        if q.table.explanation is not None:
+            line += ". " + say(q.table.explanation)
         _text(document, line, "List Bullet")
 
     document.add_heading(_("Participation"), level=1)
     p = report.participation
     if p.simulated:
-        note = document.add_paragraph()
-        note.add_run(
+        _simulated(
+            document,
             _(
-                "Note: the people in the room and the participation figures below are "
+                "Simulated: the people in the room and the participation figures below are "
                 "simulated for the demo; only the session's published facts are real."
-            )
-        ).bold = True
+            ),
+        )
     figures: list[tuple[str, object]] = [
         (_("Registered"), p.registered),
         (_("Checked in"), p.checked_in),
@@ -139,17 +145,17 @@ def _render(report: Report) -> bytes:
     figures.append((_("Joined the live tools"), p.joined_live))
     _table(document, [_("Attendance"), _("Count")], figures)
     if p.organisation_types:
-        document.add_heading(_("Organisation types"), level=2)
         _table(
             document,
-            [_("Type"), _("People")],
-            [(humanize(k), v) for k, v in p.organisation_types.items()],
+            [_("Organisation types"), _("People")],
+            [(label("organisation_type", k), v) for k, v in p.organisation_types.items()],
         )
     if p.countries:
-        document.add_heading(_("Countries"), level=2)
-        _table(
-            document, [_("Country"), _("People")], [(country(k), v) for k, v in p.countries.items()]
-        )
+        counts = ", ".join(f"{country(k)} {v}" for k, v in p.countries.items())
+        _labelled(document, _("Countries"), counts)
+    if report.languages:
+        used = ", ".join(f"{languages.get(k, k)} ({v})" for k, v in report.languages.items())
+        _labelled(document, _("Languages the room wrote in (open-text answers and lessons):"), used)
 
     document.add_heading(_("Lessons shared"), level=1)
     for lesson in report.lessons:
@@ -157,18 +163,23 @@ def _render(report: Report) -> bytes:
         if lesson.country:
             title += f" ({country(lesson.country)})"
         document.add_heading(level=2).add_run(title)
-        _text(document, lesson.speaker_name)
+        who = lesson.speaker_name
+        if lesson.organisation and lesson.organisation != lesson.place:
+            who = f"{who}, {lesson.organisation}" if who else lesson.organisation
+        _text(document, who)
         _text(document, lesson.lesson)
         if lesson.partners:
             partners = "; ".join(_partner(x, country) for x in lesson.partners)
-            _text(document, f"{_('Partners')}: {partners}")
+            _labelled(document, _("Partners"), partners)
         if lesson.topics:
-            _text(document, f"{_('Topics')}: {', '.join(lesson.topics)}")
-        for outcome in lesson.outcomes:
-            line = humanize(str(outcome.get("kind", "")))
-            if outcome.get("description"):
-                line += f": {outcome['description']}"
-            _text(document, line, "List Bullet")
+            _labelled(document, _("Topics"), ", ".join(lesson.topics))
+        if lesson.outcomes:
+            outcomes = "; ".join(
+                label("outcome", str(o.get("kind", "")))
+                + (f": {o['description']}" if o.get("description") else "")
+                for o in lesson.outcomes
+            )
+            _labelled(document, _("Outcomes"), outcomes)
     if not report.lessons:
         _text(document, _("No takeaways were approved for this session."))
 
@@ -178,41 +189,52 @@ def _render(report: Report) -> bytes:
         _table(
             document,
             [_("Outcome"), _("Count")],
-            [(humanize(k), v) for k, v in impact.outcomes_by_kind.items()],
+            [(label("outcome", k), v) for k, v in impact.outcomes_by_kind.items()],
         )
     if impact.partner_world_areas:
         _table(
             document,
             [_("World area"), _("Partners")],
-            [(humanize(k), v) for k, v in impact.partner_world_areas.items()],
+            [(label("world_area", k), v) for k, v in impact.partner_world_areas.items()],
         )
     if impact.partner_countries:
-        _table(
-            document,
-            [_("Country"), _("Partners")],
-            [(country(k), v) for k, v in impact.partner_countries.items()],
-        )
+        counts = ", ".join(f"{country(k)} {v}" for k, v in impact.partner_countries.items())
+        _labelled(document, _("Partners by country"), counts)
+    if impact.topics:
+        topics = ", ".join(f"{k} ({v})" for k, v in impact.topics.items())
+        _labelled(document, _("Topics"), topics)
 
     document.add_heading(_("Poll results"), level=1)
     for q in report.polls:
         document.add_heading(level=2).add_run(q.prompt)
-        meta = f"{q.poll_title} · {say(q.table.name)} · {q.responses}"
+        meta = " · ".join(
+            [
+                q.poll_title,
+                say(q.table.name),
+                ngettext("%(num)d response", "%(num)d responses", q.responses)
+                % {"num": q.responses},
+            ]
+        )
         if q.table.method is not None:
             meta += " · " + _("Method: %(method)s") % {"method": say(q.table.method)}
-        _text(document, meta)
+        _text(document, meta).paragraph_format.keep_with_next = True
+        if q.simulated_responses:
+            _simulated(
+                document,
+                ngettext(
+                    "Simulated: %(num)d of these responses comes from a simulated participant; "
+                    "the session's own ballots were not kept.",
+                    "Simulated: %(num)d of these responses come from simulated participants; "
+                    "the session's own ballots were not kept.",
+                    q.simulated_responses,
+                )
+                % {"num": q.simulated_responses},
+            )
         png = chart_png(q)
         if png is not None:
             _picture(document, png, chart_alt(q))
-            _text(document, chart_alt(q), "Caption")
-        if q.simulated_responses:
-            _text(
-                document,
-                _(
-                    "Of these responses, %(n)s come from simulated participants: the session's "
-                    "own ballots were not kept."
-                )
-                % {"n": q.simulated_responses},
-            )
+            caption = say(q.table.explanation) if q.table.explanation else chart_alt(q)
+            _text(document, caption, "Caption")
         if q.themes:
             _text(
                 document,
@@ -220,49 +242,153 @@ def _render(report: Report) -> bytes:
                 % {"method": q.themes_method},
             )
             for theme in q.themes:
-                document.add_heading(f"{theme.label} ({len(theme.answers)})", level=3)
-                _text(document, _("Typical answer:") + " " + theme.representative)
+                count = ngettext("%(num)d answer", "%(num)d answers", len(theme.answers)) % {
+                    "num": len(theme.answers)
+                }
+                document.add_heading(f"{theme.label} ({count})", level=3)
                 for answer in theme.answers:
                     _text(document, answer, "Quote")
         elif q.table.chart is Chart.cards:
             for text in q.table.cells(q.table.label):
                 _text(document, str(text), "Quote")
-        _data_table(document, q)
         if q.rank_distribution and q.responses:
             places = len(q.rank_distribution[0]["positions"])
-            _text(document, _("How many ballots put each option in each place"))
+            _text(
+                document, _("How many ballots put each option in each place")
+            ).paragraph_format.keep_with_next = True
             _table(
                 document,
                 [_("Option"), *(str(n) for n in range(1, places + 1)), _("Not ranked")],
                 [(d["label"], *d["positions"], d["unranked"]) for d in q.rank_distribution],
             )
+        else:
+            _data_table(document, q)
 
     document.add_heading(_("Questions from the audience"), level=1)
     if report.audience_questions:
+        if any(e.simulated for e in report.audience_questions):
+            _simulated(
+                document,
+                _(
+                    "Simulated: the questions marked so were asked by simulated participants, "
+                    "invented for the demo."
+                ),
+            )
         _table(
             document,
             [_("Question"), _("Votes"), _("Answered")],
             [
-                (e.text, e.votes, _("Yes") if e.answered else _("No"))
+                (
+                    (f"[{_('Simulated')}] " if e.simulated else "") + e.text,
+                    e.votes,
+                    _("Yes") if e.answered else _("No"),
+                )
                 for e in report.audience_questions
             ],
         )
     else:
         _text(document, _("No audience questions."))
 
-    document.add_heading(_("Appendix: data"), level=1)
-    if report.registrations:
+    if report.annex:
+        document.add_page_break()  # type: ignore[no-untyped-call]
+        document.add_heading(_("Annex: participants"), level=1)
         _table(
             document,
-            [_("Name"), _("Organisation"), _("Type"), _("Country"), _("Status")],
+            [_("Name"), _("Organisation"), _("Type"), _("Country"), _("Present")],
             [
-                (r.name, r.organisation, humanize(r.organisation_type), r.country, r.status)
+                (
+                    r.name,
+                    r.organisation,
+                    label("organisation_type", r.organisation_type),
+                    country(r.country),
+                    _("Yes") if (r.checked_in or r.walk_in) else _("No"),
+                )
                 for r in report.registrations
             ],
         )
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _labelled(document: Any, label: str, text: str) -> Any:
+    """Add a paragraph ``label: text`` with the label in bold."""
+    paragraph = document.add_paragraph()
+    paragraph.add_run(label.rstrip(":") + ": ").bold = True
+    paragraph.add_run(text)
+    return paragraph
+
+
+def _simulated(document: Any, text: str) -> None:
+    """Add a note that says what is simulated, in bold."""
+    document.add_paragraph().add_run(text).bold = True
+
+
+def _cover(document: Any, report: Report, dates: str) -> None:
+    """Add the cover page: what, when, where; then the table of contents."""
+    _text(document, _("Report of the session"), "Subtitle")
+    document.add_heading(level=0).add_run(report.title)
+    _labelled(document, _("Date"), dates)
+    if report.venue:
+        _labelled(document, _("Place"), report.venue)
+    _labelled(document, _("Code"), report.code)
+    if report.participation.simulated:
+        _simulated(
+            document,
+            _(
+                "Part of this report is simulated for a demonstration: every simulated item "
+                "is labelled where it appears."
+            ),
+        )
+    document.add_heading(_("Contents"), level=1).style = document.styles["TOC Heading"]
+    headings = [heading for _anchor, heading in contents(report)]
+    _field(
+        document.add_paragraph(),
+        'TOC \\o "1-1" \\h \\z \\u',
+        headings,
+    )
+    # Word refreshes the contents (with their page numbers) when the file is opened.
+    settings = document.settings.element
+    update = settings.makeelement(qn("w:updateFields"), {qn("w:val"): "true"})
+    settings.append(update)
+    document.add_page_break()
+
+
+def _field(paragraph: Any, instruction: str, shown: Sequence[str]) -> None:
+    """Add a Word field (``PAGE``, ``TOC``…) whose result until updated is ``shown``."""
+
+    def char(kind: str) -> Any:
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+        return run
+
+    char("begin")
+    code = paragraph.add_run()._r
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    code.append(text)
+    char("separate")
+    for number, line in enumerate(shown):
+        run = paragraph.add_run(line)
+        if number < len(shown) - 1:
+            run.add_break()
+    char("end")
+
+
+def _page_numbers(document: Any, report: Report) -> None:
+    """Number the pages in the footer (not on the cover): the title, then "3 / 9"."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.footer.paragraphs[0]
+    paragraph.add_run(f"{report.title} · ")
+    _field(paragraph, "PAGE", ["1"])
+    paragraph.add_run(" / ")
+    _field(paragraph, "NUMPAGES", ["1"])
+    for run in paragraph.runs:
+        run.font.size = Pt(8)
 
 
 def _partner(partner: dict[str, Any], country: Callable[[str], str]) -> str:

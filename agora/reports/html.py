@@ -6,6 +6,7 @@ matplotlib) and the report stylesheet are inserted as they are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,11 +14,13 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from agora.core.i18n import current_language, gettext, ngettext, set_language, supported
+from agora.core.i18n import _, current_language, gettext, ngettext, set_language, supported
 from agora.events.times import in_zone
 from agora.polls.kinds.table import Format, Scalar, say
+from agora.registrations.pages import organisation_types
 from agora.reports.charts import chart_alt, chart_svg
 from agora.reports.model import Report
+from agora.takeaways.fields import outcome_kinds, world_areas
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The report stylesheet: linked from the web page (CSP ``style-src 'self'``), inlined in PDFs.
@@ -60,6 +63,33 @@ def format_dates(report: Report) -> str:
     return f"{days} ({report.time_zone})"
 
 
+def labels() -> dict[str, dict[str, str]]:
+    """Return the names of stored codes in the current language, by kind of code."""
+    return {
+        "organisation_type": dict(organisation_types()),
+        "world_area": world_areas(),
+        "outcome": outcome_kinds(),
+    }
+
+
+def contents(report: Report) -> list[tuple[str, str]]:
+    """Return the report's sections as (anchor, heading), for its table of contents."""
+    out = [
+        ("h-introduction", _("Introduction")),
+        ("h-methodology", _("Methodology")),
+        ("h-participation", _("Participation")),
+        ("h-lessons", _("Lessons shared")),
+        ("h-impact", _("Impact")),
+        ("h-polls", _("Poll results")),
+        ("h-qa", _("Questions from the audience")),
+    ]
+    if any(q.responses and q.table.chart != "cards" for q in report.polls):
+        out.append(("h-appendix", _("Appendix: poll data")))
+    if report.annex:
+        out.append(("h-annex", _("Annex: participants")))
+    return out
+
+
 def humanize(value: str) -> str:
     """Return a stored code such as ``expert_exchange`` as words (``Expert exchange``)."""
     words = value.replace("_", " ").replace("-", " ").strip()
@@ -69,6 +99,11 @@ def humanize(value: str) -> str:
 def number(value: float) -> str:
     """Return ``value`` with at most two decimals (whole numbers without any)."""
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def language_namer(language: str) -> dict[str, str]:
+    """Return the language names of ``language`` by ISO 639 code."""
+    return dict(_locale(language).languages)
 
 
 def country_namer(language: str) -> dict[str, str]:
@@ -85,19 +120,30 @@ def cell_text(value: Scalar, fmt: Format) -> str:
     return "" if value is None else str(value)
 
 
-def to_html(report: Report, *, for_pdf: bool = False) -> str:
-    """Render ``report`` as a standalone HTML page (``for_pdf``: stylesheet inlined)."""
+def to_html(
+    report: Report,
+    *,
+    for_pdf: bool = False,
+    downloads: Sequence[tuple[str, str]] | None = None,
+) -> str:
+    """Render ``report`` as a standalone HTML page.
+
+    ``for_pdf``: for WeasyPrint (no linked stylesheet); ``downloads``: (label, URL) of the
+    report's files, listed on the page when Agora serves it (never in a saved file).
+    """
     previous = current_language()
     set_language(supported(report.language) or "en")
     try:
-        return _render(report, for_pdf=for_pdf)
+        return _render(report, for_pdf=for_pdf, downloads=downloads)
     finally:
         set_language(previous)
 
 
-def _render(report: Report, *, for_pdf: bool) -> str:
+def _render(report: Report, *, for_pdf: bool, downloads: Sequence[tuple[str, str]] | None) -> str:
     """Render ``report`` in the current language."""
     names = country_namer(report.language)
+    languages = language_namer(report.language)
+    named = labels()
     generated = in_zone(report.generated_at, report)
     template = environment().get_template("reports/report.html")
     return template.render(
@@ -112,6 +158,10 @@ def _render(report: Report, *, for_pdf: bool) -> str:
         charts={q.question_id: chart_svg(q) for q in report.polls},
         alts={q.question_id: chart_alt(q) for q in report.polls},
         say=say,
+        contents=contents(report),
+        downloads=downloads,
+        label=lambda kind, code: named[kind].get(code) or humanize(code),
+        language=lambda code: languages.get(code, code),
         cell=cell_text,
         humanize=humanize,
         number=number,

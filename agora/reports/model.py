@@ -37,7 +37,6 @@ from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
 from agora.takeaways.models import Takeaway, TakeawayState
-from agora.text.keywords import keywords
 from agora.text.language import detect_language, languages_used
 
 
@@ -85,9 +84,8 @@ class Lesson:
     topics: list[str]
     outcomes: list[dict[str, Any]]
     lesson: str
-    #: The language the lesson is written in (ISO 639-1) and its keywords.
+    #: The language the lesson is written in (ISO 639-1).
     language: str = ""
-    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -135,7 +133,7 @@ class QuestionResult:
     languages: dict[str, int] = field(default_factory=dict)
     #: Ranking: how many ballots put each option in each place, and how many left it out.
     rank_distribution: list[dict[str, Any]] = field(default_factory=list)
-    #: Open text: each answer with its language and keywords, in the order of ``texts``.
+    #: Open text: each answer with its language, in the order of ``texts``.
     answer_details: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
@@ -151,6 +149,8 @@ class AudienceQuestionEntry:
     text: str
     votes: int
     answered: bool
+    #: Asked by a simulated participant (the demo): the report labels it.
+    simulated: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,8 @@ class Report:
     #: When the session started on its first day (local), and the zone every time is shown in.
     start_time: dt.time | None = None
     time_zone: str = DEFAULT_TIME_ZONE
+    #: The organiser chose to annex the list of registrations (``registrations``).
+    annex: bool = False
 
 
 def _counter(values: list[str]) -> dict[str, int]:
@@ -200,14 +202,9 @@ def _counter(values: list[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _language_and_keywords(text: str) -> dict[str, Any]:
-    language = detect_language(text) if text else ""
-    return {"language": language, "keywords": keywords(text, language) if text else []}
-
-
 def _described(text: str) -> dict[str, Any]:
-    """Return an open-text answer with its language and keywords."""
-    return {"text": text, **_language_and_keywords(text)}
+    """Return an open-text answer with the language it is written in."""
+    return {"text": text, "language": detect_language(text) if text else ""}
 
 
 def _rank_distribution(spec: QuestionSpec, tally: QuestionTally) -> list[dict[str, Any]]:
@@ -307,8 +304,12 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
     return out
 
 
-def build_report(session: Session, event: Event) -> Report:
-    """Gather everything the report of ``event`` says from the database."""
+def build_report(session: Session, event: Event, *, annex: bool = False) -> Report:
+    """Gather everything the report of ``event`` says from the database.
+
+    The report names no person but the speakers: ``annex`` (the organiser's choice) adds
+    the list of registrations (names, organisations, countries; never e-mail addresses).
+    """
     rows = list(
         session.scalars(
             select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
@@ -331,7 +332,7 @@ def build_report(session: Session, event: Event) -> Report:
             topics=list(t.topics),
             outcomes=list(t.outcomes),
             lesson=t.lesson,
-            **_language_and_keywords(t.lesson),
+            language=detect_language(t.lesson) if t.lesson else "",
         )
         for t in takeaways
     ]
@@ -343,8 +344,9 @@ def build_report(session: Session, event: Event) -> Report:
         ),
         partner_countries=_counter([p.get("country", "") for t in lessons for p in t.partners]),
     )
-    questions = session.scalars(
-        select(AudienceQuestion)
+    questions = session.execute(
+        select(AudienceQuestion, Participant.simulated)
+        .outerjoin(Participant, Participant.id == AudienceQuestion.participant_id)
         .where(
             AudienceQuestion.event_id == event.id,
             AudienceQuestion.state.in_([QuestionState.approved, QuestionState.answered]),
@@ -385,8 +387,10 @@ def build_report(session: Session, event: Event) -> Report:
         polls=polls,
         languages=languages_used(written),
         audience_questions=[
-            AudienceQuestionEntry(q.text, q.votes, q.state is QuestionState.answered)
-            for q in questions
+            AudienceQuestionEntry(
+                q.text, q.votes, q.state is QuestionState.answered, bool(simulated)
+            )
+            for q, simulated in questions
         ],
         registrations=[
             RegistrationRow(
@@ -401,5 +405,7 @@ def build_report(session: Session, event: Event) -> Report:
                 source=r.source,
             )
             for r in rows
+            if annex
         ],
+        annex=annex,
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from agora.core.errors import NotFound
 from agora.core.i18n import _
 from agora.events.deps import EventScope, ModeratedEventDep
 from agora.reports.exports import FORMATS, FormatUnavailable, media_type, renderer, report_json
+from agora.reports.html import to_html
 from agora.reports.model import build_report
 
 router = APIRouter()
@@ -18,6 +19,20 @@ router = APIRouter()
 # The routes are plain functions: FastAPI runs them in a worker thread, where the report is
 # built in one unit of work (after the moderator check) and then written without a session
 # (a PDF takes a while), the event loop free all along.
+
+
+def downloads(code: str) -> list[tuple[str, str]]:
+    """Return (label, URL) of the files the report's web page links to, in its order."""
+    base = f"/e/{code}/report"
+    return [
+        (_("PDF"), f"{base}.pdf"),
+        (_("Word"), f"{base}.docx"),
+        (_("Markdown"), f"{base}.md"),
+        (_("Excel"), f"{base}.xlsx"),
+        (_("CSV (zip)"), f"{base}.csv"),
+        (_("JSON"), f"{base}.json"),
+        (_("Web page"), f"{base}.html?download=1"),
+    ]
 
 
 def _download(event: EventScope, fmt: str) -> Response:
@@ -40,11 +55,28 @@ def _download(event: EventScope, fmt: str) -> Response:
     )
 
 
+def _page(event: EventScope) -> Response:
+    """Send the report's web page to read in the browser, linking to every file."""
+    report = event.sync(build_report)
+    return HTMLResponse(
+        to_html(report, downloads=downloads(report.code)),
+        headers={"cache-control": "no-store", "x-robots-tag": "noindex"},
+    )
+
+
 @router.get("/e/{code}/report.{fmt}", include_in_schema=False)
-def download_report(fmt: str, event: ModeratedEventDep) -> Response:
-    """Send the event's report as a file in ``fmt`` (html, pdf, docx, md, xlsx, json, csv)."""
+def download_report(
+    fmt: str, event: ModeratedEventDep, download: Annotated[bool, Query()] = False
+) -> Response:
+    """Send the event's report in ``fmt`` (html, pdf, docx, md, xlsx, json, csv).
+
+    The web page opens in the browser (``?download=1`` saves it as a file); the other
+    formats come as files.
+    """
     if fmt not in FORMATS:
         raise NotFound(_("Reports come as {formats}.").format(formats=", ".join(FORMATS)))
+    if fmt == "html" and not download:
+        return _page(event)
     return _download(event, fmt)
 
 

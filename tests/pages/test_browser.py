@@ -174,7 +174,7 @@ def test_moderator_page_draws_every_kind_of_result_live(
 
     expect(chart(QuestionKind.ranking).locator(".bar-row")).to_have_count(4)  # drawn by JS
     expect(chart(QuestionKind.ranking).locator(".result-meta")).to_have_text(
-        "Positional score (as Slido shows it) · 0 ballots"
+        "Average points · 0 ballots"
     )
     moderator.evaluate("window.__notReloaded = true")
 

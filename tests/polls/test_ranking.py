@@ -579,7 +579,7 @@ def test_details_are_json_serializable(name: str) -> None:
 
 
 def test_every_method_has_a_label() -> None:
-    assert RANKING_METHODS["positional"][0] == "Positional score (as Slido shows it)"
+    assert RANKING_METHODS["positional"][0] == "Average points"
     assert all(label for label, _method in RANKING_METHODS.values())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -132,7 +133,7 @@ def test_html_states_the_reference_facts(session: Session) -> None:
     assert '<th scope="row">Registered</th><td class="num">128</td>' in html
     assert '<th scope="row">Present</th><td class="num">144</td>' in html
     assert '<th scope="row">Seats</th><td class="num">144</td>' in html
-    assert "Positional score (as Slido shows it)" in html
+    assert "Average points" in html
     assert "3 ballots" in html
     assert "simulated for the demo" in html
     tags = _elements(html)
@@ -208,7 +209,7 @@ def test_pdf_has_pages_a_chart_and_participant_text_as_text(
     assert SCRIPT in text
     assert IMG in " ".join(text.split())
     pages = text.split("\f")
-    chart_page = next(i for i, p in enumerate(pages, 1) if "Positional score" in p and "Asia" in p)
+    chart_page = next(i for i, p in enumerate(pages, 1) if "Average points" in p and "Asia" in p)
     subprocess.run(
         [
             "pdftoppm",
@@ -254,7 +255,13 @@ def test_docx_has_headings_figures_charts_with_alt_and_plain_text(session: Sessi
     assert "simulated for the demo" in body
     xml = document.element.xml
     assert "fldSimple" not in xml
-    assert "instrText" not in xml
+    # the only fields are the document's own: its contents, and the page numbers below
+    assert re.findall(r"<w:instrText[^>]*>([^<]*)<", xml) == [' TOC \\o "1-1" \\h \\z \\u ']
+    footer = document.sections[0].footer._element.xml
+    assert [i.strip() for i in re.findall(r"<w:instrText[^>]*>([^<]*)<", footer)] == [
+        "PAGE",
+        "NUMPAGES",
+    ]
 
 
 def test_png_chart_is_an_image(session: Session) -> None:
@@ -272,5 +279,5 @@ def test_report_says_which_ballots_are_simulated(session: Session) -> None:
     from agora.reports.model import build_report
 
     report = build_report(session, create_reference_session(session, simulate_ballots=12))
-    assert "12 come from simulated participants" in to_html(report)
+    assert "12 of these responses come from simulated participants" in to_html(report)
     assert "12 from simulated participants" in to_markdown(report)

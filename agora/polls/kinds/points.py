@@ -17,7 +17,9 @@ from agora.polls.kinds.table import (
     SHARE,
     Chart,
     Column,
+    Count,
     Format,
+    N_plural,
     Note,
     Phrase,
     ResultTable,
@@ -36,7 +38,7 @@ SETTINGS: tuple[str, ...] = ("options", "budget")
 #: How a pasted list names this kind.
 MARKER = Marker(("points",), "budget")
 
-TITLE = N_("Points given by {count} participants")
+TITLE = N_plural("Points given by %(num)s participant", "Points given by %(num)s participants")
 POINTS = N_("Points")
 MEAN_WORD = N_("mean")
 BUDGET = N_("Budget")
@@ -120,7 +122,7 @@ def table(result: Mapping[str, Any]) -> ResultTable:
         voters=voters,
         summary=(answers(voters),),
         chart=Chart.bars,
-        title=Phrase(TITLE, {"count": voters}),
+        title=Phrase("{count}", {"count": Count(voters, *TITLE)}, translate=False),
         axis=Phrase(POINTS),
         columns=(
             Column("label", Phrase(OPTION), Format.text),

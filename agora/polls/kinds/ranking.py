@@ -27,7 +27,7 @@ from agora.polls.kinds.table import (
     ResultTable,
     Row,
 )
-from agora.polls.ranking import RANKING_METHODS
+from agora.polls.ranking import RANKING_EXPLANATIONS, RANKING_METHODS
 from agora.polls.tally import RankingTally, Tally
 
 KIND = QuestionKind.ranking
@@ -42,7 +42,7 @@ SETTINGS: tuple[str, ...] = ("options", "top_k", "partial", "ranking_method")
 MARKER = Marker(("ranking", "rank"), "top_k")
 
 BALLOTS = N_plural("%(num)s ballot", "%(num)s ballots")
-TITLE = N_("{method} · {count} ballots")
+TITLE = N_("{method} · {count}")
 SCORE = N_("Score")
 SCORE_LOWER_BETTER = N_("Score (lower is better)")
 RANK = N_("Rank")
@@ -131,7 +131,12 @@ def tally(spec: QuestionSpec) -> Tally:
 
 def table(result: Mapping[str, Any]) -> ResultTable:
     """Return the options best first with their rank and score under the result's method."""
-    method = Phrase(METHODS[str(result["method"])])
+    name = str(result["method"])
+    method = Phrase(METHODS[name])
+    options = len(result["options"])
+    explanation = Phrase(
+        RANKING_EXPLANATIONS[name], {"first": options, "second": max(options - 1, 0)}
+    )
     ballots = int(result["ballots"])
     lower = bool(result.get("lower_is_better"))
     score = Phrase(SCORE_LOWER_BETTER if lower else SCORE)
@@ -141,7 +146,7 @@ def table(result: Mapping[str, Any]) -> ResultTable:
         voters=int(result["voters"]),
         summary=(method, Count(ballots, *BALLOTS)),
         chart=Chart.bars,
-        title=Phrase(TITLE, {"method": method, "count": ballots}),
+        title=Phrase(TITLE, {"method": method, "count": Count(ballots, *BALLOTS)}),
         axis=score,
         columns=(
             Column("rank", Phrase(RANK), Format.integer),
@@ -157,4 +162,5 @@ def table(result: Mapping[str, Any]) -> ResultTable:
         ranked=True,
         method=method,
         notes=(Note(METHOD, method), Note(LOWER_IS_BETTER, lower)),
+        explanation=explanation,
     )

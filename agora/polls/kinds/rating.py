@@ -16,8 +16,10 @@ from agora.polls.kinds.table import (
     N_,
     Chart,
     Column,
+    Count,
     Figure,
     Format,
+    N_plural,
     Note,
     Phrase,
     ResultTable,
@@ -40,7 +42,8 @@ MARKER = Marker(("rating", "scale"), "scale_max")
 
 #: Where a scale may end.
 SCALE = range(2, 11)
-TITLE = N_("Mean {mean} · median {median} · {count} ratings")
+TITLE = N_("Mean {mean} · median {median} · {count}")
+RATINGS = N_plural("%(num)s rating", "%(num)s ratings")
 AXIS = N_("Ratings")
 RATING = N_("Rating")
 MEAN_WORD = N_("mean")
@@ -108,7 +111,10 @@ def table(result: Mapping[str, Any]) -> ResultTable:
         voters=voters,
         summary=summary,
         chart=Chart.columns,
-        title=Phrase(TITLE, {"mean": number(mean), "median": number(median), "count": voters}),
+        title=Phrase(
+            TITLE,
+            {"mean": number(mean), "median": number(median), "count": Count(voters, *RATINGS)},
+        ),
         axis=Phrase(AXIS),
         columns=(
             Column("value", Phrase(RATING), Format.text),

@@ -15,7 +15,9 @@ from agora.polls.kinds.table import (
     SHARE,
     Chart,
     Column,
+    Count,
     Format,
+    N_plural,
     Phrase,
     ResultTable,
     Row,
@@ -33,7 +35,7 @@ SETTINGS: tuple[str, ...] = ("options",)
 #: How a pasted list names this kind.
 MARKER = Marker(("single", "single choice", "choice"))
 
-TITLE = N_("{count} respondents")
+TITLE = N_plural("%(num)s respondent", "%(num)s respondents")
 AXIS = N_("Answers")
 
 
@@ -77,7 +79,7 @@ def choice_table(result: Mapping[str, Any], name: str) -> ResultTable:
         voters=voters,
         summary=(answers(voters),),
         chart=Chart.bars,
-        title=Phrase(TITLE, {"count": voters}),
+        title=Phrase("{count}", {"count": Count(voters, *TITLE)}, translate=False),
         axis=Phrase(AXIS),
         columns=(
             Column("label", Phrase(OPTION), Format.text),

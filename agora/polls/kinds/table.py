@@ -80,7 +80,7 @@ class Phrase:
     """Words to translate where shown, with ``{name}`` or ``%(name)s`` placeholders filled."""
 
     text: str
-    values: dict[str, Scalar | Phrase] = field(default_factory=dict)
+    values: dict[str, Scalar | Phrase | Count] = field(default_factory=dict)
     #: False for text that is not a message id (an option label, a number).
     translate: bool = True
 
@@ -167,6 +167,8 @@ class ResultTable:
     #: How the result was counted (a ranking method), named in the report's methodology.
     method: Phrase | None = None
     notes: tuple[Note, ...] = ()
+    #: What the score means, in one sentence (a ranking method), where the result is shown.
+    explanation: Phrase | None = None
 
     def index(self, key: str) -> int:
         """Return the position of the column ``key``."""
@@ -241,11 +243,11 @@ def from_json(data: Mapping[str, Any]) -> Text:
         return Count(int(data["number"]), str(data["singular"]), str(data["plural"]))
     if "format" in data:
         return Figure(str(data["label"]), data["value"], Format(data["format"]))
-    values: dict[str, Scalar | Phrase] = {}
+    values: dict[str, Scalar | Phrase | Count] = {}
     for name, value in dict(data.get("values") or {}).items():
         if isinstance(value, Mapping):
             inner = from_json(value)
-            values[str(name)] = inner if isinstance(inner, Phrase) else literal(say(inner))
+            values[str(name)] = inner if isinstance(inner, Phrase | Count) else literal(say(inner))
         else:
             values[str(name)] = value
     return Phrase(str(data["text"]), values, bool(data.get("translate", True)))
