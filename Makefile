@@ -16,7 +16,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 SYNC := $(UV) sync --frozen --python $(PYTHON) --quiet
 
-.PHONY: install install-run demo serve test lint typecheck browser-deps bench i18n lock clean
+.PHONY: install install-run demo serve test lint typecheck browser-deps bench i18n lock clean \
+	report-images
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
@@ -72,6 +73,17 @@ i18n: install
 test: install browser-deps lint typecheck
 	$(BIN)/pytest -m browser
 	$(BIN)/pytest -m "not browser"
+
+## The page images of the demo's PDF report that docs/reports.md shows: regenerate them
+## after changing the report (build/ holds the demo database and the PDF).
+REPORT_BUILD := $(CURDIR)/build/report-images
+report-images: install browser-deps
+	rm -rf $(REPORT_BUILD) && mkdir -p $(REPORT_BUILD) docs/images
+	AGORA_DATABASE_URL=sqlite:///$(REPORT_BUILD)/demo.db $(BIN)/agora demo --no-serve >/dev/null
+	AGORA_DATABASE_URL=sqlite:///$(REPORT_BUILD)/demo.db $(BIN)/agora report EUREG23 \
+		--format pdf --output $(REPORT_BUILD)/demo-report.pdf
+	rm -f docs/images/report-page-*.png
+	pdftoppm -r 45 -png $(REPORT_BUILD)/demo-report.pdf docs/images/report-page
 
 bench: install
 	$(BIN)/python bench/bench_responses.py $(BENCH_ARGS)

@@ -74,7 +74,13 @@ def serve(
 
 
 @app.command()
-def demo(host: HostOption = None, port: PortOption = None) -> None:
+def demo(
+    host: HostOption = None,
+    port: PortOption = None,
+    serve: Annotated[
+        bool, typer.Option(help="Serve it; --no-serve only sets it up (e.g. to write its report).")
+    ] = True,
+) -> None:
     """Set up the reference session (code EUREG23), print its links and serve it."""
     from agora.core.db import Database
     from agora.demo.reference import create_reference_session
@@ -93,7 +99,8 @@ def demo(host: HostOption = None, port: PortOption = None) -> None:
     console.print(f"  participants: {base}/e/{code}   (or type {code} on {base}/)")
     console.print(f"  screen:       {base}/e/{code}/screen?key={screen_key}")
     console.print(f"  moderator:    {base}/e/{code}/moderate?key={moderator_key}")
-    _serve(host, port)
+    if serve:
+        _serve(host, port)
 
 
 @db_app.command("upgrade")

@@ -123,7 +123,7 @@ def _figure(bars: Bars) -> Figure:
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(values))]
     with plt.rc_context(_STYLE):
         if bars.horizontal:
-            fig = Figure(figsize=(6.4, 0.9 + 0.42 * max(len(values), 2)))
+            fig = Figure(figsize=(6.4, 0.8 + 0.34 * max(len(values), 2)))
             ax = fig.add_subplot()
             positions = list(range(len(values)))
             ax.barh(positions, values, color=colours, edgecolor=INK, linewidth=0.5)

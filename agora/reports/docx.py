@@ -50,6 +50,8 @@ def _table(document: Any, header: Sequence[str], rows: Iterable[Sequence[object]
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader", {}
     )
     tr_pr.append(header_flag)
+    # a paragraph after each table: two tables in a row would merge into one
+    document.add_paragraph()
 
 
 def _picture(document: Any, png: bytes, alt: str) -> None:
