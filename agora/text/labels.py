@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from agora.text.keywords import MIN_LENGTH
+from agora.text.stopwords import auxiliaries
 from agora.text.words import fold_word, stop_words_for
 
 #: A label is at most this many characters (it fits a theme card and a report heading).
@@ -34,8 +35,17 @@ CANDIDATE_ANSWERS = 10
 #: 2.2; real words of the reference and the benchmark are above ("tangible" 3.7, "twinning"
 #: 2.7). A rarer real word still counts when two answers use it.
 KNOWN_ZIPF = 2.5
+#: Letters at the end of a word that may differ from a listed word (an inflection), and the
+#: letters before them that must agree, in languages of which wordfreq has a short list.
+ENDING = 2
+STEM = 6
 #: Preference by number of words: a moderator writes 2 to 5 words.
 LENGTH_WEIGHT = {1: 0.7, 2: 1.0, 3: 1.0, 4: 1.0, 5: 0.97, 6: 0.9}
+#: How much a span's share of content words counts: "Locally specific projects" beats
+#: "Connection of very locally specific projects".
+DENSITY_POWER = 0.5
+#: A span that starts or ends inside a run of content words weighs this much less.
+CUT_PHRASE = 0.85
 #: Each answer further from the centre than the representative weighs this much less.
 RANK_DISCOUNT = 0.85
 #: wordfreq's code where it differs from the ISO 639-1 code ``detect_language`` returns.
@@ -68,14 +78,15 @@ def runs(text: str) -> list[list[Word]]:
 
 
 @cache
-def _wordfreq() -> tuple[Callable[..., float], frozenset[str]] | None:
-    """Return wordfreq's ``zipf_frequency`` and its languages, or ``None`` without it."""
+def _wordfreq() -> tuple[Callable[..., float], frozenset[str], frozenset[str]] | None:
+    """Return wordfreq's ``zipf_frequency``, its languages and those with a large list."""
     try:
         from wordfreq import available_languages, zipf_frequency
     except ImportError:
         return None
-    languages: Any = available_languages()
-    return zipf_frequency, frozenset(languages)
+    every: Any = available_languages()
+    large: Any = available_languages("large")
+    return zipf_frequency, frozenset(every), frozenset(large)
 
 
 def has_wordfreq() -> bool:
@@ -83,19 +94,52 @@ def has_wordfreq() -> bool:
     return _wordfreq() is not None
 
 
+def _code(language: str) -> str | None:
+    """Return wordfreq's code of ``language``, or ``None`` when it has no list of it."""
+    found = _wordfreq()
+    code = _WORDFREQ_CODES.get(language, language)
+    return code if found is not None and code in found[1] else None
+
+
+@cache
+def _stems(code: str) -> frozenset[str]:
+    """Return the known words of a short word list less up to ``ENDING`` final letters."""
+    from wordfreq import get_frequency_dict
+
+    threshold = 10 ** (KNOWN_ZIPF - 9)
+    words: Any = get_frequency_dict(code)
+    return frozenset(
+        word[: len(word) - cut]
+        for word, frequency in words.items()
+        if frequency >= threshold
+        for cut in range(ENDING + 1)
+        if len(word) - cut >= STEM
+    )
+
+
 @cache
 def in_dictionary(word: str, language: str) -> bool | None:
     """Return whether ``word`` is a real word of ``language`` or English (``None``: unknowable).
 
-    ``None`` when wordfreq is not installed.
+    ``None`` when wordfreq is not installed. In a language of which wordfreq has only its
+    short list (Croatian, Romanian, Slovak…: words of Zipf 3 and more), an inflected form
+    of a listed word counts too: the two may differ in their last ``ENDING`` letters once
+    ``STEM`` letters agree ("mobilnosti" for "mobilnost").
     """
     found = _wordfreq()
     if found is None:
         return None
-    zipf_frequency, languages = found
-    code = _WORDFREQ_CODES.get(language, language)
-    codes = [code, "en"] if code in languages and code != "en" else ["en"]
-    return any(zipf_frequency(word, c) >= KNOWN_ZIPF for c in codes)
+    zipf_frequency, _every, large = found
+    code = _code(language)
+    codes = ["en"] if code in {None, "en"} else [str(code), "en"]
+    if any(zipf_frequency(word, c) >= KNOWN_ZIPF for c in codes):
+        return True
+    if code is None or code in large or "-" in word:
+        return False
+    stems = _stems(code)
+    return any(
+        word[: len(word) - cut] in stems for cut in range(ENDING + 1) if len(word) - cut >= STEM
+    )
 
 
 def _stops(language: str) -> frozenset[str]:
@@ -147,13 +191,18 @@ def phrase_label(
     for rank, index in enumerate(order[:CANDIDATE_ANSWERS]):
         text, language = texts[index], languages[index]
         for run in runs(text):
+            verbs = auxiliaries(language)
             usable = [
-                not w.folded.isdigit() and (lexicon is None or lexicon.known(w, language))
+                not w.folded.isdigit()
+                and w.text.casefold() not in verbs
+                and (lexicon is None or lexicon.known(w, language))
                 for w in run
             ]
             content = [is_content(w, language) for w in run]
+            # The word after an auxiliary is its participle or predicate: no label starts there.
+            after_verb = [i > 0 and run[i - 1].text.casefold() in verbs for i in range(len(run))]
             for first in range(len(run)):
-                if not (usable[first] and content[first]):
+                if not (usable[first] and content[first]) or after_verb[first]:
                     continue
                 for last in range(first, min(first + MAX_WORDS, len(run))):
                     if not usable[last]:
@@ -165,7 +214,19 @@ def phrase_label(
                     words = {w.folded for w in run[first : last + 1]}
                     covered = sum(weights.get(w, 0.0) for w in words) / total
                     count = last - first + 1
-                    score = round(covered * LENGTH_WEIGHT[count] * RANK_DISCOUNT**rank, 9)
+                    density = sum(content[first : last + 1]) / count
+                    # A span cut inside a noun phrase ("Solar panels and energy | efficency").
+                    cut = (first > 0 and content[first - 1]) + (
+                        last + 1 < len(run) and content[last + 1]
+                    )
+                    score = round(
+                        covered
+                        * LENGTH_WEIGHT[count]
+                        * density**DENSITY_POWER
+                        * CUT_PHRASE**cut
+                        * RANK_DISCOUNT**rank,
+                        9,
+                    )
                     key = (-score, rank, run[first].start, count)
                     if score > 0 and (best is None or key < best):
                         best = key
