@@ -28,7 +28,8 @@ from agora.text.words import fold_word, stop_words_for
 MAX_CHARS = 48
 #: Words in a label phrase.
 MAX_WORDS = 6
-#: How far down the answers nearest the centre a label is looked for.
+#: How far down the answers nearest the centre a label is looked for (the first answer
+#: with a qualifying span gives it).
 CANDIDATE_ANSWERS = 10
 #: Zipf frequency (log10 of uses per billion words) from which wordfreq's word counts as a
 #: real word. Typos are rarer: "beetwen" 0, "comunity" 1.8, "citys" 2.1, "developement"
@@ -47,7 +48,7 @@ DENSITY_POWER = 0.5
 #: A span that starts or ends inside a run of content words weighs this much less.
 CUT_PHRASE = 0.85
 #: Each answer further from the centre than the representative weighs this much less.
-RANK_DISCOUNT = 0.85
+RANK_DISCOUNT = 0.6
 #: wordfreq's code where it differs from the ISO 639-1 code ``detect_language`` returns.
 _WORDFREQ_CODES = {"hr": "sh", "sr": "sh", "bs": "sh", "no": "nb"}
 
@@ -117,7 +118,6 @@ def _stems(code: str) -> frozenset[str]:
     )
 
 
-@cache
 def in_dictionary(word: str, language: str) -> bool | None:
     """Return whether ``word`` is a real word of ``language`` or English (``None``: unknowable).
 
@@ -126,9 +126,16 @@ def in_dictionary(word: str, language: str) -> bool | None:
     of a listed word counts too: the two may differ in their last ``ENDING`` letters once
     ``STEM`` letters agree ("mobilnosti" for "mobilnost").
     """
+    if _wordfreq() is None:
+        return None
+    return _in_dictionary(word, language)
+
+
+@cache
+def _in_dictionary(word: str, language: str) -> bool:
     found = _wordfreq()
     if found is None:
-        return None
+        return False
     zipf_frequency, _every, large = found
     code = _code(language)
     codes = ["en"] if code in {None, "en"} else [str(code), "en"]
@@ -186,51 +193,60 @@ def phrase_label(
     total = sum(weights.values())
     if total <= 0:
         return None
-    best: tuple[float, int, int, int] | None = None
+    for index in order[:CANDIDATE_ANSWERS]:
+        label = _best_span(texts[index], languages[index], weights, total, lexicon)
+        if label is not None:
+            return label
+    return None
+
+
+def _best_span(
+    text: str,
+    language: str,
+    weights: Mapping[str, float],
+    total: float,
+    lexicon: Lexicon | None,
+) -> str | None:
+    """Return the best span of one answer, or ``None`` when none qualifies."""
+    best: tuple[float, int, int] | None = None
     chosen = ""
-    for rank, index in enumerate(order[:CANDIDATE_ANSWERS]):
-        text, language = texts[index], languages[index]
-        for run in runs(text):
-            verbs = auxiliaries(language)
-            usable = [
-                not w.folded.isdigit()
-                and w.text.casefold() not in verbs
-                and (lexicon is None or lexicon.known(w, language))
-                for w in run
-            ]
-            content = [is_content(w, language) for w in run]
-            # The word after an auxiliary is its participle or predicate: no label starts there.
-            after_verb = [i > 0 and run[i - 1].text.casefold() in verbs for i in range(len(run))]
-            for first in range(len(run)):
-                if not (usable[first] and content[first]) or after_verb[first]:
+    verbs = auxiliaries(language)
+    for run in runs(text):
+        usable = [
+            not w.folded.isdigit()
+            and w.text.casefold() not in verbs
+            and (lexicon is None or lexicon.known(w, language))
+            for w in run
+        ]
+        content = [is_content(w, language) for w in run]
+        # The word after an auxiliary is its participle or predicate: no label starts there.
+        after_verb = [i > 0 and run[i - 1].text.casefold() in verbs for i in range(len(run))]
+        for first in range(len(run)):
+            if not (usable[first] and content[first]) or after_verb[first]:
+                continue
+            for last in range(first, min(first + MAX_WORDS, len(run))):
+                if not usable[last]:
+                    break
+                if run[last].end - run[first].start > MAX_CHARS:
+                    break
+                if not content[last]:
                     continue
-                for last in range(first, min(first + MAX_WORDS, len(run))):
-                    if not usable[last]:
-                        break
-                    if run[last].end - run[first].start > MAX_CHARS:
-                        break
-                    if not content[last]:
-                        continue
-                    words = {w.folded for w in run[first : last + 1]}
-                    covered = sum(weights.get(w, 0.0) for w in words) / total
-                    count = last - first + 1
-                    density = sum(content[first : last + 1]) / count
-                    # A span cut inside a noun phrase ("Solar panels and energy | efficency").
-                    cut = (first > 0 and content[first - 1]) + (
-                        last + 1 < len(run) and content[last + 1]
-                    )
-                    score = round(
-                        covered
-                        * LENGTH_WEIGHT[count]
-                        * density**DENSITY_POWER
-                        * CUT_PHRASE**cut
-                        * RANK_DISCOUNT**rank,
-                        9,
-                    )
-                    key = (-score, rank, run[first].start, count)
-                    if score > 0 and (best is None or key < best):
-                        best = key
-                        chosen = text[run[first].start : run[last].end]
+                words = {w.folded for w in run[first : last + 1]}
+                covered = sum(weights.get(w, 0.0) for w in words) / total
+                count = last - first + 1
+                density = sum(content[first : last + 1]) / count
+                # A span cut inside a noun phrase ("Solar panels and energy | efficency").
+                cut = (first > 0 and content[first - 1]) + (
+                    last + 1 < len(run) and content[last + 1]
+                )
+                score = round(
+                    covered * LENGTH_WEIGHT[count] * density**DENSITY_POWER * CUT_PHRASE**cut,
+                    9,
+                )
+                key = (-score, run[first].start, count)
+                if score > 0 and (best is None or key < best):
+                    best = key
+                    chosen = text[run[first].start : run[last].end]
     if best is None:
         return None
     return capitalise(" ".join(chosen.split()))

@@ -65,7 +65,7 @@ _LISTS = {
     "ro": """un o niste si sau dar ci iar ca daca cum ce care cine
         eu ma mie mi tu te tie ti el ea noi voi ei ele il o ii le se isi
         meu mea mei mele tau ta sau sa nostru noastra vostru vostra lor
-        de din la in pe cu fara pentru prin despre dintre spre pana dupa inainte al ale ai a
+        de din la in pe cu fara pentru prin despre intre dintre spre pana dupa inainte al ale ai a
         este sunt fi fost era erau am ai are avem aveti au avea
         nu foarte mai tot toti toata toate acest aceasta acesti aceste acel acea""",
 }
