@@ -52,6 +52,10 @@ RANK_DISCOUNT = 0.6
 #: wordfreq's code where it differs from the ISO 639-1 code ``detect_language`` returns.
 _WORDFREQ_CODES = {"hr": "sh", "sr": "sh", "bs": "sh", "no": "nb"}
 
+#: Languages whose words wordfreq reads only with a segmenter of its own extras (MeCab,
+#: jieba): not looked up, so their words are known only when two answers use them.
+_SEGMENTED = frozenset({"ja", "ko", "zh"})
+
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
 
@@ -99,7 +103,7 @@ def _code(language: str) -> str | None:
     """Return wordfreq's code of ``language``, or ``None`` when it has no list of it."""
     found = _wordfreq()
     code = _WORDFREQ_CODES.get(language, language)
-    return code if found is not None and code in found[1] else None
+    return code if found is not None and code in found[1] and code not in _SEGMENTED else None
 
 
 @cache
@@ -139,8 +143,11 @@ def _in_dictionary(word: str, language: str) -> bool:
     zipf_frequency, _every, large = found
     code = _code(language)
     codes = ["en"] if code in {None, "en"} else [str(code), "en"]
-    if any(zipf_frequency(word, c) >= KNOWN_ZIPF for c in codes):
-        return True
+    try:
+        if any(zipf_frequency(word, c) >= KNOWN_ZIPF for c in codes):
+            return True
+    except ImportError:  # a script that needs a segmenter of wordfreq's extras
+        return False
     if code is None or code in large or "-" in word:
         return False
     stems = _stems(code)
@@ -178,6 +185,19 @@ class Lexicon:
         return bool(self.dictionary and in_dictionary(word.text.casefold(), language))
 
 
+@dataclass(frozen=True)
+class Span:
+    """A candidate label: its text, where it starts, its words, and how it scores."""
+
+    text: str
+    start: int
+    count: int
+    #: The span's form alone: its length, share of content words, whether it is cut short.
+    form: float
+    #: ``form`` times the share of the theme's distinctive words it covers.
+    score: float
+
+
 def phrase_label(
     texts: Sequence[str],
     order: Sequence[int],
@@ -185,31 +205,34 @@ def phrase_label(
     weights: Mapping[str, float],
     lexicon: Lexicon | None,
 ) -> str | None:
-    """Return the best span of the answers ``order`` lists (nearest the centre first).
+    """Return the best span of the first of the answers ``order`` lists that has one.
 
-    ``weights`` are the theme's distinctive words (folded) and their weights; ``lexicon``
-    ``None`` accepts every word. ``None`` when no span qualifies.
+    ``order`` lists the theme's answers nearest the centre first; ``weights`` are its
+    distinctive words (folded) and their weights; ``lexicon`` ``None`` accepts every word.
+    ``None`` when no span qualifies.
     """
     total = sum(weights.values())
     if total <= 0:
         return None
     for index in order[:CANDIDATE_ANSWERS]:
-        label = _best_span(texts[index], languages[index], weights, total, lexicon)
-        if label is not None:
-            return label
+        spans = sorted(
+            spans_of(texts[index], languages[index], weights, total, lexicon),
+            key=lambda s: (-s.score, s.start, s.count),
+        )
+        if spans:
+            return spans[0].text
     return None
 
 
-def _best_span(
+def spans_of(
     text: str,
     language: str,
     weights: Mapping[str, float],
     total: float,
     lexicon: Lexicon | None,
-) -> str | None:
-    """Return the best span of one answer, or ``None`` when none qualifies."""
-    best: tuple[float, int, int] | None = None
-    chosen = ""
+) -> list[Span]:
+    """Return the spans of one answer that may be a label, with their scores."""
+    found: list[Span] = []
     verbs = auxiliaries(language)
     for run in runs(text):
         usable = [
@@ -225,9 +248,7 @@ def _best_span(
             if not (usable[first] and content[first]) or after_verb[first]:
                 continue
             for last in range(first, min(first + MAX_WORDS, len(run))):
-                if not usable[last]:
-                    break
-                if run[last].end - run[first].start > MAX_CHARS:
+                if not usable[last] or run[last].end - run[first].start > MAX_CHARS:
                     break
                 if not content[last]:
                     continue
@@ -239,17 +260,12 @@ def _best_span(
                 cut = (first > 0 and content[first - 1]) + (
                     last + 1 < len(run) and content[last + 1]
                 )
-                score = round(
-                    covered * LENGTH_WEIGHT[count] * density**DENSITY_POWER * CUT_PHRASE**cut,
-                    9,
-                )
-                key = (-score, run[first].start, count)
-                if score > 0 and (best is None or key < best):
-                    best = key
-                    chosen = text[run[first].start : run[last].end]
-    if best is None:
-        return None
-    return capitalise(" ".join(chosen.split()))
+                form = LENGTH_WEIGHT[count] * density**DENSITY_POWER * CUT_PHRASE**cut
+                score = round(covered * form, 9)
+                if score > 0:
+                    phrase = " ".join(text[run[first].start : run[last].end].split())
+                    found.append(Span(capitalise(phrase), run[first].start, count, form, score))
+    return found
 
 
 def words_label(

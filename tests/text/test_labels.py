@@ -117,6 +117,13 @@ def test_known_words() -> None:
     assert in_dictionary("orașelor", "ro") is True
     assert in_dictionary("cooperrare", "ro") is False
     assert in_dictionary("Zusammenarbeit".casefold(), "de") is True
+    # Japanese and Chinese need segmenters wordfreq lacks here: not looked up, never a crash.
+    assert in_dictionary("東京", "ja") is False
+    assert in_dictionary("aa巀", "en") is False
+    assert theme_labels(["東京の公共交通", "上海的合作"], [[0], [1]]) == [
+        "東京の公共交通",
+        "上海的合作",
+    ]
     # "Interreg" is rare in the world's text, but two answers using it make it a word.
     assert not Lexicon(["Interreg helped", "Ports"]).known(word, "en")
     assert Lexicon(["Interreg helped", "Interreg ports"]).known(word, "en")
