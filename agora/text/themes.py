@@ -2,8 +2,9 @@
 
 Pure functions, no I/O: ``find_themes`` embeds the answers (multilingual sentence
 embeddings, or the word-based fallback), clusters them with KMeans (fixed seed, so the
-same answers always give the same themes), labels each cluster with class-based TF-IDF
-and picks the answer nearest its centre as representative. ``rename``, ``merge``,
+same answers always give the same themes), picks the answer nearest each centre as
+representative and labels each cluster with a short phrase of its answers that covers its
+class-based TF-IDF words and holds no typo (``agora.text.labels``). ``rename``, ``merge``,
 ``split`` and ``move`` are the moderator's edits; each returns a new result, or raises
 ``ThemeError`` naming the value at fault.
 

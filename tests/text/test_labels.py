@@ -172,7 +172,7 @@ answers = st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join) | st.text(
 @given(texts=st.lists(answers, min_size=1, max_size=6), cut=st.integers(0, 6))
 def test_labels_are_short_not_empty_and_deterministic(texts: list[str], cut: int) -> None:
     cut = min(cut, len(texts))
-    groups = [g for g in ([list(range(cut))], [list(range(cut, len(texts)))]) for g in g if g]
+    groups = [g for g in (list(range(cut)), list(range(cut, len(texts)))) if g]
     found = theme_labels(texts, groups)
     assert found == theme_labels(list(texts), [list(g) for g in groups])
     for label in found:
