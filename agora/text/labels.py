@@ -47,8 +47,6 @@ LENGTH_WEIGHT = {1: 0.7, 2: 1.0, 3: 1.0, 4: 1.0, 5: 0.97, 6: 0.9}
 DENSITY_POWER = 0.5
 #: A span that starts or ends inside a run of content words weighs this much less.
 CUT_PHRASE = 0.85
-#: Each answer further from the centre than the representative weighs this much less.
-RANK_DISCOUNT = 0.6
 #: wordfreq's code where it differs from the ISO 639-1 code ``detect_language`` returns.
 _WORDFREQ_CODES = {"hr": "sh", "sr": "sh", "bs": "sh", "no": "nb"}
 
@@ -171,18 +169,17 @@ def is_content(word: Word, language: str) -> bool:
 class Lexicon:
     """Which words of a question's answers are known (real words, not typos)."""
 
-    def __init__(self, texts: Sequence[str], *, dictionary: bool = True) -> None:
+    def __init__(self, texts: Sequence[str]) -> None:
         self.answers_using: dict[str, int] = {}
         for text in texts:
             for folded in {w.folded for run in runs(text) for w in run}:
                 self.answers_using[folded] = self.answers_using.get(folded, 0) + 1
-        self.dictionary = dictionary
 
     def known(self, word: Word, language: str) -> bool:
         """Return whether ``word`` is a stop word, used by two answers, or in the dictionary."""
         if word.folded in _stops(language) or self.answers_using.get(word.folded, 0) >= 2:
             return True
-        return bool(self.dictionary and in_dictionary(word.text.casefold(), language))
+        return bool(in_dictionary(word.text.casefold(), language))
 
 
 @dataclass(frozen=True)
