@@ -65,7 +65,7 @@ _LISTS = {
     "ro": """un o niste si sau dar ci iar ca daca cum ce care cine
         eu ma mie mi tu te tie ti el ea noi voi ei ele il o ii le se isi
         meu mea mei mele tau ta sau sa nostru noastra vostru vostra lor
-        de din la in pe cu fara pentru prin despre dintre spre pana dupa inainte al ale ai a
+        de din la in pe cu fara pentru prin despre intre dintre spre pana dupa inainte al ale ai a
         este sunt fi fost era erau am ai are avem aveti au avea
         nu foarte mai tot toti toata toate acest aceasta acesti aceste acel acea""",
 }
@@ -73,6 +73,33 @@ _LISTS = {
 STOP_WORDS: dict[str, frozenset[str]] = {
     language: frozenset(words.split()) for language, words in _LISTS.items()
 }
+
+
+#: Auxiliary verbs and copulas, in lower case *with* accents (French "a", has, is one of
+#: them; "à", to, is not). A theme's label is a phrase without a verb: it never crosses them,
+#: so "La barrière de la langue a ralenti…" gives "Barrière de la langue".
+_AUXILIARIES = {
+    "en": """is are was were be been being am has have had will would shall should can could
+        may might must does did""",
+    "fr": "a ont est sont était étaient etait etaient été ete sera seront avait avaient fut",
+    "de": """ist sind war waren hat haben hatte hatten wird werden wurde wurden kann können
+        muss müssen soll sollen""",
+    "es": "es son fue fueron era eran está están ha han había habían será serán",
+    "it": "è e' sono era erano ha hanno ho aveva avevano fu sarà stato stata stati",
+    "pt": "é são foi foram era eram está estão tem têm tinha tinham será serão",
+    "hr": "je su sam smo ste bio bila bilo bili bile će ću ćemo ce cu cemo",
+    "ro": "este sunt a au am ai fost era erau va vor",
+    "nl": "is zijn was waren heeft hebben had hadden wordt worden werd werden",
+    "pl": "jest są był była było byli były będzie",
+}
+AUXILIARIES: dict[str, frozenset[str]] = {
+    language: frozenset(words.split()) for language, words in _AUXILIARIES.items()
+}
+
+
+def auxiliaries(language: str) -> frozenset[str]:
+    """Return the lower-case auxiliary verbs and copulas of ``language`` (none if not listed)."""
+    return AUXILIARIES.get(language.split("-")[0].lower(), frozenset())
 
 
 def stop_words(language: str) -> frozenset[str]:

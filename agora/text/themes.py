@@ -2,8 +2,9 @@
 
 Pure functions, no I/O: ``find_themes`` embeds the answers (multilingual sentence
 embeddings, or the word-based fallback), clusters them with KMeans (fixed seed, so the
-same answers always give the same themes), labels each cluster with class-based TF-IDF
-and picks the answer nearest its centre as representative. ``rename``, ``merge``,
+same answers always give the same themes), picks the answer nearest each centre as
+representative and labels each cluster with a short phrase of its answers that covers its
+class-based TF-IDF words and holds no typo (``agora.text.labels``). ``rename``, ``merge``,
 ``split`` and ``move`` are the moderator's edits; each returns a new result, or raises
 ``ThemeError`` naming the value at fault.
 
@@ -24,16 +25,15 @@ from sklearn.metrics import silhouette_score
 
 from agora.text.embeddings import Embedder, Vectors, default_embedder
 from agora.text.keywords import content_words
+from agora.text.labels import Lexicon, phrase_label, shortened, words_label
 from agora.text.language import detect_language
 
 #: Largest number of themes tried when the moderator does not choose ``k``.
 MAX_AUTO_K = 8
-#: Terms in a theme's label.
-LABEL_TERMS = 3
 #: KMeans restarts; fixed (with the seed) so results never depend on the machine's defaults.
 N_INIT = 10
 SEED = 0
-#: Label separator.
+#: Separator of the distinctive words of a label when no phrase qualifies.
 SEPARATOR = " · "
 
 
@@ -155,11 +155,11 @@ def _build(
     texts: Sequence[str], vectors: Vectors | None, groups: list[list[int]], method: str
 ) -> ThemeResult:
     """Return the result of ``groups`` of answer indexes: labelled, represented, sorted."""
-    representatives = [_representative(vectors, texts, group) for group in groups]
-    labels = class_tfidf_labels(texts, groups, representatives)
+    orders = [_closeness(vectors, texts, group) for group in groups]
+    labels = theme_labels(texts, groups, orders)
     themes = [
-        Theme(label=label, representative=texts[typical], answer_indexes=sorted(group))
-        for group, label, typical in zip(groups, labels, representatives, strict=True)
+        Theme(label=label, representative=texts[order[0]], answer_indexes=sorted(group))
+        for group, label, order in zip(groups, labels, orders, strict=True)
     ]
     return ThemeResult(themes=_sorted(themes), method=method, k=len(themes), texts=list(texts))
 
@@ -169,57 +169,93 @@ def _sorted(themes: list[Theme]) -> list[Theme]:
     return sorted(themes, key=lambda t: (-t.size, t.label, t.answer_indexes[:1]))
 
 
-def _representative(vectors: Vectors | None, texts: Sequence[str], group: list[int]) -> int:
-    """Return the index of the answer nearest the group's centroid (the earliest on ties)."""
+def _closeness(vectors: Vectors | None, texts: Sequence[str], group: list[int]) -> list[int]:
+    """Return ``group`` nearest the centroid first (earliest on ties): the first represents it."""
     if vectors is None:
-        # Without vectors (after an edit): the answer sharing most words with the others.
-        return _word_representative(texts, group)
+        # Without vectors (after an edit): the answers sharing most words with the others.
+        return _word_order(texts, group)
     members = vectors[group]
     centroid = members.mean(axis=0)
     distances = np.round(np.linalg.norm(members - centroid, axis=1), 9)
-    return group[int(np.argmin(distances))]
+    return [group[i] for i in sorted(range(len(group)), key=lambda i: (distances[i], group[i]))]
+
+
+def _word_order(texts: Sequence[str], group: list[int]) -> list[int]:
+    """Return ``group``'s answers, those whose words are most common in the group first."""
+    words = {i: set(content_words(texts[i], detect_language(texts[i]))) for i in group}
+    counts = Counter(word for i in group for word in words[i])
+    return sorted(group, key=lambda i: (-sum(counts[w] - 1 for w in words[i]), i))
 
 
 def _word_representative(texts: Sequence[str], group: list[int]) -> int:
     """Return the answer of ``group`` whose words are most common in the group."""
-    words = {i: set(content_words(texts[i], detect_language(texts[i]))) for i in group}
-    counts = Counter(word for i in group for word in words[i])
-    return max(sorted(group), key=lambda i: (sum(counts[w] - 1 for w in words[i]), -i))
+    return _word_order(texts, group)[0]
 
 
-def class_tfidf_labels(
-    texts: Sequence[str], groups: list[list[int]], representatives: Sequence[int] | None = None
+def theme_labels(
+    texts: Sequence[str], groups: list[list[int]], orders: Sequence[Sequence[int]] | None = None
 ) -> list[str]:
-    """Return a label per group: its top class-based TF-IDF terms joined with " · "."""
+    """Return a label per group: a short phrase of its answers (``agora.text.labels``).
+
+    ``orders`` list each group's answers nearest its centre first (by shared words when
+    ``None``). The phrase is the span covering most of the group's distinctive words
+    (class-based TF-IDF); failing that, its known distinctive words joined with " · ";
+    failing that, the best span whatever its words, or its first answer shortened.
+    """
+    indexes = sorted({i for group in groups for i in group})
+    languages = {i: detect_language(texts[i]) for i in indexes}
+    lexicon = Lexicon([texts[i] for i in indexes])
+    ranked_terms = class_tfidf_terms(texts, groups, languages)
+    result = []
+    for number, (group, ranked) in enumerate(zip(groups, ranked_terms, strict=True)):
+        order = list(orders[number]) if orders is not None else _word_order(texts, group)
+        weights = dict(ranked)
+        # Ties go to the words of the answers nearest the centre, in their order.
+        seen = [w for i in order for w in content_words(texts[i], languages[i])]
+        position = {w: p for p, w in reversed(list(enumerate(seen)))}
+        terms = sorted(weights, key=lambda t: (-weights[t], position.get(t, len(seen)), t))
+        label = (
+            phrase_label(texts, order, languages, weights, lexicon)
+            or words_label(texts, order, languages, terms, lexicon, separator=SEPARATOR)
+            or phrase_label(texts, order, languages, weights, None)
+            or _fallback_label(texts, group)
+        )
+        result.append(label)
+    return result
+
+
+def class_tfidf_terms(
+    texts: Sequence[str], groups: list[list[int]], languages: dict[int, str] | None = None
+) -> list[list[tuple[str, float]]]:
+    """Return each group's folded content words with their class-based TF-IDF, best first.
+
+    Ties go A to Z.
+    """
+    if languages is None:
+        languages = {i: detect_language(texts[i]) for g in groups for i in g}
     # Each answer counts a word once: a short answer repeating itself is not a theme.
-    words = {i: content_words(texts[i], detect_language(texts[i])) for g in groups for i in g}
+    words = {i: content_words(texts[i], languages[i]) for g in groups for i in g}
     documents = [Counter(w for i in group for w in dict.fromkeys(words[i])) for group in groups]
     across: Counter[str] = Counter()
     for counts in documents:
         across.update(counts)
     average = sum(sum(c.values()) for c in documents) / max(len(documents), 1)
-    labels = []
-    for number, (counts, group) in enumerate(zip(documents, groups, strict=True)):
+    result = []
+    for counts in documents:
         total = sum(counts.values())
-        if not total:
-            labels.append(_fallback_label(texts, group))
-            continue
-        # Ties go to the words of the representative answer, in their order, then A to Z.
-        typical = words[representatives[number]] if representatives else []
-        order = {w: position for position, w in reversed(list(enumerate(typical)))}
         scores = {
-            term: (count / total) * math.log(1 + average / across[term])
+            term: round((count / total) * math.log(1 + average / across[term]), 9)
             for term, count in counts.items()
         }
-        ranked = sorted(scores, key=lambda t: (-round(scores[t], 9), order.get(t, len(order)), t))
-        labels.append(SEPARATOR.join(ranked[:LABEL_TERMS]))
-    return labels
+        ranked = sorted(scores, key=lambda t: (-scores[t], t))
+        result.append([(term, scores[term]) for term in ranked])
+    return result
 
 
 def _fallback_label(texts: Sequence[str], group: list[int]) -> str:
-    """Return a label for a group without content words: its first answer, shortened."""
-    text = " ".join(texts[min(group)].split()) if group else ""
-    return text[:40] or NO_WORDS
+    """Return a label for a group without any usable word: its first answer, shortened."""
+    text = shortened(texts[min(group)]) if group else ""
+    return text or NO_WORDS
 
 
 # --- The moderator's edits: each returns a new result and leaves the old one unchanged. ---
@@ -241,12 +277,12 @@ def _regroup(result: ThemeResult, kept: list[Theme], new: list[list[int]]) -> Th
     """Return ``result`` with themes ``kept`` as they are plus ``new`` groups, labelled anew."""
     texts = result.texts
     groups = [t.answer_indexes for t in kept] + new
-    typical = [texts.index(t.representative) for t in kept]
-    typical += [_word_representative(texts, group) for group in new]
-    labels = class_tfidf_labels(texts, groups, typical)[len(kept) :]
+    orders = [[texts.index(t.representative)] for t in kept]
+    orders += [_word_order(texts, group) for group in new]
+    new_labels = theme_labels(texts, groups, orders)[len(kept) :]
     added = [
-        Theme(label=label, representative=texts[i], answer_indexes=sorted(group))
-        for group, label, i in zip(new, labels, typical[len(kept) :], strict=True)
+        Theme(label=label, representative=texts[order[0]], answer_indexes=sorted(group))
+        for group, label, order in zip(new, new_labels, orders[len(kept) :], strict=True)
     ]
     themes = _sorted(kept + added)
     return replace(result, themes=themes, k=len(themes))
