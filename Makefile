@@ -84,6 +84,18 @@ report-images: install browser-deps
 		--format pdf --output $(REPORT_BUILD)/demo-report.pdf
 	rm -f docs/images/report-page-*.png
 	pdftoppm -r 45 -png $(REPORT_BUILD)/demo-report.pdf docs/images/report-page
+	$(BIN)/python -c "$$REPORT_IMAGES_LIST"
+
+# Rewrites the list of page images between the report-images markers of docs/reports.md.
+define REPORT_IMAGES_LIST
+import pathlib, re
+pages = sorted(pathlib.Path("docs/images").glob("report-page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+block = "\n".join(f"![Page {n}](images/{p.name})" for n, p in enumerate(pages, 1))
+doc = pathlib.Path("docs/reports.md")
+text = re.sub(r"(<!-- report-images -->\n).*?(<!-- /report-images -->)", lambda m: m.group(1) + block + "\n" + m.group(2), doc.read_text(), flags=re.S)
+doc.write_text(text)
+endef
+export REPORT_IMAGES_LIST
 
 bench: install
 	$(BIN)/python bench/bench_responses.py $(BENCH_ARGS)
