@@ -240,6 +240,10 @@ def _floor_and_takeaways(session: Session, event: Event) -> None:
         )
 
 
+#: The name the demo's invented audience questions are shown with wherever they appear.
+SIMULATED_AUTHOR = "Simulated participant (demo)"
+
+
 def _simulated_participant(session: Session, event: Event) -> Participant:
     participant = join_event(session, event)
     participant.simulated = True
@@ -251,7 +255,8 @@ def _audience_questions(session: Session, event: Event) -> None:
     voters = [_simulated_participant(session, event) for _n in range(10)]
     for text, votes in data.AUDIENCE_QUESTIONS:
         asker = _simulated_participant(session, event)
-        question = ask_question(session, event, asker, text, anonymous=True)
+        # named so on the live pages too: the phones, the screen and the moderator's list
+        question = ask_question(session, event, asker, text, author_name=SIMULATED_AUTHOR)
         for voter in voters[:votes]:
             upvote(session, question, voter.id)
 
