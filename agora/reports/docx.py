@@ -5,7 +5,9 @@ Participants' text is only ever added as plain runs, never as fields or formulas
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -69,12 +71,34 @@ def _text(document: Any, text: str, style: str | None = None) -> Any:
     return paragraph
 
 
+#: Characters XML 1.0 cannot hold: python-docx refuses them, so they become spaces.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Return ``value`` (a report, or any part of it) with every string safe for XML."""
+    if isinstance(value, str):
+        return _NOT_XML.sub(" ", value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, dict):
+        return {xml_safe(k): xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(v) for v in value)
+    return value
+
+
 def to_docx(report: Report) -> bytes:
-    """Render ``report`` as DOCX bytes, in the report's language."""
+    """Render ``report`` as DOCX bytes, in the report's language.
+
+    A control character someone typed (U+0007…) is written as a space: Word files are
+    XML, which cannot hold it, and one answer must not stop the whole report.
+    """
     previous = current_language()
     set_language(supported(report.language) or "en")
     try:
-        return _render(report)
+        return _render(xml_safe(report))
     finally:
         set_language(previous)
 

@@ -328,3 +328,40 @@ def test_no_heading_is_the_last_thing_on_a_page(
                     continue
                 after = len(body) - index - 1
                 assert after >= 3, f"page {number}: {heading!r} ends the page"
+
+
+# -- one participant cannot stop the report ------------------------------------------------
+
+
+def test_a_formula_like_word_or_a_control_character_never_stops_the_report(
+    session: Session, tmp_path: Path
+) -> None:
+    event = create_event(session, title="Typed by anyone", starts_on=dt.date(2026, 3, 1))
+    poll = create_poll(
+        session,
+        event,
+        PollIn(
+            title="Words",
+            questions=[
+                QuestionIn(kind=QuestionKind.word_cloud, prompt="One word"),
+                QuestionIn(kind=QuestionKind.open_text, prompt="Tell us"),
+            ],
+        ),
+    )
+    open_poll(session, poll)
+    people = [join_event(session, event) for _n in range(2)]
+    record_responses(
+        session,
+        [
+            Submission(poll.questions[0].id, people[0].id, event.id, {"words": [r"$\foo$"]}),
+            Submission(poll.questions[0].id, people[1].id, event.id, {"words": ["$x^2$"]}),
+            Submission(poll.questions[1].id, people[0].id, event.id, {"texts": ["bell\x07 here"]}),
+        ],
+    )
+    session.commit()
+    report = build_report(session, event)
+    for fmt in FORMATS:
+        content = render(report, fmt)
+        assert content, fmt
+    assert r"$\foo$" in to_html(report)
+    assert "bell  here" in _texts("docx", to_docx(report), tmp_path)
