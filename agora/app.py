@@ -26,6 +26,7 @@ from agora.live.hub import Hub
 from agora.live.sections import LiveSections
 from agora.pages.sections import page_sections
 from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
+from agora.web.guard import RequestGuard
 from agora.web.state import AppState
 
 SECURITY_HEADERS = [
@@ -191,6 +192,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    app.add_middleware(
+        RequestGuard, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Language, default=settings.default_language)
     return app

@@ -61,6 +61,18 @@ class Settings(BaseSettings):
         le=5_000,
         description="Shortest time between two live updates of one event (coalescing window).",
     )
+    max_body_bytes: int = Field(
+        256 * 1024,
+        ge=16 * 1024,
+        le=64 * 1024 * 1024,
+        description="Largest request body a route accepts (413 beyond), checked while reading.",
+    )
+    max_upload_bytes: int = Field(
+        3 * 1024 * 1024,
+        ge=64 * 1024,
+        le=1024 * 1024 * 1024,
+        description="Largest form upload (the registration import), checked while reading.",
+    )
     replay_buffer: int = Field(
         512,
         ge=16,
