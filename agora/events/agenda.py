@@ -10,6 +10,7 @@ from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.models import AgendaItem, AgendaKind, Event
 from agora.events.schemas import AgendaItemIn
+from agora.text.clean import plain
 
 #: Which screen pane an agenda item of each kind shows.
 SCREEN_PANES = {AgendaKind.qa: "qa", AgendaKind.audience: "floor"}
@@ -84,7 +85,7 @@ def add_item(session: Session, event: Event, data: AgendaItemIn) -> AgendaItem:
         event_id=event.id,
         position=len(items),
         kind=data.kind,
-        title=data.title.strip(),
+        title=plain(data.title),
         speaker_name=data.speaker_name.strip(),
         speaker_organisation=data.speaker_organisation.strip(),
         starts_at=data.starts_at,
@@ -102,7 +103,7 @@ def update_item(session: Session, event: Event, item: AgendaItem, data: AgendaIt
     """Change an agenda item's kind, title, speaker, time or poll."""
     _check_poll(session, event, data.poll_id)
     _check_speaker(data)
-    title = data.title.strip()
+    title = plain(data.title)
     if not title:
         raise InvalidInput(_("The agenda item needs a title."), field="title")
     item.kind, item.title = data.kind, title

@@ -15,6 +15,7 @@ from agora.core.i18n import _
 from agora.core.security import new_key
 from agora.events.models import Event, Participant
 from agora.events.times import DEFAULT_TIME_ZONE, check_time_zone, in_zone
+from agora.text.clean import plain
 
 #: Join code letters: no 0/O, 1/I/L, so a code read off a screen is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -101,7 +102,7 @@ def create_event(
 
 
 def _check_title(title: str) -> str:
-    title = title.strip()
+    title = plain(title)
     if not title:
         raise InvalidInput(_("The event needs a title."), field="title")
     if len(title) > 300:
@@ -205,7 +206,7 @@ def join_event(
     session: Session, event: Event, *, name: str = "", organisation: str = ""
 ) -> Participant:
     """Add a participant to ``event``; a name is required when the event asks for one."""
-    name, organisation = name.strip(), organisation.strip()
+    name, organisation = plain(name), plain(organisation)
     if event.ask_identity and not name:
         raise InvalidInput(_("Please give your name to join this event."), field="name")
     if len(name) > 200:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +10,7 @@ from agora.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
 from agora.events.models import Event, Participant
 from agora.floor.models import FloorRequest, FloorState
+from agora.text.clean import plain
 
 NAME_LENGTH = 200
 ORGANISATION_LENGTH = 300
@@ -33,9 +32,7 @@ OPEN_STATES = frozenset({FloorState.waiting, FloorState.speaking})
 
 def clean_line(value: str, field: str, limit: int, label: str) -> str:
     """Return ``value`` as one line of text (NFC, no control characters) or refuse it."""
-    text = "".join(
-        " " if unicodedata.category(c) == "Cc" else c for c in unicodedata.normalize("NFC", value)
-    ).strip()
+    text = plain(value)
     if len(text) > limit:
         raise InvalidInput(
             _("{label} is {length} characters long; the limit is {limit}.").format(

@@ -16,6 +16,7 @@ from agora.events.agenda import current_item
 from agora.events.models import Event, Participant
 from agora.qa.models import AudienceQuestion, QuestionState, QuestionVote
 from agora.qa.profanity import languages_for, offensive_words
+from agora.text.clean import BIDI_CONTROLS
 
 MIN_LENGTH = 3
 MAX_LENGTH = 300
@@ -93,8 +94,13 @@ def update_settings(
 
 
 def _clean(text: str, field: str) -> str:
-    """Return ``text`` in NFC with unified line ends, refusing control characters."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Return ``text`` in NFC with unified line ends, refusing control characters.
+
+    Bidirectional overrides are removed (``agora.text.clean``): they would reverse how the
+    question reads on the screen.
+    """
+    text = BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     # NUL and other control characters cannot be stored by PostgreSQL or shown sensibly
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         raise InvalidInput(_("The text contains characters that cannot be shown."), field=field)

@@ -15,6 +15,7 @@ from agora.core.errors import InvalidInput
 from agora.core.i18n import _, current_language
 from agora.registrations.countries import country_code, fold
 from agora.registrations.models import OrganisationType
+from agora.text.clean import BIDI_CONTROLS
 
 MAX_NAME = 200
 MAX_EMAIL = 254
@@ -84,7 +85,8 @@ class Details:
 
 
 def _text(problems: list[FieldProblem], field: str, value: str, limit: int, too_long: str) -> str:
-    value = " ".join(value.split())  # pasted text often carries tabs and double spaces
+    # pasted text often carries tabs and double spaces; bidi overrides reverse a name's look
+    value = " ".join(BIDI_CONTROLS.sub("", value).split())
     if len(value) > limit:
         problems.append(FieldProblem(field, too_long.format(n=limit)))
     elif _CONTROL.search(value):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
 from agora.takeaways.models import OutcomeKind
+from agora.text.clean import plain
 
 NAME_LENGTH = 200
 ORGANISATION_LENGTH = 300
@@ -70,12 +70,8 @@ def _text(value: object, field: str, limit: int, label: str, *, multiline: bool 
         return ""
     if not isinstance(value, str):
         raise InvalidInput(_("{label} must be text.").format(label=label), field=field)
-    keep = {"\n", "\t"} if multiline else set()
     # control characters (NUL above all: PostgreSQL refuses it) become spaces
-    text = "".join(
-        c if c in keep or unicodedata.category(c) != "Cc" else " "
-        for c in unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
-    ).strip()
+    text = plain(value, multiline=multiline)
     if len(text) > limit:
         raise InvalidInput(
             _("{label} is {length} characters long; the limit is {limit}.").format(

@@ -8,13 +8,13 @@ answer (``ranking[2]``, ``points.asia``).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from typing import TypeGuard
 
 from agora.core.errors import InvalidAnswer, InvalidInput
 from agora.core.i18n import _
 from agora.polls.kinds.spec import QuestionSpec
+from agora.text.clean import plain
 
 #: Longest piece of a participant's own input quoted back in a message.
 QUOTE_LENGTH = 40
@@ -131,7 +131,7 @@ def texts(spec: QuestionSpec, values: list[object], name: str) -> list[str]:
         if not isinstance(value, str):
             raise InvalidAnswer(_("Each answer must be text."), field=field)
         # NFC first so that "é" typed as e + accent counts as one character, like on screen.
-        text = unicodedata.normalize("NFC", value).strip()
+        text = plain(value, multiline=True)
         if not text:
             raise InvalidAnswer(
                 _("Answer {number} is empty.").format(number=index + 1), field=field
