@@ -17,6 +17,7 @@ from agora.polls.kinds.table import Chart, say
 from agora.reports.charts import chart_alt, chart_png
 from agora.reports.html import cell_text, country_namer, format_dates, humanize
 from agora.reports.model import QuestionResult, Report
+from agora.reports.narrative import add_section_to_docx
 
 _ = gettext
 #: Width of a chart on an A4 page with the default margins.
@@ -85,6 +86,7 @@ def _render(report: Report) -> bytes:
     _text(document, f"{_('Report of the session')} · {dates} · {report.venue}")
 
     document.add_heading(_("Introduction"), level=1)
+    add_section_to_docx(document, report.narrative, "introduction")
     _table(
         document,
         [_("Item"), _("Value")],
@@ -100,6 +102,7 @@ def _render(report: Report) -> bytes:
         _text(document, report.description)
 
     document.add_heading(_("Methodology"), level=1)
+    add_section_to_docx(document, report.narrative, "methodology")
     if report.agenda:
         document.add_heading(_("Agenda"), level=2)
         for item in report.agenda:
@@ -173,6 +176,7 @@ def _render(report: Report) -> bytes:
         _text(document, _("No takeaways were approved for this session."))
 
     document.add_heading(_("Impact"), level=1)
+    add_section_to_docx(document, report.narrative, "impact")
     impact = report.impact
     if impact.outcomes_by_kind:
         _table(
@@ -249,6 +253,10 @@ def _render(report: Report) -> bytes:
         )
     else:
         _text(document, _("No audience questions."))
+
+    if report.narrative.get("conclusions"):
+        document.add_heading(_("Conclusions"), level=1)
+        add_section_to_docx(document, report.narrative, "conclusions")
 
     document.add_heading(_("Appendix: data"), level=1)
     if report.registrations:

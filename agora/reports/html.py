@@ -18,6 +18,7 @@ from agora.events.times import in_zone
 from agora.polls.kinds.table import Format, Scalar, say
 from agora.reports.charts import chart_alt, chart_svg
 from agora.reports.model import Report
+from agora.reports.narrative import to_html as narrative_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The report stylesheet: linked from the web page (CSP ``style-src 'self'``), inlined in PDFs.
@@ -112,6 +113,7 @@ def _render(report: Report, *, for_pdf: bool) -> str:
         charts={q.question_id: chart_svg(q) for q in report.polls},
         alts={q.question_id: chart_alt(q) for q in report.polls},
         say=say,
+        prose=narrative_html,
         cell=cell_text,
         humanize=humanize,
         number=number,

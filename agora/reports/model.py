@@ -37,6 +37,7 @@ from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
 from agora.takeaways.models import Takeaway, TakeawayState
+from agora.takeaways.report_writing import narrative
 from agora.text.keywords import keywords
 from agora.text.language import detect_language, languages_used
 
@@ -192,6 +193,9 @@ class Report:
     #: When the session started on its first day (local), and the zone every time is shown in.
     start_time: dt.time | None = None
     time_zone: str = DEFAULT_TIME_ZONE
+    #: The organiser's narrative sections (introduction, methodology, impact, conclusions),
+    #: each's current text as typed (light formatting), only those that are written.
+    narrative: dict[str, str] = field(default_factory=dict)
 
 
 def _counter(values: list[str]) -> dict[str, int]:
@@ -307,8 +311,12 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
     return out
 
 
-def build_report(session: Session, event: Event) -> Report:
-    """Gather everything the report of ``event`` says from the database."""
+def build_report(session: Session, event: Event, *, annex: bool = False) -> Report:
+    """Gather everything the report of ``event`` says from the database.
+
+    ``annex``: include the list of registrations (who came); off, the report names no one
+    who only registered.
+    """
     rows = list(
         session.scalars(
             select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
@@ -401,5 +409,8 @@ def build_report(session: Session, event: Event) -> Report:
                 source=r.source,
             )
             for r in rows
-        ],
+        ]
+        if annex
+        else [],
+        narrative=narrative(session, event.id),
     )

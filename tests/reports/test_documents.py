@@ -68,7 +68,7 @@ def _reference(session: Session, *, hostile: bool = False) -> Report:
         _add_hostile_text(session, event, experiences.questions[0].id)
         close_poll(session, experiences)
     session.commit()
-    return build_report(session, event)
+    return build_report(session, event, annex=True)
 
 
 def _add_hostile_text(session: Session, event: Event, open_question_id: int) -> None:
@@ -271,6 +271,8 @@ def test_report_says_which_ballots_are_simulated(session: Session) -> None:
     from agora.reports.html import to_html
     from agora.reports.model import build_report
 
-    report = build_report(session, create_reference_session(session, simulate_ballots=12))
+    report = build_report(
+        session, create_reference_session(session, simulate_ballots=12), annex=True
+    )
     assert "12 come from simulated participants" in to_html(report)
     assert "12 from simulated participants" in to_markdown(report)
