@@ -97,4 +97,6 @@ class ReportSettings(Base):
     participant_annex: Mapped[bool] = mapped_column(default=False)
     #: The token of the public read-only link (``/r/{token}``), None while the link is off.
     share_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    #: The proposed sentences the organiser dropped (their keys), hidden from the page.
+    dropped_drafts: Mapped[list[str]] = mapped_column(default=list)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ lists the people who registered, and whether it can be read by a public link.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -93,7 +94,9 @@ def report_settings(session: Session, event_id: int) -> ReportSettings:
     """Return the event's report settings (the defaults until someone changes them)."""
     found = session.get(ReportSettings, event_id)
     if found is None:
-        found = ReportSettings(event_id=event_id, participant_annex=False, share_token=None)
+        found = ReportSettings(
+            event_id=event_id, participant_annex=False, share_token=None, dropped_drafts=[]
+        )
     return found
 
 
@@ -174,7 +177,9 @@ def restore_revision(
 def _stored_settings(session: Session, event: Event) -> ReportSettings:
     found = session.get(ReportSettings, event.id)
     if found is None:
-        found = ReportSettings(event_id=event.id, participant_annex=False, share_token=None)
+        found = ReportSettings(
+            event_id=event.id, participant_annex=False, share_token=None, dropped_drafts=[]
+        )
         session.add(found)
     return found
 
@@ -201,3 +206,50 @@ def set_public_link(session: Session, event: Event, on: bool) -> ReportSettings:
     found.updated_at = utcnow()
     session.flush()
     return found
+
+
+#: A proposed sentence's key: letters, digits and dashes (``ranking-first-12``).
+_DRAFT_KEY = re.compile(r"^[a-z0-9-]{1,60}$")
+
+
+def drop_draft(session: Session, event: Event, key: str) -> ReportSettings:
+    """Hide a proposed sentence from the report page (it can be shown again)."""
+    if not isinstance(key, str) or not _DRAFT_KEY.match(key):
+        raise InvalidInput(_("This is not a proposed sentence."), field="key")
+    found = _stored_settings(session, event)
+    if key not in found.dropped_drafts:
+        found.dropped_drafts = [*found.dropped_drafts, key]
+    found.updated_at = utcnow()
+    session.flush()
+    return found
+
+
+def show_dropped_drafts(session: Session, event: Event) -> ReportSettings:
+    """Show every dropped proposed sentence again."""
+    found = _stored_settings(session, event)
+    found.dropped_drafts = []
+    found.updated_at = utcnow()
+    session.flush()
+    return found
+
+
+def appended(current: str, sentence: str) -> str:
+    """Return ``current`` with ``sentence`` at the end of its last paragraph.
+
+    After a list, the sentence starts a new paragraph.
+    """
+    last_line = current.rstrip().rsplit("\n", 1)[-1].lstrip()
+    if not current.strip():
+        return sentence
+    if last_line.startswith(("- ", "* ")) or last_line[:1].isdigit():
+        return f"{current.rstrip()}\n\n{sentence}"
+    return f"{current.rstrip()} {sentence}"
+
+
+def append_to_section(
+    session: Session, event: Event, section: str, sentence: str, author: Author
+) -> ReportRevision | None:
+    """Add a sentence at the end of a section's text, as a new revision."""
+    history = revisions(session, event.id, section)
+    current = history[0].text if history else ""
+    return save_section(session, event, section, appended(current, sentence), author)

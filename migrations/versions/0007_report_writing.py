@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("participant_annex", sa.Boolean(), nullable=False),
         sa.Column("share_token", sa.String(length=64), nullable=True),
+        sa.Column("dropped_drafts", sa.JSON(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"],
