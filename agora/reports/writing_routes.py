@@ -148,8 +148,11 @@ async def _page(
     typed: dict[str, str] | None = None,
     error: AgoraError | None = None,
     place: str = "",
+    edit: str | None = None,
 ) -> Response:
-    context = await event.run(lambda session, e: _context(request, state, session, e, typed or {}))
+    context = await event.run(
+        lambda session, e: _context(request, state, session, e, typed or {}, edit)
+    )
     notice = Notice(place, error.message, error=True) if error else take_notice(request, state)
     response = state.templates.TemplateResponse(
         request,
