@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from babel.lists import format_list
+from babel.numbers import format_percent
 
 from agora.core.i18n import _, current_language, ngettext, set_language, supported
 from agora.registrations.pages import organisation_types
@@ -38,8 +39,8 @@ class Draft:
 
 
 def percent(part: float, whole: float) -> str:
-    """Return ``part`` of ``whole`` as a whole percentage (``28%``)."""
-    return f"{round(100 * part / whole)}%" if whole else "0%"
+    """Return ``part`` of ``whole`` as a whole percentage, as the language writes it."""
+    return format_percent(part / whole if whole else 0, locale=current_language())
 
 
 def _listed(items: list[str]) -> str:

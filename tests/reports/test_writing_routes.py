@@ -19,7 +19,6 @@ from agora.registrations.services import register
 from agora.takeaways import report_writing as writing
 from agora.takeaways.models import ReportRevision
 from tests.conftest import EventFactory, OrganiserFactory, join
-from tests.events.conftest import SignIn, sign_in  # noqa: F401 - the fixture
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -27,9 +26,13 @@ REGISTRANT = "Zofia Registered-Person"
 
 
 @pytest.fixture
-def event(make_event: EventFactory, sign_in: SignIn, db: Database) -> Event:
-    """An event of the signed-in organiser, with one registration."""
-    owner = sign_in()
+def event(
+    make_event: EventFactory, make_organiser: OrganiserFactory, client: TestClient, db: Database
+) -> Event:
+    """An event of the organiser the client is signed in as, with one registration."""
+    owner = make_organiser(email="staff@region.example")
+    signed = client.post("/login", data={"email": owner.email, "password": owner.password})
+    assert signed.status_code == 200
     made = make_event(organiser_id=owner.id, registration_open=True)
     with db.session() as session:
         found = session.get(Event, made.id)
