@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from babel.lists import format_list
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 
 from agora.core.i18n import _, current_language, ngettext, set_language, supported
 from agora.registrations.pages import organisation_types
-from agora.reports.html import humanize, number
+from agora.reports.html import humanize
 from agora.reports.model import QuestionResult, Report
 from agora.takeaways.fields import outcome_kinds, world_areas
 
@@ -41,6 +41,11 @@ class Draft:
 def percent(part: float, whole: float) -> str:
     """Return ``part`` of ``whole`` as a whole percentage, as the language writes it."""
     return format_percent(part / whole if whole else 0, locale=current_language())
+
+
+def number(value: float) -> str:
+    """Return a score with at most two decimals, as the language writes it (``3,48``)."""
+    return format_decimal(round(value, 2), format="#,##0.##", locale=current_language())
 
 
 def _listed(items: list[str]) -> str:

@@ -136,7 +136,10 @@ def test_the_small_reports_sentences_rest_on_its_figures() -> None:
     assert found["ranking-last-5"].text == (
         "Africa was the least wanted (1.25); 75% of the ballots placed it last."
     )
-    assert found["outcomes"].text == "The lessons report 2 outcomes, most often: memorandum of understanding (2)."
+    assert (
+        found["outcomes"].text
+        == "The lessons report 2 outcomes, most often: memorandum of understanding (2)."
+    )
     assert found["topics"].text == "1 topic recurs across the lessons: tourism (2 lessons)."
     assert found["partners"].text == "The lessons name 2 partners: Ciudad Amiga and Chengdu."
     assert found["world-areas"].text == (
@@ -176,9 +179,7 @@ def test_counts_of_one_are_singular() -> None:
 
 def test_a_report_without_data_proposes_nothing() -> None:
     empty = Participation(0, 0, 0, 0, 0, None, None, 0, {}, {}, False)
-    report = small_report(
-        participation=empty, lessons=[], polls=[], impact=Impact({}, {}, {}, {})
-    )
+    report = small_report(participation=empty, lessons=[], polls=[], impact=Impact({}, {}, {}, {}))
     assert drafts(report) == []
 
 
