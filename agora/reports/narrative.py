@@ -1,7 +1,7 @@
 """The narrative sections of a report: light formatting read once, written for each format.
 
-The organiser types plain text with paragraphs, ``**bold**``, ``*italic*`` and lists
-(``- `` or ``1. ``). markdown-it-py reads it with raw HTML off and only those rules on (no
+The organiser types plain text with paragraphs, ``**bold**``, ``*italic*`` and bulleted
+lists (``- ``); a line starting "1986." stays as typed. markdown-it-py reads it with raw HTML off and only those rules on (no
 links, images, headings or code), so nothing typed is ever written unescaped: the web page
 and the PDF get escaped HTML, the DOCX runs of text, the Markdown export the same structure
 with every special character escaped.
@@ -56,13 +56,22 @@ class Block:
 def parser() -> MarkdownIt:
     """Return the reader of the light formatting: paragraphs, emphasis and lists only."""
     return MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(
-        ["emphasis", "list"]
+        ["emphasis", "list", "escape"]
     )
+
+
+#: A line starting like a numbered list item ("1986. A year"): kept as typed, not a list.
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+
+
+def _read(text: str) -> str:
+    """Return ``text`` with numbered-list markers escaped: only ``- `` makes a list."""
+    return _NUMBERED.sub(r"\1\\\2", text)
 
 
 def to_html(text: str) -> Markup:
     """Return a section's text as HTML; everything typed is escaped."""
-    return Markup(parser().render(text))  # noqa: S704 - markdown-it escapes text, html off
+    return Markup(parser().render(_read(text)))  # noqa: S704 - markdown-it escapes, html off
 
 
 def _runs(children: list[Any]) -> list[Run]:
@@ -88,7 +97,7 @@ def blocks(text: str) -> list[Block]:
     """Return a section's text as paragraphs and list items (nested lists are flattened)."""
     out: list[Block] = []
     lists: list[str] = []
-    for token in parser().parse(text):
+    for token in parser().parse(_read(text)):
         if token.type == "bullet_list_open":
             lists.append("bullet")
         elif token.type == "ordered_list_open":

@@ -197,9 +197,10 @@ async def save_section(
     try:
         saved = await event.run(run)
     except AgoraError as exc:
-        known = section if section in SECTION_NAMES else ""
+        if section not in SECTION_NAMES:
+            return await _page(request, state, event, error=exc, place="report")
         return await _page(
-            request, state, event, typed={known: typed}, error=exc, place=f"section-{known}"
+            request, state, event, typed={section: typed}, error=exc, place=f"section-{section}"
         )
     message = _("The section is saved.") if saved else _("Nothing changed: the text is the same.")
     notice = Notice(f"section-{section}", message)

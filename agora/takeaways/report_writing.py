@@ -241,7 +241,7 @@ def appended(current: str, sentence: str) -> str:
     last_line = current.rstrip().rsplit("\n", 1)[-1].lstrip()
     if not current.strip():
         return sentence
-    if last_line.startswith(("- ", "* ")) or last_line[:1].isdigit():
+    if last_line.startswith(("- ", "* ", "+ ")):
         return f"{current.rstrip()}\n\n{sentence}"
     return f"{current.rstrip()} {sentence}"
 

@@ -126,6 +126,7 @@ def test_a_refused_section_keeps_what_was_typed(
     assert "at most 20000 characters" in refused.text
     unknown = client.post(page(event, "/sections/summary"), data={"text": "x"})
     assert unknown.status_code == 422
+    assert "The report has no section" in unknown.text
     assert revisions(db) == 0
 
 
