@@ -2,9 +2,9 @@
 
 The organiser types plain text with paragraphs, ``**bold**``, ``*italic*`` and bulleted
 lists (``- ``); a line starting "1986." stays as typed. markdown-it-py reads it with raw
-HTML off and only those rules on (no links, images, headings or code), so nothing typed is ever written unescaped: the web page
-and the PDF get escaped HTML, the DOCX runs of text, the Markdown export the same structure
-with every special character escaped.
+HTML off and only those rules on (no links, images, headings or code), so nothing typed is
+ever written unescaped: the web page and the PDF get escaped HTML, the DOCX runs of text,
+the Markdown export the same structure with every special character escaped.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def test_docx_gets_runs_and_list_styles() -> None:
     document = Document()
     add_to_docx(document, TEXT + "\n\n" + PAYLOADS[0])
     paragraphs = document.paragraphs
-    assert [p.style.name for p in paragraphs] == [
+    assert [p.style.name if p.style else "" for p in paragraphs] == [
         "Normal",
         "List Bullet",
         "List Bullet",
