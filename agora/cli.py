@@ -186,6 +186,7 @@ def report(
     from agora.events.services import get_event
     from agora.reports.exports import FormatUnavailable, extension, renderer
     from agora.reports.model import build_report
+    from agora.takeaways.report_writing import report_settings
 
     fmt = format.value
     try:
@@ -197,7 +198,9 @@ def report(
     database = Database(get_settings().database_url)
     try:
         with database.session() as session:
-            built = build_report(session, get_event(session, code))
+            event = get_event(session, code)
+            annex = report_settings(session, event.id).participant_annex
+            built = build_report(session, event, annex=annex)
     except AgoraError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None

@@ -30,6 +30,7 @@ from agora.qa.services import ask_question, upvote
 from agora.registrations.details import Details
 from agora.registrations.models import OrganisationType
 from agora.registrations.services import check_in, register, register_walk_in
+from agora.takeaways.report_writing import Author, save_section
 from agora.takeaways.services import Actor, record_turn_takeaway
 
 CODE = "EUREG23"
@@ -124,6 +125,7 @@ def create_reference_session(session: Session, *, simulate_ballots: int = 0) -> 
     _registrations(session, event)
     _floor_and_takeaways(session, event)
     _audience_questions(session, event)
+    _narrative(session, event)
     set_now(session, event, items[1])  # the world-areas poll is on, as the demo starts
     return event
 
@@ -259,6 +261,55 @@ def _audience_questions(session: Session, event: Event) -> None:
         question = ask_question(session, event, asker, text, author_name=SIMULATED_AUTHOR)
         for voter in voters[:votes]:
             upvote(session, question, voter.id)
+
+
+#: The report's narrative as the demo's organiser wrote it, from the facts of the seed.
+NARRATIVE = {
+    "introduction": (
+        "Cities and regions rarely learn international cooperation from manuals: they learn it "
+        "from each other. This session of the **21st EU Regions Week** gave the floor to the "
+        "places that cooperate with partners in China, Australia and Latin America, so that "
+        "what worked, and what did not, reached the colleagues about to start.\n\n"
+        "Two European networks, EURADA and EUROCITIES, opened it by showing what a network "
+        "gives to members who take part actively."
+    ),
+    "methodology": (
+        "The session was built around the audience rather than a panel:\n\n"
+        "- a short opening that set out what the room could expect;\n"
+        "- two talks, by **EURADA** and **EUROCITIES**, on making the most of a network;\n"
+        "- the microphone handed to participants, seven of whom told the room what their "
+        "partnerships taught them;\n"
+        "- live polls throughout: a ranking of world areas and an open question on concrete "
+        "experiences.\n\n"
+        "Registration, check-in, the polls and the floor queue ran in Agora; the figures in "
+        "this report come from them. *The people in the room and their ballots are simulated "
+        "from the session's published totals.*"
+    ),
+    "impact": (
+        "The lessons show cooperation that produced things a region can point to: a digital "
+        "innovation hub for health, a technology park designed with Piura, delegation visits "
+        "and expert exchanges, and memoranda in preparation.\n\n"
+        "Those who listened gained as much as those who spoke: knowledge built on regional "
+        "innovation and smart specialisation strategies, ready to be reused in their own "
+        "projects, and contacts for partnerships that can last."
+    ),
+    "conclusions": (
+        "Three points stand out.\n\n"
+        "- **Choose partners who resemble you** in governance, technology and culture, and "
+        "weigh the expected benefit before committing.\n"
+        "- **Networks pay off for active members**: they adapt their work to what members "
+        "ask for.\n"
+        "- **Interest is turning to Latin America and Asia**, as the room's ranking shows.\n\n"
+        "The next step is to match the places that want a partner with those that have "
+        "already done the work."
+    ),
+}
+
+
+def _narrative(session: Session, event: Event) -> None:
+    author = Author(event.organiser_id)
+    for section, text in NARRATIVE.items():
+        save_section(session, event, section, text, author)
 
 
 def reference_polls(session: Session, event: Event) -> list[Poll]:

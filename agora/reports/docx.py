@@ -29,6 +29,7 @@ from agora.reports.html import (
     language_namer,
 )
 from agora.reports.model import QuestionResult, Report
+from agora.reports.narrative import add_section_to_docx
 
 _ = gettext
 #: Width of a chart on an A4 page with the default margins.
@@ -128,10 +129,12 @@ def _render(report: Report) -> bytes:
     _page_numbers(document, report)
 
     document.add_heading(_("Introduction"), level=1)
-    if report.description:
+    add_section_to_docx(document, report.narrative, "introduction")
+    if report.description and not report.narrative.get("introduction"):
         _text(document, report.description)
 
     document.add_heading(_("Methodology"), level=1)
+    add_section_to_docx(document, report.narrative, "methodology")
     if report.agenda:
         document.add_heading(_("Agenda"), level=2)
         for item in report.agenda:
@@ -210,6 +213,7 @@ def _render(report: Report) -> bytes:
         _text(document, _("No takeaways were approved for this session."))
 
     document.add_heading(_("Impact"), level=1)
+    add_section_to_docx(document, report.narrative, "impact")
     impact = report.impact
     if impact.outcomes_by_kind:
         _table(
@@ -314,6 +318,10 @@ def _render(report: Report) -> bytes:
         )
     else:
         _text(document, _("No audience questions."))
+
+    if report.narrative.get("conclusions"):
+        document.add_heading(_("Conclusions"), level=1)
+        add_section_to_docx(document, report.narrative, "conclusions")
 
     if report.annex:
         document.add_page_break()  # type: ignore[no-untyped-call]

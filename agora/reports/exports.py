@@ -23,6 +23,7 @@ from typing import Any
 from agora.events.times import in_zone
 from agora.polls.kinds.table import Chart, Format, Phrase, Scalar, Text, say
 from agora.reports.model import QuestionResult, Report
+from agora.reports.narrative import markdown_lines
 from agora.takeaways.fields import outcome_kinds, world_areas
 
 SCHEMA_ID = "https://agora.invalid/report-schema/1"
@@ -239,6 +240,7 @@ def to_markdown(report: Report) -> str:
     p = report.participation
     areas, kinds = world_areas(), outcome_kinds()
     out: list[str] = [f"# {md(report.title)}", "", "## Introduction", ""]
+    out += markdown_lines(report.narrative, "introduction")
     out += [
         f"- **Event**: {md(report.title)} ({md(report.code)})",
         f"- **Date**: {_date_range(report)}",
@@ -249,6 +251,7 @@ def to_markdown(report: Report) -> str:
         out += ["**Purpose**", "", md_block(report.description), ""]
 
     out += ["## Methodology", ""]
+    out += markdown_lines(report.narrative, "methodology")
     if report.agenda:
         out += ["The session followed this agenda:", ""]
         for number, item in enumerate(report.agenda, start=1):
@@ -329,6 +332,7 @@ def to_markdown(report: Report) -> str:
         out += ["", md_block(lesson.lesson), ""]
 
     out += ["## Impact", ""]
+    out += markdown_lines(report.narrative, "impact")
     out += _counts_lines("Outcomes by kind", report.impact.outcomes_by_kind, kinds)
     out += _counts_lines("Topics", report.impact.topics, {})
     out += _counts_lines("Partner world areas", report.impact.partner_world_areas, areas)
@@ -366,6 +370,8 @@ def to_markdown(report: Report) -> str:
     else:
         out += ["No audience questions were published.", ""]
 
+    if report.narrative.get("conclusions"):
+        out += ["## Conclusions", "", *markdown_lines(report.narrative, "conclusions")]
     out += [
         "## Appendix",
         "",

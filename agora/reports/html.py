@@ -20,6 +20,7 @@ from agora.polls.kinds.table import Format, Scalar, say
 from agora.registrations.pages import organisation_types
 from agora.reports.charts import chart_alt, chart_svg
 from agora.reports.model import Report
+from agora.reports.narrative import to_html as narrative_html
 from agora.takeaways.fields import outcome_kinds, world_areas
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -83,6 +84,8 @@ def contents(report: Report) -> list[tuple[str, str]]:
         ("h-polls", _("Poll results")),
         ("h-qa", _("Questions from the audience")),
     ]
+    if report.narrative.get("conclusions"):
+        out.append(("h-conclusions", _("Conclusions")))
     if any(q.responses and q.table.chart != "cards" for q in report.polls):
         out.append(("h-appendix", _("Appendix: poll data")))
     if report.annex:
@@ -162,6 +165,7 @@ def _render(report: Report, *, for_pdf: bool, downloads: Sequence[tuple[str, str
         downloads=downloads,
         label=lambda kind, code: named[kind].get(code) or humanize(code),
         language=lambda code: languages.get(code, code),
+        prose=narrative_html,
         cell=cell_text,
         humanize=humanize,
         number=number,

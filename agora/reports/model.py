@@ -37,6 +37,7 @@ from agora.qa.models import AudienceQuestion, QuestionState
 from agora.registrations.attendance import attendance
 from agora.registrations.models import Registration, RegistrationStatus
 from agora.takeaways.models import Takeaway, TakeawayState
+from agora.takeaways.report_writing import narrative
 from agora.text.language import detect_language, languages_used
 
 
@@ -194,6 +195,9 @@ class Report:
     time_zone: str = DEFAULT_TIME_ZONE
     #: The organiser chose to annex the list of registrations (``registrations``).
     annex: bool = False
+    #: The organiser's narrative sections (introduction, methodology, impact, conclusions),
+    #: each's current text as typed (light formatting), only those that are written.
+    narrative: dict[str, str] = field(default_factory=dict)
 
 
 def _counter(values: list[str]) -> dict[str, int]:
@@ -408,4 +412,5 @@ def build_report(session: Session, event: Event, *, annex: bool = False) -> Repo
             if annex
         ],
         annex=annex,
+        narrative=narrative(session, event.id),
     )

@@ -6,13 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from agora.core.errors import NotFound
 from agora.core.i18n import _
 from agora.events.deps import EventScope, ModeratedEventDep
+from agora.events.models import Event
 from agora.reports.exports import FORMATS, FormatUnavailable, media_type, renderer, report_json
 from agora.reports.html import to_html
-from agora.reports.model import build_report
+from agora.reports.model import Report, build_report
+from agora.reports.writing_routes import router as writing_router
+from agora.takeaways.report_writing import report_settings
 
 router = APIRouter()
 
@@ -35,9 +39,14 @@ def downloads(code: str) -> list[tuple[str, str]]:
     ]
 
 
+def _build(session: Session, event: Event) -> Report:
+    """Build the report, with the registrations only if the organiser switched them on."""
+    return build_report(session, event, annex=report_settings(session, event.id).participant_annex)
+
+
 def _download(event: EventScope, fmt: str) -> Response:
     """Build the report, write it in ``fmt`` and send it as a file."""
-    report = event.sync(build_report)
+    report = event.sync(_build)
     try:
         write = renderer(fmt)
     except FormatUnavailable as exc:
@@ -57,7 +66,7 @@ def _download(event: EventScope, fmt: str) -> Response:
 
 def _page(event: EventScope) -> Response:
     """Send the report's web page to read in the browser, linking to every file."""
-    report = event.sync(build_report)
+    report = event.sync(_build)
     return HTMLResponse(
         to_html(report, downloads=downloads(report.code)),
         headers={"cache-control": "no-store", "x-robots-tag": "noindex"},
@@ -87,6 +96,9 @@ def report_api(
 ) -> Response:
     """Return the event's report: JSON data (``docs/report-schema.json``) or a file."""
     if format == "json":
-        data = report_json(event.sync(build_report))
+        data = report_json(event.sync(_build))
         return JSONResponse(data, headers={"cache-control": "no-store"})
     return _download(event, format)
+
+
+router.include_router(writing_router)  # the report page and the public link (writing_routes.py)

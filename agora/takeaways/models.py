@@ -65,3 +65,38 @@ class Takeaway(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReportRevision(Base):
+    """One saved version of a narrative section of an event's report.
+
+    Nothing is overwritten: the section's text is its latest revision, and restoring an old
+    one adds a revision with that text. ``author`` is an organiser's id or ``"moderator"``
+    (someone with the event's moderator link).
+    """
+
+    __tablename__ = "report_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReportSettings(Base):
+    """How an event's report is published: the annex of participants, a public link."""
+
+    __tablename__ = "report_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Off by default: no format of the report lists the people who registered.
+    participant_annex: Mapped[bool] = mapped_column(default=False)
+    #: The token of the public read-only link (``/r/{token}``), None while the link is off.
+    share_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    #: The proposed sentences the organiser dropped (their keys), hidden from the page.
+    dropped_drafts: Mapped[list[str]] = mapped_column(default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

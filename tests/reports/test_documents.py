@@ -69,7 +69,7 @@ def _reference(session: Session, *, hostile: bool = False) -> Report:
         _add_hostile_text(session, event, experiences.questions[0].id)
         close_poll(session, experiences)
     session.commit()
-    return build_report(session, event)
+    return build_report(session, event, annex=True)
 
 
 def _add_hostile_text(session: Session, event: Event, open_question_id: int) -> None:

@@ -57,3 +57,11 @@ def test_ranking_questions_carry_the_rank_distribution(session: Session) -> None
         assert sum(row["positions"]) + row["unranked"] == 20  # every ballot places every area
     firsts = sum(row["positions"][0] for row in ranking.rank_distribution)
     assert firsts == 20
+
+
+def test_the_reference_sessions_organiser_wrote_every_section(session: Session) -> None:
+    report = build_report(session, create_reference_session(session))
+    assert list(report.narrative) == ["introduction", "methodology", "impact", "conclusions"]
+    assert "EURADA" in report.narrative["methodology"]
+    assert report.registrations == []  # no list of people unless asked
+    assert build_report(session, create_reference_session(session), annex=True).registrations
