@@ -52,7 +52,7 @@ def reference(db: Database) -> Report:
     from agora.reports.model import build_report
 
     with db.session() as session:
-        return build_report(session, create_reference_session(session), annex=True)
+        return build_report(session, create_reference_session(session))
 
 
 def _hostile(report: Report) -> Report:
