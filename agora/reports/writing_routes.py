@@ -9,6 +9,7 @@ link while it is on, never with the list of registrations. docs/reports.md descr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -207,6 +208,22 @@ async def save_section(
     return redirect_with_notice(state, page_url(event.code, f"section-{section}"), notice)
 
 
+async def _act(
+    request: Request,
+    state: AppState,
+    event: EventScope,
+    run: Callable[[Session, Event], str],
+    message: str,
+) -> Response:
+    """Run a change to a section; show it with ``message``, or the page with the error."""
+    try:
+        section = await event.run(run)
+    except AgoraError as exc:
+        return await _page(request, state, event, error=exc, place="report")
+    notice = Notice(f"section-{section}", message)
+    return redirect_with_notice(state, page_url(event.code, f"section-{section}"), notice)
+
+
 @router.post(PAGE + "/revisions/{revision_id}/restore", include_in_schema=False)
 async def restore_revision(
     revision_id: IdPath, request: Request, state: StateDep, event: ModeratedEventDep
@@ -216,12 +233,7 @@ async def restore_revision(
     def run(session: Session, e: Event) -> str:
         return writing.restore_revision(session, e, revision_id, _author(request, session)).section
 
-    try:
-        section = await event.run(run)
-    except AgoraError as exc:
-        return await _page(request, state, event, error=exc, place="report")
-    notice = Notice(f"section-{section}", _("The earlier text is current again."))
-    return redirect_with_notice(state, page_url(event.code, f"section-{section}"), notice)
+    return await _act(request, state, event, run, _("The earlier text is current again."))
 
 
 # -- the proposed sentences ----------------------------------------------------------------
@@ -238,12 +250,7 @@ async def accept_draft(
         writing.append_to_section(session, e, found.section, found.text, _author(request, session))
         return found.section
 
-    try:
-        section = await event.run(run)
-    except AgoraError as exc:
-        return await _page(request, state, event, error=exc, place="report")
-    notice = Notice(f"section-{section}", _("The sentence is added to the section."))
-    return redirect_with_notice(state, page_url(event.code, f"section-{section}"), notice)
+    return await _act(request, state, event, run, _("The sentence is added to the section."))
 
 
 @router.post(PAGE + "/drafts/{key}/drop", include_in_schema=False)
@@ -257,12 +264,7 @@ async def drop_draft(
         writing.drop_draft(session, e, found.key)
         return found.section
 
-    try:
-        section = await event.run(run)
-    except AgoraError as exc:
-        return await _page(request, state, event, error=exc, place="report")
-    notice = Notice(f"section-{section}", _("The sentence is dropped."))
-    return redirect_with_notice(state, page_url(event.code, f"section-{section}"), notice)
+    return await _act(request, state, event, run, _("The sentence is dropped."))
 
 
 @router.post(PAGE + "/drafts/show", include_in_schema=False)
