@@ -86,6 +86,8 @@ class SubmissionKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
+    #: What the key was first used for (question and answer, hashed); "" before 0008.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     status_code: Mapped[int]
     body: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

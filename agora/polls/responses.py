@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import threading
 import time
@@ -14,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from agora.core.db import utcnow
-from agora.core.errors import AgoraError, Conflict, NotFound
+from agora.core.errors import AgoraError, Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.polls.models import Poll, PollState, Question, Response, SubmissionKey
 
@@ -28,6 +30,12 @@ class Submission:
     event_id: int
     answer: dict[str, Any]
     idempotency_key: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Return what this request asks (question and answer), hashed: a key is bound to it."""
+        answer = json.dumps(self.answer, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(f"{self.question_id}:{answer}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,9 @@ def record_responses(
         pair = (s.participant_id, s.idempotency_key)
         if pair in stored:
             row = stored[pair]
+            if row.fingerprint and row.fingerprint != s.fingerprint:
+                outcomes[index] = _reused_key()
+                continue
             outcomes[index] = Recorded(
                 row.status_code, row.body, s.event_id, s.question_id, replayed=True
             )
@@ -195,6 +206,7 @@ def record_responses(
                 {
                     "participant_id": pair[0],
                     "key": pair[1],
+                    "fingerprint": submissions[index].fingerprint,
                     "status_code": outcome.status_code,
                     "body": outcome.body,
                     "created_at": now,
@@ -208,7 +220,9 @@ def record_responses(
 
     for index, leader in followers.items():
         led = outcomes[leader]
-        if isinstance(led, Recorded):
+        if submissions[index].fingerprint != submissions[leader].fingerprint:
+            outcomes[index] = _reused_key()
+        elif isinstance(led, Recorded):
             s = submissions[index]
             outcomes[index] = Recorded(
                 led.status_code, led.body, s.event_id, s.question_id, replayed=True
@@ -218,6 +232,16 @@ def record_responses(
     return [
         o if o is not None else AgoraError(_("The response was not processed.")) for o in outcomes
     ]
+
+
+def _reused_key() -> InvalidInput:
+    return InvalidInput(
+        _(
+            "This Idempotency-Key was already used for another answer; "
+            "send a new key with each new answer."
+        ),
+        field="Idempotency-Key",
+    )
 
 
 def load_answers(session: Session, question_id: int) -> list[dict[str, Any]]:

@@ -120,7 +120,7 @@ def test_same_idempotency_key_twice_in_one_batch_replays_the_first(
             session,
             [
                 Submission(qid, pid, event.id, {"option": "o1"}, "key-1"),
-                Submission(qid, pid, event.id, {"option": "o2"}, "key-1"),
+                Submission(qid, pid, event.id, {"option": "o1"}, "key-1"),
             ],
         )
     )
@@ -142,7 +142,7 @@ def test_key_seen_in_an_earlier_batch_replays_its_first_result(
     [first] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o1"}, "k")])
     session.commit()
 
-    [again] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o2"}, "k")])
+    [again] = record_responses(session, [Submission(qid, pid, event.id, {"option": "o1"}, "k")])
     session.commit()
 
     assert recorded(again).replayed is True
@@ -245,3 +245,31 @@ def test_answers_to_two_questions_of_one_poll_are_separate(
     assert [recorded(o).status_code for o in outcomes] == [201, 201]
     assert load_answers(session, rating) == [{"value": 4}]
     assert load_answers(session, text) == [{"texts": ["City Science Initiative"]}]
+
+
+def test_one_key_twice_in_a_batch_with_different_answers_refuses_the_second(
+    session: Session, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    from agora.core.errors import InvalidInput
+
+    event = make_event()
+    qid = make_poll(event).questions[0].id
+    (pid,) = participants(session, event, 1)
+
+    first, second, again = record_responses(
+        session,
+        [
+            Submission(qid, pid, event.id, {"option": "o1"}, idempotency_key="k"),
+            Submission(qid, pid, event.id, {"option": "o2"}, idempotency_key="k"),
+            Submission(qid, pid, event.id, {"option": "o1"}, idempotency_key="k"),
+        ],
+    )
+    session.commit()
+
+    assert recorded(first).status_code == 201
+    assert isinstance(second, InvalidInput)
+    assert recorded(again).replayed
+    assert load_answers(session, qid) == [{"option": "o1"}]
+    stored = session.scalar(select(SubmissionKey))
+    assert stored is not None
+    assert stored.fingerprint == Submission(qid, pid, event.id, {"option": "o1"}).fingerprint

@@ -115,6 +115,35 @@ def test_idempotent_retry_returns_first_result_and_counts_once(
     assert count_responses(db) == 1
 
 
+def test_an_idempotency_key_reused_for_another_answer_or_question_is_a_422(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    poll = make_poll(event, question("single_choice"), question("single_choice"))
+    first_q, second_q = (q.id for q in poll.questions)
+    auth = {**join(client, event.code), "Idempotency-Key": "once"}
+    url = "/api/v1/questions/{}/responses"
+    assert (
+        client.post(
+            url.format(first_q), json={"answer": {"option": "o1"}}, headers=auth
+        ).status_code
+        == 201
+    )
+
+    other_question = client.post(
+        url.format(second_q), json={"answer": {"option": "o1"}}, headers=auth
+    )
+    other_answer = client.post(url.format(first_q), json={"answer": {"option": "o2"}}, headers=auth)
+
+    for refused in (other_question, other_answer):
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "Idempotency-Key"
+        assert "already used for another answer" in refused.json()["message"]
+    assert count_responses(db) == 1  # the second question got nothing, the first kept o1
+    same = client.post(url.format(first_q), json={"answer": {"option": "o1"}}, headers=auth)
+    assert same.headers["idempotency-replayed"] == "true"
+
+
 def test_unknown_option_is_refused_with_a_message(
     client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
 ) -> None:
