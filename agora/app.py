@@ -26,6 +26,7 @@ from agora.live.hub import Hub
 from agora.live.sections import LiveSections
 from agora.pages.sections import page_sections
 from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
+from agora.web import api_docs
 from agora.web.guard import RequestGuard
 from agora.web.state import AppState
 
@@ -159,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Live sessions, takeaways and partner matching for cities and regions.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # agora.web.api_docs serves it from Agora's own files
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -192,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    app.mount(api_docs.ASSETS, StaticFiles(directory=api_docs.ASSETS_DIRECTORY), name="api-docs")
     app.add_middleware(
         RequestGuard, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
     )

@@ -10,9 +10,11 @@ from sqlalchemy import text
 
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _, supported
+from agora.web import api_docs
 from agora.web.deps import StateDep, WorkDep
 
 router = APIRouter()
+router.include_router(api_docs.router)  # /api/v1/docs, Swagger UI from our own files
 
 
 @router.get("/", include_in_schema=False)
