@@ -393,10 +393,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+#: A formula start after a separator: a CSV opened with ";" (or tab, "|") as its separator
+#: splits "x;=cmd" into two cells, the second a formula.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"[;,\t|]\s*[=+\-@]")
+
+
 def neutralise(value: str) -> str:
-    """Return text a spreadsheet shows as text: formula starts get a leading quote."""
+    """Return text a spreadsheet shows as text: formula starts get a leading quote.
+
+    Also when a formula would start after a separator another spreadsheet may split on.
+    """
     cleaned = _ILLEGAL.sub("", value)
-    return "'" + cleaned if cleaned.startswith(_FORMULA_START) else cleaned
+    if cleaned.startswith(_FORMULA_START) or _FORMULA_AFTER_SEPARATOR.search(cleaned):
+        return "'" + cleaned
+    return cleaned
 
 
 @dataclass

@@ -313,6 +313,13 @@ def test_neutralise_quotes_every_formula_start() -> None:
     assert neutralise("a\x00b") == "ab"
 
 
+def test_neutralise_quotes_a_formula_after_any_separator() -> None:
+    for text in ["x;=cmd|' /C calc'!A0", "a,+1", "a\t@SUM(A1)", "a| -2+3", "x; =1"]:
+        assert neutralise(text) == "'" + text
+    assert neutralise("Krapina-Zagorje; health") == "Krapina-Zagorje; health"
+    assert neutralise("e-mail, phone") == "e-mail, phone"
+
+
 # -- downloads -------------------------------------------------------------------------------
 
 
