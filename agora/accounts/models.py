@@ -43,6 +43,25 @@ class ApiToken(Base):
     organiser: Mapped[Organiser] = relationship(back_populates="tokens")
 
 
+class SignIn(Base):
+    """One browser signed in as an organiser: the cookie holds a secret, stored here hashed.
+
+    It ends at ``expires_at``, at sign-out (``ended_at``) and when the password changes
+    (every sign-in of the organiser ends).
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(
+        ForeignKey("organisers.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
 class LinkPurpose(enum.StrEnum):
     """Why a password link was sent: a new account or a forgotten password."""
 

@@ -28,7 +28,7 @@ from agora.web.state import AppState
 
 log = logging.getLogger(__name__)
 #: How long a sign-in lasts in a browser.
-SIGN_IN_AGE = 60 * 60 * 12
+SIGN_IN_AGE = 60 * 60 * services.SIGN_IN_HOURS
 #: A link's secret in a URL: what ``new_link_token`` makes, with room to spare.
 TokenPath = Annotated[str, Path(min_length=1, max_length=100)]
 NextQuery = Annotated[str, Query(alias="next", max_length=500)]
@@ -76,13 +76,14 @@ def refused(
     )
 
 
-def sign_in(
-    response: Response, request: Request, state: AppState, organiser: Organiser
-) -> Response:
-    """Sign the organiser in on this browser (SameSite=Strict, HttpOnly)."""
+def sign_in(response: Response, request: Request, secret: str) -> Response:
+    """Sign the organiser in on this browser (SameSite=Strict, HttpOnly).
+
+    ``secret`` comes from :func:`services.open_sign_in`, in the request's unit of work.
+    """
     response.set_cookie(
         ORGANISER_COOKIE,
-        state.signer.organiser_token(organiser.id, services.session_stamp(organiser)),
+        secret,
         max_age=SIGN_IN_AGE,
         httponly=True,
         samesite="strict",

@@ -16,7 +16,6 @@ from agora.accounts.mail import (
     mail_configured,
     send_mail,
 )
-from agora.accounts.models import Organiser
 from agora.accounts.pages import (
     LinkRequest,
     NextQuery,
@@ -66,10 +65,13 @@ def login(
 ) -> Response:
     """Sign an organiser in and show their events (or the page they came from)."""
     after = safe_next(next)
+
+    def run(session: Session) -> str:
+        organiser = services.authenticate(session, email=email, password=password)
+        return services.open_sign_in(session, organiser)
+
     try:
-        organiser = work.sync(
-            lambda session: services.authenticate(session, email=email, password=password)
-        )
+        secret = work.sync(run)
     except AgoraError as exc:
         return render(
             request,
@@ -78,12 +80,15 @@ def login(
             {"error": exc, "email": email, "next": after or "", **signup_context(state)},
             status_code=401,
         )
-    return sign_in(RedirectResponse(after or "/events", status_code=303), request, state, organiser)
+    return sign_in(RedirectResponse(after or "/events", status_code=303), request, secret)
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(state: StateDep) -> Response:
-    """Sign the organiser out."""
+def logout(request: Request, state: StateDep, work: WorkDep) -> Response:
+    """Sign the organiser out: the sign-in ends on the server, a copy of the cookie is void."""
+    secret = request.cookies.get(ORGANISER_COOKIE)
+    if secret:
+        work.sync(lambda session: services.end_sign_in(session, secret))
     response = redirect_with_notice(state, "/login", Notice("login", _("You are signed out.")))
     response.delete_cookie(ORGANISER_COOKIE)
     return response
@@ -205,13 +210,14 @@ def set_password(
     """Set the new password, sign in and go on; nothing changes if the password is refused."""
     after = safe_next(next or next_in_link)
 
-    def run(session: Session) -> Organiser:
-        return services.set_password_by_link(
+    def run(session: Session) -> str:
+        organiser = services.set_password_by_link(
             session, token=token, password=password, confirmation=confirmation
         )
+        return services.open_sign_in(session, organiser)  # the others ended with the old one
 
     try:
-        organiser = work.sync(run)
+        secret = work.sync(run)
     except InvalidInput as exc:  # rolled back: the form again, the link still unused
         link = work.sync(lambda session: link_view(session, token))
         return render(
@@ -225,7 +231,7 @@ def set_password(
         return render(
             request, state, "password.html", {"link_error": exc}, status_code=exc.status_code
         )
-    return sign_in(RedirectResponse(after or "/events", status_code=303), request, state, organiser)
+    return sign_in(RedirectResponse(after or "/events", status_code=303), request, secret)
 
 
 # -- an event's team -----------------------------------------------------------------------

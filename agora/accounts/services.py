@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from agora.accounts.models import ApiToken, LinkPurpose, Organiser, PasswordLink
+from agora.accounts.models import ApiToken, LinkPurpose, Organiser, PasswordLink, SignIn
 from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from agora.core.i18n import _
 from agora.core.security import (
-    fingerprint,
     hash_password,
     new_api_token,
     new_link_token,
@@ -91,6 +90,7 @@ def create_organiser(session: Session, *, email: str, password: str, name: str =
         session.add(organiser)
     organiser.name = name or organiser.name
     organiser.password_hash = hash_password(password)
+    end_every_sign_in(session, organiser.id)
     session.flush()
     return organiser
 
@@ -103,9 +103,56 @@ def authenticate(session: Session, *, email: str, password: str) -> Organiser:
     return organiser
 
 
-def session_stamp(organiser: Organiser) -> str:
-    """Return what a sign-in cookie holds to stop working once the password changes."""
-    return fingerprint(organiser.password_hash)
+# -- sign-ins ------------------------------------------------------------------------------
+
+#: How long a sign-in lasts on one browser.
+SIGN_IN_HOURS = 12
+
+
+def open_sign_in(session: Session, organiser: Organiser) -> str:
+    """Start a sign-in for ``organiser`` and return its secret (the cookie's value).
+
+    Only the secret's SHA-256 digest is stored: a copy of the database signs nobody in.
+    """
+    secret = new_link_token()
+    now = utcnow()
+    session.add(
+        SignIn(
+            organiser_id=organiser.id,
+            digest=token_digest(secret),
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=SIGN_IN_HOURS),
+        )
+    )
+    session.flush()
+    return secret
+
+
+def organiser_signed_in(session: Session, secret: str) -> Organiser | None:
+    """Return the organiser of a sign-in that has not ended nor expired, or None."""
+    sign_in = session.scalar(select(SignIn).where(SignIn.digest == token_digest(secret[:200])))
+    if sign_in is None or sign_in.ended_at is not None or sign_in.expires_at <= utcnow():
+        return None
+    organiser = session.get(Organiser, sign_in.organiser_id)
+    return organiser if organiser is not None and organiser.password_hash else None
+
+
+def end_sign_in(session: Session, secret: str) -> None:
+    """End the sign-in whose secret this is (signing out); an unknown secret changes nothing."""
+    session.execute(
+        update(SignIn)
+        .where(SignIn.digest == token_digest(secret[:200]), SignIn.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_every_sign_in(session: Session, organiser_id: int) -> None:
+    """End all of an organiser's sign-ins: their password changed, every browser must ask again."""
+    session.execute(
+        update(SignIn)
+        .where(SignIn.organiser_id == organiser_id, SignIn.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 # -- links to choose a password ------------------------------------------------------------
@@ -228,6 +275,7 @@ def set_password_by_link(
     if organiser is None:  # pragma: no cover - the link is deleted with its account
         raise NotFound(_("This link is not valid. Ask for a new one."))
     organiser.password_hash = hash_password(password)
+    end_every_sign_in(session, organiser.id)
     session.flush()
     return organiser
 

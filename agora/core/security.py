@@ -62,31 +62,6 @@ class Signer:
         self._participant = URLSafeSerializer(secret, salt="agora.participant")
         self._moderator = URLSafeSerializer(secret, salt="agora.moderator")
         self._notice = URLSafeSerializer(secret, salt="agora.notice")
-        self._organiser = URLSafeSerializer(secret, salt="agora.organiser")
-
-    def organiser_token(self, organiser_id: int, stamp: str) -> str:
-        """Return the cookie value of a signed-in organiser.
-
-        ``stamp`` is the fingerprint of their password hash: a new password signs them out
-        everywhere else.
-        """
-        return str(self._organiser.dumps([organiser_id, stamp]))
-
-    def read_organiser_token(self, token: str) -> tuple[int, str] | None:
-        """Return (organiser id, stamp) of a valid sign-in cookie, or None."""
-        try:
-            value = self._organiser.loads(token)
-        except BadSignature:
-            return None
-        if (
-            isinstance(value, list)
-            and len(value) == 2
-            and isinstance(value[0], int)
-            and not isinstance(value[0], bool)
-            and isinstance(value[1], str)
-        ):
-            return value[0], value[1]
-        return None
 
     def notice(self, place: str, message: str, error: bool) -> str:
         """Return a cookie value carrying a message to the next page (``web.notices``)."""
