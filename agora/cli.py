@@ -35,9 +35,10 @@ def _serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from agora.app import create_app
+    from agora.core.logs import redact_access_log
 
     settings = get_settings()
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
@@ -45,6 +46,9 @@ def _serve(host: str | None, port: int | None) -> None:
         proxy_headers=True,
         timeout_graceful_shutdown=5,  # live streams never end by themselves
     )
+    server = uvicorn.Server(config)  # the Config set up logging: now filter it
+    redact_access_log()
+    server.run()
 
 
 def _upgrade() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 _hasher = PasswordHasher()
 
@@ -55,12 +55,16 @@ def fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
+#: How long a browser stays a moderator after opening the moderator link (seconds).
+MODERATOR_MAX_AGE = 60 * 60 * 24 * 7
+
+
 class Signer:
     """Signs and checks the opaque tokens Agora hands to browsers and API clients."""
 
     def __init__(self, secret: str) -> None:
         self._participant = URLSafeSerializer(secret, salt="agora.participant")
-        self._moderator = URLSafeSerializer(secret, salt="agora.moderator")
+        self._moderator = URLSafeTimedSerializer(secret, salt="agora.moderator")
         self._notice = URLSafeSerializer(secret, salt="agora.notice")
 
     def notice(self, place: str, message: str, error: bool) -> str:
@@ -109,8 +113,8 @@ class Signer:
         Cookies of the earlier form (event ids alone) grant nothing: their holders open the
         moderator link once more.
         """
-        try:
-            value = self._moderator.loads(token)
+        try:  # expired (a week old) or forged: grants nothing
+            value = self._moderator.loads(token, max_age=MODERATOR_MAX_AGE)
         except BadSignature:
             return {}
         if not isinstance(value, list):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
-from agora.core.security import fingerprint
+from agora.core.security import MODERATOR_MAX_AGE, fingerprint
 from agora.events.deps import EventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.events.services import join_event
@@ -201,7 +201,7 @@ async def moderator_page(
         response.set_cookie(
             MODERATOR_COOKIE,
             state.signer.moderator_token({**granted, loaded.id: fingerprint(loaded.moderator_key)}),
-            max_age=60 * 60 * 24 * 7,
+            max_age=MODERATOR_MAX_AGE,
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
