@@ -195,7 +195,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.mount(api_docs.ASSETS, StaticFiles(directory=api_docs.ASSETS_DIRECTORY), name="api-docs")
     app.add_middleware(
-        RequestGuard, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
+        RequestGuard,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+        public_url=settings.public_url,
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Language, default=settings.default_language)

@@ -7,6 +7,9 @@ Every route is covered, before any of them reads a byte:
   chunked body never fills memory). Form uploads (``multipart/form-data``: the
   registration import) have their own, larger limit.
 - **Depth.** JSON nested more than :data:`MAX_JSON_DEPTH` levels is refused with 422.
+- **Origin.** A request that changes something and carries cookies must come from a page
+  of Agora: when the browser names its ``Origin`` (or, without it, its ``Referer``) and
+  that is another site, it is refused with 403, in addition to the cookies' SameSite.
 - **NUL.** PostgreSQL cannot store U+0000, and no name, code or answer needs it: a NUL in
   the path, the query or a JSON or form body (raw, ``%00`` or ``\\u0000``) is refused with
   422 before a route sees it.
@@ -39,10 +42,13 @@ class BodyTooLarge(Exception):
 class RequestGuard:
     """Refuses requests too large or holding a NUL character, before any route reads them."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body: int, max_upload: int, public_url: str = ""
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.max_upload = max_upload
+        self.public_origin = _origin(public_url.encode()) if public_url else b""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,6 +59,11 @@ class RequestGuard:
             await _refuse(scope, send, 422, _nul_message())
             return
         headers = dict(scope["headers"])
+        if scope["method"] not in _SAFE_METHODS and b"cookie" in headers:
+            claimed = headers.get(b"origin") or _origin(headers.get(b"referer", b""))
+            if claimed and claimed not in {_request_origin(scope, headers), self.public_origin}:
+                await _refuse(scope, send, 403, _origin_message())
+                return
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         limit = self.max_upload if content_type == b"multipart/form-data" else self.max_body
         declared = headers.get(b"content-length", b"")
@@ -145,6 +156,27 @@ def _counting(receive: Receive, limit: int) -> Receive:
         return message
 
     return counted
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _origin(url: bytes) -> bytes:
+    """Return ``scheme://host[:port]`` of a URL (empty when it has none)."""
+    scheme, sep, rest = url.partition(b"://")
+    if not sep:
+        return b""
+    return scheme.lower() + b"://" + rest.split(b"/", 1)[0].lower()
+
+
+def _request_origin(scope: Scope, headers: dict[bytes, bytes]) -> bytes:
+    """Return the origin the request was sent to (its scheme and Host header)."""
+    scheme = str(scope.get("scheme", "http")).encode()
+    return scheme + b"://" + headers.get(b"host", b"").lower()
+
+
+def _origin_message() -> str:
+    return _("This form was sent from another site; open it on Agora's own page and send it again.")
 
 
 def _size_message(limit: int) -> str:

@@ -119,3 +119,37 @@ def test_json_depth_skips_brackets_inside_strings() -> None:
     assert json_depth(b'{"a": [1, {"b": "[[[[{{"}]}') == 3
     assert json_depth(b'"\\"[["') == 0
     assert json_depth(b"[" * 70 + b"]" * 70) == 70
+
+
+def test_a_form_post_with_cookies_from_another_site_is_refused(
+    client: TestClient, make_event: EventFactory, db: Database
+) -> None:
+    make_event(code="ABC234")
+    client.cookies.set("agora_lang", "en")  # any cookie: the browser would send them all
+    foreign = client.post(
+        "/e/ABC234/join", data={"name": "Ana"}, headers={"origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+    assert "another site" in foreign.text
+    by_referer = client.post(
+        "/e/ABC234/join",
+        data={"name": "Ana"},
+        headers={"referer": "https://evil.example/page"},
+    )
+    assert by_referer.status_code == 403
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Participant)) == 0
+    same = client.post(
+        "/e/ABC234/join",
+        data={"name": "Ana"},
+        headers={"origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert same.status_code in {200, 303}
+
+
+def test_a_client_without_cookies_or_origin_is_not_checked(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/events/X1/join", json={}, headers={"origin": "https://evil.example"}
+    )
+    assert response.status_code != 403  # an API client authenticates by token, not cookie
