@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -98,9 +99,19 @@ def create_organiser(session: Session, *, email: str, password: str, name: str =
 def authenticate(session: Session, *, email: str, password: str) -> Organiser:
     """Return the organiser whose e-mail and password match, or raise NotAuthenticated."""
     organiser = session.scalar(select(Organiser).where(Organiser.email == email.strip().lower()))
-    if organiser is None or not verify_password(organiser.password_hash, password):
+    # an unknown address, or an account without a password yet, costs one argon2 check
+    # like a known one: the answer's timing must not tell which addresses have accounts
+    stored = organiser.password_hash if organiser is not None else ""
+    matches = verify_password(stored or _unusable_hash(), password)
+    if organiser is None or not stored or not matches:
         raise NotAuthenticated(_("The e-mail address or the password is wrong."))
     return organiser
+
+
+@lru_cache(maxsize=1)
+def _unusable_hash() -> str:
+    """Return an argon2 hash of a random secret nobody knows, checked when no account is."""
+    return hash_password(new_link_token())
 
 
 # -- sign-ins ------------------------------------------------------------------------------

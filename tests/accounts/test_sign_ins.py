@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -107,3 +108,27 @@ def test_a_sign_in_expires(
 def test_a_forged_cookie_signs_nobody_in(client: TestClient) -> None:
     client.cookies.set(COOKIE, "x" * 43)
     assert client.get("/events", follow_redirects=False).status_code != 200
+
+
+def test_an_unknown_address_costs_the_same_password_check_as_a_known_one(
+    db: Database, make_organiser: OrganiserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The login's timing must not tell which addresses have accounts: one argon2 check each."""
+    from agora.accounts import services
+    from agora.core import security
+    from agora.core.errors import NotAuthenticated
+
+    make_organiser(email="ana@region.example")
+    checks: list[str] = []
+    real = security.verify_password
+
+    def counted(hashed: str, password: str) -> bool:
+        checks.append(hashed[:9])
+        return real(hashed, password)
+
+    monkeypatch.setattr(services, "verify_password", counted)
+    for email in ("ana@region.example", "nobody@region.example"):
+        with db.session() as session, pytest.raises(NotAuthenticated):
+            services.authenticate(session, email=email, password="wrong password!")
+    assert len(checks) == 2
+    assert all(h.startswith("$argon2id") for h in checks)
