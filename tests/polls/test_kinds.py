@@ -240,3 +240,32 @@ def test_the_registry_module_lists_every_kind_module() -> None:
     }
     assert modules == {kind.value for kind in QuestionKind}
     assert kinds.__all__  # the registry's public names
+
+
+@pytest.mark.parametrize(
+    "method", ["positional", "borda", "average_rank", "copeland", "schulze", "irv"]
+)
+def test_every_ranking_result_says_what_its_score_means_on_every_page(method: str) -> None:
+    from agora.core.i18n import set_language
+    from agora.polls.kinds.ranking import EXPLANATIONS
+    from agora.polls.kinds.table import say, words
+    from agora.polls.ranking import RANKING_EXPLANATIONS
+
+    assert set(EXPLANATIONS) == set(RANKING_EXPLANATIONS)
+    spec = QuestionSpec(
+        kind=QuestionKind.ranking, options=[Option("a", "A"), Option("b", "B"), Option("c", "C")]
+    )
+    tally = make_tally(spec)
+    tally.add({"ranking": ["b", "a", "c"]})
+    table = result_table(tally.result(method))
+    assert table.explanation is not None
+    assert "explanation" in json.dumps(table.to_json())  # the live pages draw it too
+    assert "Slido" not in say(table.explanation)
+    set_language("fr")
+    try:
+        assert EXPLANATIONS[method] in words()  # translated for the phones and the screen
+        assert say(table.explanation) != EXPLANATIONS[method]
+    finally:
+        set_language("en")
+    if method == "positional":
+        assert say(table.explanation).startswith("Average points per ballot: first place earns 3")

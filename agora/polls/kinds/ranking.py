@@ -35,6 +35,8 @@ NAME = N_("Ranking")
 DEFAULTS: Mapping[str, Any] = {}
 #: The ranking methods by name with their labels; the first, positional, is the default.
 METHODS: Mapping[str, str] = {name: N_(label) for name, (label, _f) in RANKING_METHODS.items()}
+#: What each method's score means, marked for the live pages' catalogue too.
+EXPLANATIONS: Mapping[str, str] = {name: N_(text) for name, text in RANKING_EXPLANATIONS.items()}
 THEMED = False
 #: The settings the poll editor offers for this kind, in its order.
 SETTINGS: tuple[str, ...] = ("options", "top_k", "partial", "ranking_method")
@@ -134,9 +136,7 @@ def table(result: Mapping[str, Any]) -> ResultTable:
     name = str(result["method"])
     method = Phrase(METHODS[name])
     options = len(result["options"])
-    explanation = Phrase(
-        RANKING_EXPLANATIONS[name], {"first": options, "second": max(options - 1, 0)}
-    )
+    explanation = Phrase(EXPLANATIONS[name], {"first": options, "second": max(options - 1, 0)})
     ballots = int(result["ballots"])
     lower = bool(result.get("lower_is_better"))
     score = Phrase(SCORE_LOWER_BETTER if lower else SCORE)

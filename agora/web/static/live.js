@@ -147,6 +147,15 @@ function meta(container, text) {
   node.textContent = text;
 }
 
+// What the score means (a ranking method), in one sentence under the chart.
+function note(container, text) {
+  let node = container.querySelector(":scope > .result-note");
+  if (!text) { node?.remove(); return; }
+  if (!node) node = el("p", "result-note");
+  container.append(node);  // always last, under what was drawn
+  node.textContent = text;
+}
+
 // What is printed beside a bar: "2 · 67 %", "60 · mean 2.5".
 function figure(table, row, at) {
   return table.figure.map((key, i) => {
@@ -204,6 +213,7 @@ export function renderResult(container, table) {
       value: value(row), figure: figure(table, row, at),
     })), Math.max(0, ...table.rows.map(value)));
   }
+  note(container, table.explanation ? say(table.explanation) : "");
 }
 
 export function renderAll(tables) {
