@@ -253,7 +253,7 @@ def test_every_ranking_result_says_what_its_score_means_on_every_page(method: st
 
     assert set(EXPLANATIONS) == set(RANKING_EXPLANATIONS)
     spec = QuestionSpec(
-        kind=QuestionKind.ranking, options=[Option("a", "A"), Option("b", "B"), Option("c", "C")]
+        kind=QuestionKind.ranking, options=(Option("a", "A"), Option("b", "B"), Option("c", "C"))
     )
     tally = make_tally(spec)
     tally.add({"ranking": ["b", "a", "c"]})
