@@ -391,3 +391,21 @@ def test_the_api_returns_the_report_json(report_app: FastAPI, moderator_key: str
     assert response.status_code == 200, response.text
     assert Draft202012Validator(SCHEMA).is_valid(response.json())
     assert response.json()["code"] == "EUREG23"
+
+
+def test_the_web_page_opens_in_the_browser_with_its_own_download_link(
+    report_app: FastAPI, moderator_key: str
+) -> None:
+    with TestClient(report_app) as client:
+        headers = {"x-moderator-key": moderator_key}
+        page = client.get("/e/EUREG23/report.html", headers=headers)
+        saved = client.get("/e/EUREG23/report.html?download=1", headers=headers)
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "content-disposition" not in page.headers  # read in the browser, not saved
+    assert page.headers["x-robots-tag"] == "noindex"
+    assert 'href="/e/EUREG23/report.html?download=1" download' in page.text
+    assert 'href="/e/EUREG23/report.pdf" download' in page.text
+    assert saved.headers["content-disposition"] == 'attachment; filename="eureg23-report.html"'
+    assert "report.pdf" not in saved.text  # the saved file links to nothing
