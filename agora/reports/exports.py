@@ -247,7 +247,7 @@ def to_markdown(report: Report) -> str:
         f"- **Venue**: {md(report.venue) or '–'}",
         "",
     ]
-    if report.description:
+    if report.description and not report.narrative.get("introduction"):
         out += ["**Purpose**", "", md_block(report.description), ""]
 
     out += ["## Methodology", ""]
