@@ -28,6 +28,7 @@ from agora.pages.sections import page_sections
 from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
 from agora.web import api_docs
 from agora.web.guard import RequestGuard
+from agora.web.ratelimit import RateLimits
 from agora.web.state import AppState
 
 SECURITY_HEADERS = [
@@ -194,6 +195,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     app.mount(api_docs.ASSETS, StaticFiles(directory=api_docs.ASSETS_DIRECTORY), name="api-docs")
+    app.add_middleware(
+        RateLimits,
+        enabled=settings.rate_limits,
+        storage_uri=settings.redis_url if settings.broker == "redis" else "memory://",
+    )
     app.add_middleware(
         RequestGuard,
         max_body=settings.max_body_bytes,

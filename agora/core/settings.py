@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         le=5_000,
         description="Shortest time between two live updates of one event (coalescing window).",
     )
+    rate_limits: bool = Field(
+        True,
+        description="Refuse floods with 429: per participant (answers, questions, upvotes, "
+        "floor requests, takeaways) and per address (registrations, sign-in, code guessing).",
+    )
     max_body_bytes: int = Field(
         256 * 1024,
         ge=16 * 1024,

@@ -1,0 +1,193 @@
+"""Rate limits: one participant or one address cannot flood a room (pure ASGI).
+
+Each rule names the requests it counts (method and path, API and form alike), whom it
+counts them for, and its limits; a request past a limit gets 429 with a ``Retry-After``
+and changes nothing. Counting uses the ``limits`` library: in memory for one process, in
+Redis when Agora runs several (``AGORA_BROKER=redis``).
+
+Whom a rule counts for:
+
+- ``participant``: the participant cookie, else the bearer token, else the address. A
+  room's phones often share one address (the venue's Wi-Fi), so what a person does is
+  counted per person wherever a person is known.
+- ``address``: the client's address, for what strangers do before anyone knows them
+  (registering, signing in, asking for password links).
+
+Joining is not limited per address for that reason: a thousand phones behind one venue
+router join within a minute. Guessing join codes is: an address whose requests name
+unknown events 30 times in a minute is refused on event addresses for the rest of it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agora.core.i18n import _
+
+PARTICIPANT_COOKIE = "agora_p"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Requests counted together, for whom, and the limits they may not pass."""
+
+    name: str
+    method: str
+    paths: tuple[re.Pattern[str], ...]
+    per: str
+    limits: tuple[RateLimitItem, ...]
+
+
+def _rule(name: str, per: str, limits: str, *paths: str, method: str = "POST") -> Rule:
+    return Rule(
+        name,
+        method,
+        tuple(re.compile(p) for p in paths),
+        per,
+        tuple(parse(item) for item in limits.split(";")),
+    )
+
+
+#: The rules, first match wins. Limits are generous for people and tight for floods:
+#: 300 votes in 3 s, 60 questions or 40 takeaways from one participant are refused.
+RULES: tuple[Rule, ...] = (
+    _rule(
+        "responses",
+        "participant",
+        "60/minute",
+        r"^/api/v1/questions/\d+/responses$",
+        r"^/e/[^/]+/questions/\d+/answer$",
+    ),
+    _rule(
+        "questions",
+        "participant",
+        "5/minute;20/hour",
+        r"^/api/v1/events/[^/]+/questions$",
+        r"^/e/[^/]+/qa/ask$",
+    ),
+    _rule(
+        "upvotes",
+        "participant",
+        "60/minute",
+        r"^/api/v1/audience-questions/\d+/upvote$",
+        r"^/e/[^/]+/qa/\d+/upvote$",
+    ),
+    _rule(
+        "floor",
+        "participant",
+        "10/minute;30/hour",
+        r"^/api/v1/events/[^/]+/floor$",
+        r"^/e/[^/]+/floor$",
+    ),
+    _rule(
+        "takeaways",
+        "participant",
+        "10/minute;30/hour",
+        r"^/api/v1/events/[^/]+/takeaways$",
+        r"^/e/[^/]+/takeaways$",
+    ),
+    _rule("registrations", "address", "20/hour", r"^/e/[^/]+/register$"),
+    _rule("registrations-api", "participant", "60/hour", r"^/api/v1/events/[^/]+/registrations$"),
+    _rule("sign-in", "address", "20 per 10 minutes", r"^/login$"),
+    _rule("accounts", "address", "10/hour", r"^/signup$", r"^/password/forgot$"),
+)
+
+#: Requests that name an event by its code, and how many unknown codes an address may try.
+_EVENT_PATH = re.compile(r"^/(?:e|api/v1/events)/[^/]+(?:/|$)")
+MISSES = parse("30/minute")
+
+
+class RateLimits:
+    """Refuses requests past a rule's limits with 429 (and counts unknown event codes)."""
+
+    def __init__(self, app: ASGIApp, *, enabled: bool, storage_uri: str = "memory://") -> None:
+        self.app = app
+        self.enabled = enabled
+        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.enabled:
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        address = (scope.get("client") or ("unknown", 0))[0]
+        rule = next(
+            (
+                r
+                for r in RULES
+                if r.method == scope["method"] and any(p.match(path) for p in r.paths)
+            ),
+            None,
+        )
+        if rule is not None:
+            who = _participant(scope) if rule.per == "participant" else f"address:{address}"
+            for item in rule.limits:
+                if not self.limiter.hit(item, rule.name, who):
+                    await _refuse(scope, send, self._retry_after(item, rule.name, who))
+                    return
+        if not _EVENT_PATH.match(path):
+            await self.app(scope, receive, send)
+            return
+        if not self.limiter.test(MISSES, "misses", address):
+            await _refuse(scope, send, self._retry_after(MISSES, "misses", address))
+            return
+
+        async def counting(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 404:
+                self.limiter.hit(MISSES, "misses", address)
+            await send(message)
+
+        await self.app(scope, receive, counting)
+
+    def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        reset = self.limiter.get_window_stats(item, *identifiers).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+
+def _participant(scope: Scope) -> str:
+    """Return whom a participant rule counts: the participant, else the token or address."""
+    headers = dict(scope["headers"])
+    cookie = headers.get(b"cookie", b"").decode("latin-1")
+    if cookie:
+        token = cookie_parser(cookie).get(PARTICIPANT_COOKIE)
+        if token:
+            return f"participant:{token[-64:]}"
+    authorization = headers.get(b"authorization", b"").decode("latin-1")
+    if authorization:
+        return f"token:{authorization[-64:]}"
+    return f"address:{(scope.get('client') or ('unknown', 0))[0]}"
+
+
+async def _refuse(scope: Scope, send: Send, retry_after: int) -> None:
+    """Answer 429 saying when to try again: JSON for the API and scripts, else text."""
+    message = _("Too many requests of this kind from you; please try again in {seconds} s.")
+    text = message.format(seconds=retry_after)
+    headers = dict(scope["headers"])
+    if scope["path"].startswith("/api/") or b"application/json" in headers.get(b"accept", b""):
+        body = json.dumps({"error": "TooManyRequests", "message": text}).encode()
+        media = b"application/json"
+    else:
+        body = text.encode()
+        media = b"text/plain; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", media),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(retry_after).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

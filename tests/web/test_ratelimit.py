@@ -1,0 +1,110 @@
+"""Rate limits: each rule refuses a flood with 429 and Retry-After, per person or address."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from agora.core.db import Database
+from agora.qa.models import AudienceQuestion
+from agora.web.ratelimit import RULES, RateLimits, Rule
+from tests.conftest import EventFactory
+
+
+def _sample_path(rule: Rule) -> str:
+    pattern = rule.paths[0].pattern.strip("^$")
+    return pattern.replace(r"\d+", "7").replace("[^/]+", "ABC234")
+
+
+async def _ok(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _call(
+    guard: RateLimits, path: str, method: str, cookie: str, client: str
+) -> tuple[int, dict[bytes, bytes]]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": [(b"cookie", cookie.encode())] if cookie else [],
+        "client": (client, 5000),
+    }
+    asyncio.run(guard(scope, receive, send))
+    start = sent[0]
+    return start["status"], dict(start["headers"])
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_each_rule_refuses_past_its_first_limit_and_only_for_whom_it_counts(rule: Rule) -> None:
+    guard = RateLimits(_ok, enabled=True)
+    path = _sample_path(rule)
+    allowed = min(item.amount for item in rule.limits)
+    me, other = ("agora_p=me", "agora_p=other")
+    for _n in range(allowed):
+        assert _call(guard, path, rule.method, me, "10.0.0.1")[0] == 200
+    status, headers = _call(guard, path, rule.method, me, "10.0.0.1")
+    assert status == 429
+    assert int(headers[b"retry-after"]) >= 1
+    if rule.per == "participant":  # someone else in the same room, behind the same router
+        assert _call(guard, path, rule.method, other, "10.0.0.1")[0] == 200
+    else:  # another address
+        assert _call(guard, path, rule.method, me, "10.0.0.2")[0] == 200
+
+
+def test_limits_can_be_switched_off() -> None:
+    guard = RateLimits(_ok, enabled=False)
+    rule = RULES[0]
+    for _n in range(200):
+        assert _call(guard, _sample_path(rule), "POST", "agora_p=me", "10.0.0.1")[0] == 200
+
+
+def test_one_participant_asking_sixty_questions_gets_five_stored(
+    client: TestClient, db: Database, make_event: EventFactory
+) -> None:
+    event = make_event(code="ABC234")
+    joined = client.post(f"/api/v1/events/{event.code}/join", json={})
+    assert joined.status_code == 201
+    token = joined.json()["participant_token"]
+    statuses = [
+        client.post(
+            f"/api/v1/events/{event.code}/questions",
+            json={"text": f"Question number {n} for the speakers?"},
+            headers={"authorization": f"Bearer {token}"},
+        ).status_code
+        for n in range(60)
+    ]
+    assert statuses.count(201) == 5
+    assert statuses.count(429) == 55
+    refused = client.post(
+        f"/api/v1/events/{event.code}/questions",
+        json={"text": "One more question for the speakers?"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert refused.json()["error"] == "TooManyRequests"
+    assert "try again in" in refused.json()["message"]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AudienceQuestion)) == 5
+
+
+def test_guessing_join_codes_is_stopped_after_thirty_misses(
+    client: TestClient, make_event: EventFactory
+) -> None:
+    event = make_event(code="ABC234")
+    misses = [client.get(f"/api/v1/events/ZZZ{n:03d}").status_code for n in range(30)]
+    assert set(misses) == {404}
+    assert client.get(f"/api/v1/events/{event.code}").status_code == 429  # even a real one now
+    assert client.get("/").status_code == 200  # the rest of the site still answers
