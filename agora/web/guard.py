@@ -56,40 +56,40 @@ class RequestGuard:
             return
         path = scope.get("raw_path") or scope["path"].encode()
         if b"\x00" in path or _FORM_NUL.search(path) or _FORM_NUL.search(scope["query_string"]):
-            await _refuse(scope, send, 422, _nul_message())
+            await refuse(scope, send, 422, _nul_message())
             return
         headers = dict(scope["headers"])
         if scope["method"] not in _SAFE_METHODS and b"cookie" in headers:
             claimed = headers.get(b"origin") or _origin(headers.get(b"referer", b""))
             if claimed and claimed not in {_request_origin(scope, headers), self.public_origin}:
-                await _refuse(scope, send, 403, _origin_message())
+                await refuse(scope, send, 403, _origin_message())
                 return
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         limit = self.max_upload if content_type == b"multipart/form-data" else self.max_body
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await _refuse(scope, send, 413, _size_message(limit))
+            await refuse(scope, send, 413, _size_message(limit))
             return
         if content_type in _TEXT_BODIES:
             # small text bodies are read here whole (within the limit), checked, replayed
             try:
                 body = await _read(receive, limit)
             except BodyTooLarge:
-                await _refuse(scope, send, 413, _size_message(limit))
+                await refuse(scope, send, 413, _size_message(limit))
                 return
             if b"\x00" in body or (
                 _JSON_NUL.search(body) if content_type == b"application/json" else None
             ):
-                await _refuse(scope, send, 422, _nul_message())
+                await refuse(scope, send, 422, _nul_message())
                 return
             if content_type != b"application/json" and _FORM_NUL.search(body):
-                await _refuse(scope, send, 422, _nul_message())
+                await refuse(scope, send, 422, _nul_message())
                 return
             if content_type == b"application/json" and json_depth(body) > MAX_JSON_DEPTH:
                 message = _("The JSON is nested more than {depth} levels deep.").format(
                     depth=MAX_JSON_DEPTH
                 )
-                await _refuse(scope, send, 422, message)
+                await refuse(scope, send, 422, message)
                 return
             await self.app(scope, _replay(body, receive), send)
             return
@@ -189,15 +189,24 @@ def _nul_message() -> str:
     return _("The request holds a NUL character (U+0000), which no field may contain.")
 
 
-async def _refuse(scope: Scope, send: Send, status: int, message: str) -> None:
+#: The error name a refusal's JSON carries, by status.
+ERRORS = {403: "NotAllowed", 413: "PayloadTooLarge", 422: "InvalidInput", 429: "TooManyRequests"}
+
+
+async def refuse(
+    scope: Scope,
+    send: Send,
+    status: int,
+    message: str,
+    extra: tuple[tuple[bytes, bytes], ...] = ((b"connection", b"close"),),
+) -> None:
     """Answer ``status`` with ``message``: JSON for the API and scripts, else plain text."""
     headers = dict(scope["headers"])
     wants_json = scope["path"].startswith("/api/") or b"application/json" in headers.get(
         b"accept", b""
     )
     if wants_json:
-        error = "PayloadTooLarge" if status == 413 else "InvalidInput"
-        body = json.dumps({"error": error, "message": message}).encode()
+        body = json.dumps({"error": ERRORS.get(status, "Error"), "message": message}).encode()
         media = b"application/json"
     else:
         body = message.encode()
@@ -209,7 +218,7 @@ async def _refuse(scope: Scope, send: Send, status: int, message: str) -> None:
             "headers": [
                 (b"content-type", media),
                 (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
+                *extra,
             ],
         }
     )

@@ -20,7 +20,6 @@ unknown events 30 times in a minute is refused on event addresses for the rest o
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
@@ -33,6 +32,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agora.core.i18n import _
+from agora.web.guard import refuse
 
 PARTICIPANT_COOKIE = "agora_p"
 
@@ -169,25 +169,7 @@ def _participant(scope: Scope) -> str:
 
 
 async def _refuse(scope: Scope, send: Send, retry_after: int) -> None:
-    """Answer 429 saying when to try again: JSON for the API and scripts, else text."""
+    """Answer 429 saying when to try again."""
     message = _("Too many requests of this kind from you; please try again in {seconds} s.")
-    text = message.format(seconds=retry_after)
-    headers = dict(scope["headers"])
-    if scope["path"].startswith("/api/") or b"application/json" in headers.get(b"accept", b""):
-        body = json.dumps({"error": "TooManyRequests", "message": text}).encode()
-        media = b"application/json"
-    else:
-        body = text.encode()
-        media = b"text/plain; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", media),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(retry_after).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    retry = ((b"retry-after", str(retry_after).encode()),)
+    await refuse(scope, send, 429, message.format(seconds=retry_after), retry)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -33,8 +35,8 @@ def _call(
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
 
     scope = {
         "type": "http",
@@ -43,7 +45,9 @@ def _call(
         "headers": [(b"cookie", cookie.encode())] if cookie else [],
         "client": (client, 5000),
     }
-    asyncio.run(guard(scope, receive, send))
+    # in a thread of its own: a browser test may have left an event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard(scope, receive, send)).result()
     start = sent[0]
     return start["status"], dict(start["headers"])
 
