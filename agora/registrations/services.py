@@ -199,7 +199,8 @@ def register(session: Session, event: Event, details: Details) -> Registration:
     """Register someone from the public form: a seat while there is one, else the waiting list.
 
     Someone whose earlier registration was cancelled registers again with the same e-mail
-    address: the cancelled registration is renewed and joins the end of the queue.
+    address: the cancelled registration is renewed, with a new link (whoever holds the
+    old one sees nothing of the new registration), and joins the end of the queue.
     """
     if not event.registration_open:
         raise Conflict(_("Registration for this event is closed."))
@@ -218,6 +219,8 @@ def register(session: Session, event: Event, details: Details) -> Registration:
     registration = existing or Registration(event_id=event.id, token=new_token())
     if existing is None:
         session.add(registration)
+    else:  # a renewed registration gets a new link: the cancelled one's stops working
+        registration.token = new_token()
     for field, value in asdict(details).items():
         setattr(registration, field, value)
     registration.status = status

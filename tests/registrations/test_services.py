@@ -255,12 +255,14 @@ def test_registering_again_after_cancelling_renews_the_registration_at_the_end(
 ) -> None:
     event = make_event(capacity=1)
     ana = person(event, "Ana", "ana@example.org")
+    old_link = ana.token
     ben = person(event, "Ben")
     services.cancel(session, ana)
 
     again = person(event, "Ana Again", "ana@example.org", organisation="Murcia")
 
     assert again.id == ana.id
+    assert again.token != old_link  # whoever kept the cancelled link sees nothing new
     assert (again.name, again.organisation) == ("Ana Again", "Murcia")
     assert again.status is RegistrationStatus.waitlisted
     assert ben.status is RegistrationStatus.registered
