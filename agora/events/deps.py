@@ -22,6 +22,7 @@ from agora.accounts.team import is_co_moderator
 from agora.core.errors import NotAllowed, NotAuthenticated
 from agora.core.i18n import _
 from agora.core.security import fingerprint
+from agora.events.audit import Actor, actor_of
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.web.deps import MODERATOR_COOKIE, StateDep, UnitOfWork, WorkDep
@@ -88,6 +89,10 @@ class EventScope:
     async def run(self, work: Callable[[Session, Event], T]) -> T:
         """Run ``work(session, event)`` in a worker thread, in one committed transaction."""
         return await self.work(lambda session: work(session, self.load(session)))
+
+    def actor(self, session: Session, event: Event) -> Actor:
+        """Return who this request acts as, for the audit log (``events.audit``)."""
+        return actor_of(self.request, self.state, session, event)
 
     def sync(self, work: Callable[[Session, Event], T]) -> T:
         """Run ``work(session, event)`` in this thread (a route FastAPI runs in one)."""

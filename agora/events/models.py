@@ -98,3 +98,24 @@ class AgendaItem(Base):
     duration_minutes: Mapped[int | None]
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
     started_at: Mapped[dt.datetime | None]
+
+
+class AuditEntry(Base):
+    """One moderation or data action on an event: who did what to which thing, and when.
+
+    ``actor`` is written out at the time (an organiser's name and e-mail, "moderator
+    link", "API token …", "participant", "retention"), so that the entry stays readable
+    after the account is gone; ``organiser_id`` links it while the account exists.
+    """
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(400), default="")
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisers.id", ondelete="SET NULL"), default=None
+    )
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(400), default="")
