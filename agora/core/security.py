@@ -57,6 +57,8 @@ def fingerprint(secret: str) -> str:
 
 #: How long a browser stays a moderator after opening the moderator link (seconds).
 MODERATOR_MAX_AGE = 60 * 60 * 24 * 7
+#: How long a first visit's join ticket waits for the browser to come back (seconds).
+JOIN_TICKET_AGE = 10 * 60
 
 
 class Signer:
@@ -66,6 +68,7 @@ class Signer:
         self._participant = URLSafeSerializer(secret, salt="agora.participant")
         self._moderator = URLSafeTimedSerializer(secret, salt="agora.moderator")
         self._notice = URLSafeSerializer(secret, salt="agora.notice")
+        self._join = URLSafeTimedSerializer(secret, salt="agora.join")
 
     def notice(self, place: str, message: str, error: bool) -> str:
         """Return a cookie value carrying a message to the next page (``web.notices``)."""
@@ -80,6 +83,22 @@ class Signer:
         if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
             return value[0], str(value[1]), bool(value[2])
         return None
+
+    def join_ticket(self, event_id: int) -> str:
+        """Return the short-lived cookie value a first visit to an event's page gets.
+
+        The participant is created only when the browser sends it back: a page load that
+        keeps no cookie (a link preview, a script) creates nobody.
+        """
+        return str(self._join.dumps(event_id))
+
+    def read_join_ticket(self, token: str) -> int | None:
+        """Return the event id of a join ticket at most ``JOIN_TICKET_AGE`` old, else None."""
+        try:
+            value = self._join.loads(token, max_age=JOIN_TICKET_AGE)
+        except BadSignature:
+            return None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def participant_token(self, event_id: int, participant_id: int) -> str:
         """Return the token that identifies a participant of an event."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -27,7 +28,13 @@ from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import participant_answers
 from agora.polls.routes import PollsDep
 from agora.web.deps import MODERATOR_COOKIE, StateDep, participant_in
-from agora.web.links import event_links, qr_svg, set_participant_cookie
+from agora.web.links import (
+    JOIN_COOKIE,
+    event_links,
+    qr_svg,
+    set_join_ticket,
+    set_participant_cookie,
+)
 from agora.web.notices import page_response, take_notice
 from agora.web.state import AppState
 
@@ -53,17 +60,27 @@ async def participant_page(
     state: StateDep,
     polls: PollsDep,
     q: Annotated[int | None, Query()] = None,
+    j: Annotated[int | None, Query()] = None,
 ) -> Response:
-    """Show the event on a phone: what is open now and one obvious action."""
+    """Show the event on a phone: what is open now and one obvious action.
+
+    A first visit is sent back to the page once with a join ticket cookie (``j`` marks the
+    return); a browser that kept it becomes a participant and is sent on to the page's own
+    address, one that did not sees the join form.
+    """
     tallies = polls.results
+
+    ticket = request.cookies.get(JOIN_COOKIE)
+    ticket_event = state.signer.read_join_ticket(ticket) if ticket else None
 
     def load(session: Session, event: Event) -> dict[str, Any]:
         participant_id = participant_in(request, state, event.id)
-        new_token = None
         if participant_id is None and not event.ask_identity:
+            if ticket_event != event.id:  # a first visit: come back with the ticket
+                return {"event": event, "participant_id": None, "ticket": True}
             participant = join_event(session, event)
-            participant_id = participant.id
-            new_token = state.signer.participant_token(event.id, participant.id)
+            token = state.signer.participant_token(event.id, participant.id)
+            return {"event": event, "participant_id": participant.id, "new_token": token}
         live_polls = [
             p
             for p in poll_services.event_polls(session, event.id, include_archived=False)
@@ -80,7 +97,6 @@ async def participant_page(
         return {
             "event": event,
             "participant_id": participant_id,
-            "new_token": new_token,
             "polls": live_polls,
             "answers": answers,
             "sections": section_contexts(session, event, participant_id, "participant"),
@@ -90,7 +106,20 @@ async def participant_page(
     loaded: Event = context["event"]
     if "agora_lang" not in request.cookies:  # the event's language unless the person chose
         set_language(loaded.language)
-    if context["participant_id"] is None:
+    if context.get("ticket") and j is None:
+        # The participant is created when the browser comes back with this cookie, so a
+        # page load that keeps no cookie (a link preview, a script) creates nobody.
+        query = urlencode({"j": 1} if q is None else {"q": q, "j": 1})
+        redirect = RedirectResponse(f"/e/{loaded.code}?{query}", status_code=303)
+        set_join_ticket(redirect, request, state.signer.join_ticket(loaded.id))
+        return redirect
+    if context.get("new_token"):  # joined: on to the page's own address, with the cookie
+        target = f"/e/{loaded.code}" if q is None else f"/e/{loaded.code}?{urlencode({'q': q})}"
+        joined = RedirectResponse(target, status_code=303)
+        set_participant_cookie(joined, request, context["new_token"])
+        joined.delete_cookie(JOIN_COOKIE)
+        return joined
+    if context["participant_id"] is None:  # asked for a name, or a browser keeping no cookie
         return state.templates.TemplateResponse(request, "events/join.html", {"event": loaded})
     visible: dict[int, Any] = {}
     for poll in context["polls"]:
@@ -109,8 +138,6 @@ async def participant_page(
             "signature": [[p.id, p.state.value, p.results_visible] for p in context["polls"]],
         },
     )
-    if context["new_token"]:
-        set_participant_cookie(response, request, context["new_token"])
     return page_response(request, response)
 
 

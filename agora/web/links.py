@@ -9,10 +9,13 @@ import segno
 from fastapi import Request
 from fastapi.responses import Response
 
+from agora.core.security import JOIN_TICKET_AGE
 from agora.web.deps import PARTICIPANT_COOKIE
 from agora.web.state import AppState
 
 COOKIE_AGE = 60 * 60 * 24 * 30
+#: The cookie a first visit carries back to become a participant (``Signer.join_ticket``).
+JOIN_COOKIE = "agora_j"
 
 
 class Linkable(Protocol):
@@ -44,6 +47,18 @@ def set_participant_cookie(response: Response, request: Request, token: str) -> 
         PARTICIPANT_COOKIE,
         token,
         max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def set_join_ticket(response: Response, request: Request, token: str) -> None:
+    """Store a first visit's join ticket in a short-lived, HttpOnly cookie."""
+    response.set_cookie(
+        JOIN_COOKIE,
+        token,
+        max_age=JOIN_TICKET_AGE,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from agora.core.db import Database
+from agora.events.models import Participant
 from agora.polls.models import Response
 from agora.web.notices import NOTICE_COOKIE
 from tests.conftest import EventFactory, PollFactory, question
@@ -25,10 +26,65 @@ def test_first_visit_joins_and_shows_the_open_question(
     make_poll(event, question("single_choice", prompt="Which area?"), title="Areas")
     page = client.get(f"/e/{event.code.lower()}")
     assert page.status_code == 200
-    assert "agora_p" in page.cookies
+    assert "agora_p" in client.cookies
     assert "Which area?" in page.text
     assert "Partners &lt;b&gt;day&lt;/b&gt;" in page.text  # what people typed is escaped
     assert "Question 1 of 1" in page.text
+
+
+def participants(db: Database) -> int:
+    with db.session() as session:
+        return len(session.scalars(select(Participant.id)).all())
+
+
+def test_page_loads_that_keep_no_cookie_create_no_participant(
+    client: TestClient, db: Database, make_event: EventFactory
+) -> None:
+    event = make_event()
+    for _ in range(5):  # a link preview or a script: each request starts without cookies
+        client.cookies.clear()
+        first = client.get(f"/e/{event.code}", follow_redirects=False)
+        assert first.status_code == 303
+        assert first.headers["location"] == f"/e/{event.code}?j=1"
+        assert "agora_j" in first.cookies
+        assert "agora_p" not in first.cookies
+    assert participants(db) == 0
+    client.cookies.clear()  # comes back without the ticket: the join form
+    back = client.get(f"/e/{event.code}?j=1")
+    assert back.status_code == 200
+    assert f'action="/e/{event.code}/join"' in back.text
+    assert participants(db) == 0
+
+
+def test_a_browser_that_keeps_the_ticket_joins_once_and_keeps_the_question(
+    client: TestClient, db: Database, make_event: EventFactory
+) -> None:
+    event = make_event()
+    first = client.get(f"/e/{event.code}?q=7", follow_redirects=False)
+    assert first.headers["location"] == f"/e/{event.code}?q=7&j=1"
+    back = client.get(first.headers["location"], follow_redirects=False)
+    assert back.status_code == 303
+    assert "agora_p" in back.cookies
+    assert back.headers["location"] == f"/e/{event.code}?q=7"
+    assert participants(db) == 1
+    client.get(f"/e/{event.code}")  # the participant cookie now: nobody new
+    assert participants(db) == 1
+
+
+def test_a_ticket_for_another_event_or_forged_does_not_join(
+    client: TestClient, db: Database, make_event: EventFactory
+) -> None:
+    one, other = make_event(), make_event()
+    client.get(f"/e/{one.code}", follow_redirects=False)  # a ticket for the first event
+    ticket = client.cookies["agora_j"]
+    client.cookies.clear()
+    client.cookies.set("agora_j", ticket)
+    page = client.get(f"/e/{other.code}?j=1", follow_redirects=False)
+    assert f'action="/e/{other.code}/join"' in page.text
+    client.cookies.set("agora_j", ticket + "x")
+    forged = client.get(f"/e/{one.code}?j=1", follow_redirects=False)
+    assert f'action="/e/{one.code}/join"' in forged.text
+    assert participants(db) == 0
 
 
 def test_ranking_by_position_numbers_is_recorded(
