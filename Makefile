@@ -16,8 +16,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 SYNC := $(UV) sync --frozen --python $(PYTHON) --quiet
 
-.PHONY: install install-run demo serve test lint typecheck browser-deps bench i18n lock clean \
-	report-images
+.PHONY: install install-run demo serve test lint typecheck browser-deps test-services bench i18n \
+	lock clean report-images
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
@@ -51,6 +51,14 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium \
 			poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; }
 
+## PostgreSQL and Redis from Debian for the tests: the suite uses the machine's running
+## servers (AGORA_TEST_POSTGRES_URL, AGORA_TEST_REDIS_URL) or starts throwaway ones with
+## these binaries (tests/services.py).
+test-services:
+	@{ ls /usr/lib/postgresql/*/bin/initdb && command -v redis-server; } >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql redis-server; }
+
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -70,7 +78,7 @@ i18n: install
 ## Everything CI runs: lint, type checks and the whole test suite (SQLite, PostgreSQL, browser).
 ## The browser tests run in their own pytest process: Playwright's sync API keeps an event
 ## loop in the main thread, which the asyncio tests cannot share.
-test: install browser-deps lint typecheck
+test: install browser-deps test-services lint typecheck
 	$(BIN)/pytest -m browser
 	$(BIN)/pytest -m "not browser"
 

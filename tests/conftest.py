@@ -28,6 +28,7 @@ from agora.polls.kinds import QuestionKind
 from agora.polls.models import Poll
 from agora.polls.schemas import PollIn, QuestionIn
 from agora.polls.services import create_poll, open_poll
+from tests.services import postgres_answers, redis_answers, throwaway_postgres, throwaway_redis
 
 #: The browser fixtures (a live server, Debian's Chromium) serve every package's tests.
 pytest_plugins = ["tests.browser"]
@@ -61,9 +62,29 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
+    """The admin URL of a PostgreSQL server: the machine's, or a throwaway one."""
+    if postgres_answers(SERVICES.postgres_url):
+        yield SERVICES.postgres_url
+        return
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The URL of a Redis server: the machine's, or a throwaway one."""
+    if redis_answers(SERVICES.redis_url):
+        yield SERVICES.redis_url
+        return
+    with throwaway_redis() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, migrated, dropped at the end."""
-    admin_url = make_url(SERVICES.postgres_url)
+    admin_url = make_url(postgres_server)
     name = f"agora_test_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from agora.app import create_app
 from agora.core.broker import RedisBroker
 from agora.core.settings import Settings
-from tests.conftest import SERVICES, EventFactory, PollFactory, join, question
+from tests.conftest import EventFactory, PollFactory, join, question
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -30,13 +30,13 @@ def wait_until(check: Callable[[], bool], timeout: float = 5.0) -> bool:
     return check()
 
 
-def test_broker_delivers_to_others_and_reports_gaps() -> None:
+def test_broker_delivers_to_others_and_reports_gaps(redis_url: str) -> None:
     channel = f"agora:test:{uuid.uuid4().hex}"
 
     async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
         first, second = (
-            RedisBroker(SERVICES.redis_url, channel),
-            RedisBroker(SERVICES.redis_url, channel),
+            RedisBroker(redis_url, channel),
+            RedisBroker(redis_url, channel),
         )
         got_first: list[dict[str, Any]] = []
         got_second: list[dict[str, Any]] = []
@@ -57,7 +57,7 @@ def test_broker_delivers_to_others_and_reports_gaps() -> None:
         first.publish({"kind": "polls", "n": 1})
         first.publish({"kind": "polls", "n": 2})
         # a sender whose message 2 was lost: the receivers must notice
-        raw = redis.asyncio.from_url(SERVICES.redis_url)
+        raw = redis.asyncio.from_url(redis_url)
         for seq in (1, 3):
             await raw.publish(channel, json.dumps({"kind": "x", "origin": "lost", "seq": seq}))
         for _ in range(100):
@@ -77,15 +77,13 @@ def test_broker_delivers_to_others_and_reports_gaps() -> None:
 
 
 @pytest.fixture
-def two_processes(settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
+def two_processes(settings: Settings, redis_url: str) -> Iterator[tuple[TestClient, TestClient]]:
     """Two apps on the same database, talking through Redis on a channel of their own."""
     channel = f"agora:test:{uuid.uuid4().hex}"
     apps: list[FastAPI] = []
     for _ in range(2):
-        app = create_app(
-            settings.model_copy(update={"broker": "redis", "redis_url": SERVICES.redis_url})
-        )
-        app.state.agora.broker = RedisBroker(SERVICES.redis_url, channel)
+        app = create_app(settings.model_copy(update={"broker": "redis", "redis_url": redis_url}))
+        app.state.agora.broker = RedisBroker(redis_url, channel)
         apps.append(app)
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         yield first, second
