@@ -31,24 +31,30 @@ HostOption = Annotated[str | None, typer.Option(help="Address to listen on (AGOR
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on (AGORA_PORT).")]
 
 
-def _serve(host: str | None, port: int | None) -> None:
+def _serve(host: str | None, port: int | None, workers: int | None = None) -> None:
     import uvicorn
 
-    from agora.app import create_app
-    from agora.core.logs import redact_access_log
+    from agora.core.logs import log_config
 
     settings = get_settings()
-    config = uvicorn.Config(
-        create_app(settings),
+    workers = workers or settings.workers
+    if workers > 1 and settings.broker != "redis":
+        console.print(
+            "[red]Several workers need AGORA_BROKER=redis[/red] (and AGORA_REDIS_URL), so that "
+            "a vote taken by one process reaches the live pages served by the others."
+        )
+        raise typer.Exit(2)
+    uvicorn.run(
+        "agora.app:create_app",  # each worker builds its app from the same settings
+        factory=True,
+        workers=workers,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        log_config=log_config(),
         proxy_headers=True,
         timeout_graceful_shutdown=5,  # live streams never end by themselves
     )
-    server = uvicorn.Server(config)  # the Config set up logging: now filter it
-    redact_access_log()
-    server.run()
 
 
 def _upgrade() -> None:
@@ -70,11 +76,15 @@ def serve(
     host: HostOption = None,
     port: PortOption = None,
     migrate: Annotated[bool, typer.Option(help="Upgrade the database first.")] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Processes serving on one port (AGORA_WORKERS)."),
+    ] = None,
 ) -> None:
     """Serve Agora (the default command)."""
     if migrate:
         _upgrade()
-    _serve(host, port)
+    _serve(host, port, workers)
 
 
 @app.command()

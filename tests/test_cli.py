@@ -189,3 +189,63 @@ def test_reference_session_is_created_only_once(session: Session) -> None:
     ]
     # 6 participants answered the open-text poll; 3 asked and 10 upvoted audience questions
     assert counts == [1, 2, 19, 6]
+
+
+def test_several_workers_without_redis_are_refused(cli_database: str) -> None:
+    code, output = run("serve", "--workers", "2", "--no-migrate")
+
+    assert code == 2
+    assert "AGORA_BROKER=redis" in output
+
+
+def test_serve_with_two_workers_serves_and_keeps_keys_out_of_every_log(
+    tmp_path: Path, redis_url: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.services import free_port
+
+    database = f"sqlite:///{tmp_path / 'agora.db'}"
+    port = free_port()
+    env = {
+        **os.environ,
+        "AGORA_DATABASE_URL": database,
+        "AGORA_BROKER": "redis",
+        "AGORA_REDIS_URL": redis_url,
+        "AGORA_SECRET_KEY": SECRET,
+    }
+    agora = str(Path(sys.executable).parent / "agora")  # the installed command
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [agora, "serve", "--workers", "2", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        answered = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(answered) < 20:
+            address = f"http://127.0.0.1:{port}/e/ABCDEF/moderate?key=SecretKey123"
+            try:
+                urllib.request.urlopen(address, timeout=5)
+            except urllib.error.HTTPError as refused:
+                answered.append(refused.code)
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+        assert answered == [404] * 20  # no such event, answered by the workers
+        server.terminate()
+        server.wait(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    written = log.read_text()
+    assert written.count("Started server process") == 2  # two workers started
+    assert "SecretKey123" not in written
+    assert "key=[redacted]" in written

@@ -7,8 +7,10 @@ access log wrote them whole, so anyone reading the logs could moderate every eve
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+from typing import Any
 
 REDACTED = "[redacted]"
 _QUERY_SECRET = re.compile(r"([?&](?:key|token|secret)=)[^&#\s]*", re.IGNORECASE)
@@ -33,9 +35,16 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def redact_access_log() -> None:
-    """Install the filter on uvicorn's access and error loggers (call before serving)."""
+def log_config() -> dict[str, Any]:
+    """Return uvicorn's logging configuration with the filter on its access and error logs.
+
+    Given to uvicorn as ``log_config``, it applies in every worker process that
+    ``agora serve --workers N`` starts, not only in the first.
+    """
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"redact": {"()": f"{__name__}.RedactSecrets"}}
     for name in ("uvicorn.access", "uvicorn.error"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
-            logger.addFilter(RedactSecrets())
+        config["loggers"].setdefault(name, {})["filters"] = ["redact"]
+    return config

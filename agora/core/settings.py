@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `agora serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `agora serve` listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes `agora serve` starts on one port; more than one needs "
+        "broker `redis`.",
+    )
     public_url: str = Field(
         "",
         description="Address participants use to reach Agora (for links and QR codes), "
