@@ -229,7 +229,7 @@ def test_serve_with_two_workers_serves_and_keeps_keys_out_of_every_log(
             stderr=subprocess.STDOUT,
         )
     try:
-        answered = []
+        answered: list[int] = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(answered) < 20:
             address = f"http://127.0.0.1:{port}/e/ABCDEF/moderate?key=SecretKey123"
