@@ -120,6 +120,11 @@ def test_erasing_deletes_everything_and_the_results_recount(
             f"participant {ana_id}",
         )
     assert client.get(f"/e/{code}/me", headers=scene.ana).status_code == 404
+    late = client.post(  # the erased participant's token, still signed, records nothing
+        f"/api/v1/questions/{qid}/responses", json={"answer": {"option": "o1"}}, headers=scene.ana
+    )
+    assert late.status_code == 404
+    assert results(client, qid, scene.ben)["voters"] == 1
     report = client.get(
         f"/api/v1/events/{code}/report", headers={"X-Moderator-Key": scene.event.moderator_key}
     )
