@@ -26,6 +26,7 @@ from agora.live.hub import Hub
 from agora.live.sections import LiveSections
 from agora.pages.sections import page_sections
 from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
+from agora.privacy import retention
 from agora.web import api_docs
 from agora.web.guard import RequestGuard
 from agora.web.ratelimit import RateLimits
@@ -134,6 +135,7 @@ def build_state(settings: Settings) -> AppState:
     )
     for section in live_sections(state):
         sections.add(section)
+    retention.attach(state)  # the retention purge, at start and every few hours
     return state
 
 

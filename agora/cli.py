@@ -1,4 +1,4 @@
-"""The ``agora`` command: ``serve`` (the default), ``demo``, ``db upgrade``, accounts, reports."""
+"""The ``agora`` command: ``serve`` (default), ``demo``, ``db``, accounts, reports, purge."""
 
 from __future__ import annotations
 
@@ -231,6 +231,28 @@ def report(
         console.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/red]")
         raise typer.Exit(1) from None
     console.print(f"{fmt} report of {built.code} written to {path} ({len(content):,} bytes)")
+
+
+@app.command()
+def purge() -> None:
+    """Anonymise the personal data of every event whose retention period is over."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from agora.core.db import Database
+    from agora.privacy.retention import purge_due
+
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        done = purge_due(database, settings.retention_days)
+    except SQLAlchemyError as exc:
+        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    for purged in done:
+        console.print(f"{purged.code}: {purged.summary()} anonymised")
+    console.print(f"{len(done)} event(s) purged")
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ DOMAINS: tuple[str, ...] = (
 
 #: Packages that serve pages but are no domain: the shared site (``web``), the report and
 #: the pages that compose every domain. Nothing but the app imports the last two.
-COMPOSERS: tuple[str, ...] = ("web", "reports", "pages")
+COMPOSERS: tuple[str, ...] = ("web", "reports", "pages", "privacy")
 
 PACKAGES = (*DOMAINS, *COMPOSERS)
 

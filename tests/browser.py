@@ -93,6 +93,7 @@ def live_server(sqlite_url: str) -> Iterator[LiveServer]:
         secret_key=SECRET,
         live_interval_ms=50,
         heartbeat_s=2.0,
+        retention_interval_hours=0,  # tests/privacy runs the purge on its own
         _env_file=None,
     )
     server = LiveServer(settings)

@@ -128,6 +128,7 @@ def settings(database_url: str) -> Settings:
         secret_key=SECRET,
         live_interval_ms=20,
         heartbeat_s=1.0,
+        retention_interval_hours=0,  # tests/privacy runs the purge on its own
         _env_file=None,
     )
 

@@ -86,7 +86,11 @@ def test_organiser_and_token_from_the_command_line_authenticate_against_the_app(
         assert session.scalars(select(ApiToken.label)).all() == ["ci"]
     engine.dispose()
 
-    app = create_app(Settings(database_url=cli_database, secret_key=SECRET, _env_file=None))
+    app = create_app(
+        Settings(
+            database_url=cli_database, secret_key=SECRET, retention_interval_hours=0, _env_file=None
+        )
+    )
     with TestClient(app) as client:
         event = {"title": "Partners day", "starts_on": "2024-05-01"}
         accepted = client.post(

@@ -73,6 +73,20 @@ class Settings(BaseSettings):
         description="Refuse floods with 429: per participant (answers, questions, upvotes, "
         "floor requests, takeaways) and per address (registrations, sign-in, code guessing).",
     )
+    retention_days: int = Field(
+        90,
+        ge=1,
+        le=36500,
+        description="Days after an event's last day that its personal data is kept; then "
+        "the retention purge anonymises it (an event's settings may say otherwise).",
+    )
+    retention_interval_hours: float = Field(
+        6.0,
+        ge=0,
+        le=24 * 7,
+        description="Hours between two retention purges the server runs by itself (the first "
+        "at start); 0: only `agora purge` purges.",
+    )
     max_body_bytes: int = Field(
         256 * 1024,
         ge=16 * 1024,

@@ -57,6 +57,10 @@ EXPERIENCES = [
 ]
 
 
+#: The demo's own retention period: a hundred years, so its session stays as shown.
+DEMO_RETENTION_DAYS = 36_500
+
+
 def create_reference_session(session: Session, *, simulate_ballots: int = 0) -> Event:
     """Create the reference event with its two polls, unless it exists; return it.
 
@@ -79,6 +83,8 @@ def create_reference_session(session: Session, *, simulate_ballots: int = 0) -> 
         "programme, two European networks (EURADA and EUROCITIES) and the audience share "
         "what cooperation with partners in China, Australia and Latin America taught them.",
     )
+    # a reference kept for showing: the retention purge leaves its (made-up) people alone
+    event.retention_days = DEMO_RETENTION_DAYS
     ranking = create_poll(
         session,
         event,

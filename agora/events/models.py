@@ -54,6 +54,12 @@ class Event(Base):
     closed_at: Mapped[dt.datetime | None]
     #: When the organiser archived the event: hidden from their lists until restored.
     archived_at: Mapped[dt.datetime | None]
+    #: The organiser's privacy notice (plain text, paragraphs); empty: Agora writes one.
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Days after ``ends_on`` that personal data is kept; None: AGORA_RETENTION_DAYS.
+    retention_days: Mapped[int | None] = mapped_column(default=None)
+    #: When the retention purge last removed personal data of this event.
+    personal_data_purged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

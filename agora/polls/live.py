@@ -145,6 +145,22 @@ class PollsLive:
         if changed:
             self._state.publish({"kind": "responses", "changed": sorted(changed)})
 
+    def responses_erased(self, changed: Sequence[tuple[int, int]]) -> None:
+        """After responses were deleted elsewhere (a person's data erased): recount them.
+
+        The (event, question) tallies are dropped so that their next use reloads them from
+        the database; the streams redraw those results, and the other processes do the same.
+        """
+        pairs = sorted(set(changed))
+        if pairs:
+            self._state.on_loop(self._responses_erased, pairs)
+
+    def _responses_erased(self, pairs: list[tuple[int, int]]) -> None:
+        for event_id, question_id in pairs:
+            self.results.invalidate(question_id)
+            self._state.hub.changed(event_id, NAME, [question_id])
+        self._state.publish({"kind": "responses", "changed": pairs})
+
     def poll_changed(self, poll: Poll, *, resend_results: bool = False) -> None:
         """Update the poll's cached state and the streams, and tell the other processes."""
         self.results.note_poll(poll)

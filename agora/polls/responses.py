@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.core.errors import AgoraError, Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
+from agora.events.models import Participant
 from agora.polls.models import Poll, PollState, Question, Response, SubmissionKey
 
 
@@ -127,7 +128,11 @@ def record_responses(
         }
     participant_ids = {submissions[i].participant_id for i in todo}
     current: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
-    if todo:
+    present: set[int] = set()
+    if todo:  # a participant who erased their data keeps a signed token, not a row
+        present = set(
+            session.scalars(select(Participant.id).where(Participant.id.in_(participant_ids)))
+        )
         for rid, qid, pid, answer in session.execute(
             select(Response.id, Response.question_id, Response.participant_id, Response.answer)
             .where(Response.question_id.in_(question_ids))
@@ -145,6 +150,11 @@ def record_responses(
             outcomes[index] = NotFound(_("There is no question {id}.").format(id=s.question_id))
             continue
         _event_id, state, allow_change = poll
+        if s.participant_id not in present:
+            outcomes[index] = NotFound(
+                _("You are no longer a participant of this event (your data was erased).")
+            )
+            continue
         if state is not PollState.open:
             outcomes[index] = Conflict(_("This poll is not open for answers."))
             continue

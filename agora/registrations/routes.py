@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from agora.accounts.mail import Mail, deliver
 from agora.core.errors import Conflict, InvalidInput, NotAllowed
 from agora.core.i18n import _, ngettext
 from agora.events.deps import (
@@ -20,8 +21,9 @@ from agora.events.deps import (
 from agora.events.models import Event
 from agora.registrations import importing, services
 from agora.registrations.attendance import attendance
-from agora.registrations.details import clean_details
+from agora.registrations.details import Details, clean_details
 from agora.registrations.live import NAME
+from agora.registrations.mail import registration_mail
 from agora.registrations.models import Registration
 from agora.registrations.pages import (
     details_of,
@@ -37,7 +39,6 @@ from agora.registrations.schemas import (
     IMPORT_BODY,
     ActionOut,
     AttendanceOut,
-    ConfirmationOut,
     ImportOut,
     ImportRejectedOut,
     RegistrationAction,
@@ -45,6 +46,7 @@ from agora.registrations.schemas import (
     RegistrationListOut,
     RegistrationOpenOut,
     RegistrationOut,
+    RegistrationSentOut,
     WalkInIn,
 )
 from agora.web.deps import IdPath, StateDep, WorkDep
@@ -53,6 +55,14 @@ from agora.web.notices import Notice, page_response, redirect_with_notice, take_
 from agora.web.state import AppState
 
 router = APIRouter()
+
+
+def sent_message() -> str:
+    """Return what every registration is told, in the current language."""
+    return _(
+        "Thank you. The link to your registration is on its way to the e-mail address you "
+        "gave; it shows your status and your check-in code."
+    )
 
 
 def changed(state: AppState, event_id: int) -> None:
@@ -75,20 +85,46 @@ def register_page(event: EventDep, request: Request, state: StateDep) -> Respons
 
 
 @router.post("/e/{code}/register", include_in_schema=False)
-async def register_form(event: EventDep, request: Request, state: StateDep) -> Response:
-    """Register from the form; errors come back next to their fields, with what was typed."""
+async def register_form(
+    event: EventDep, request: Request, state: StateDep, background: BackgroundTasks
+) -> Response:
+    """Register from the form; errors come back next to their fields, with what was typed.
+
+    New or registered already, the person sees the same page and gets the link by e-mail.
+    """
     values = form_values(await request.form())
     try:
-        registered, token = await event.run(
-            lambda session, e: (e, services.register(session, e, details_of(values)).token)
+        event_id, mail = await event.run(
+            lambda session, e: (e.id, link_mail(request, state, session, e, details_of(values)))
         )
     except (InvalidInput, Conflict) as exc:  # rolled back: the form again, with the event
         shown = await event.run(lambda _session, e: e)
         event_language(request, shown)
         context = {"event": shown, "values": values, "errors": field_errors(exc)}
         return render(request, state, "register.html", context, status_code=exc.status_code)
-    changed(state, registered.id)
-    return RedirectResponse(f"/e/{registered.code}/registration/{token}", status_code=303)
+    background.add_task(deliver, state.settings, mail)
+    changed(state, event_id)
+    return RedirectResponse(f"/e/{event.code.upper()}/register/sent", status_code=303)
+
+
+def link_mail(
+    request: Request, state: AppState, session: Session, event: Event, details: Details
+) -> Mail:
+    """Register (or find the registration of) ``details``; return the e-mail with its link."""
+    registration, new = services.register_or_find(session, event, details)
+    url = f"{base_url(request, state)}/e/{event.code}/registration/{registration.token}"
+    return registration_mail(event, registration, url, new=new)
+
+
+@router.get("/e/{code}/register/sent", include_in_schema=False)
+def sent_page(event: EventDep, request: Request, state: StateDep) -> Response:
+    """Say that the link to the registration is on its way, whoever registered."""
+
+    def show(_session: Session, e: Event) -> Response:
+        event_language(request, e)
+        return render(request, state, "sent.html", {"event": e})
+
+    return event.sync(show)
 
 
 @router.get("/e/{code}/registration/{token}", include_in_schema=False)
@@ -299,36 +335,28 @@ async def checkin_form(event: EventDep, token: str, request: Request, state: Sta
 # -- JSON API ------------------------------------------------------------------------------
 
 
-def confirmation_out(
-    request: Request, state: AppState, session: Session, event: Event, registration: Registration
-) -> ConfirmationOut:
-    """Return what a person gets back from registering."""
-    base = base_url(request, state)
-    return ConfirmationOut.model_validate(
-        {
-            **RegistrationOut.of(registration).model_dump(),
-            "token": registration.token,
-            "waitlist_position": services.waitlist_position(session, registration),
-            "confirmation_url": f"{base}/e/{event.code}/registration/{registration.token}",
-            "checkin_url": f"{base}/e/{event.code}/checkin/{registration.token}",
-        }
-    )
-
-
-@router.post("/api/v1/events/{code}/registrations", status_code=201, tags=["registrations"])
+@router.post("/api/v1/events/{code}/registrations", status_code=202, tags=["registrations"])
 async def register(
-    data: RegistrationIn, event: EventDep, request: Request, state: StateDep
-) -> ConfirmationOut:
-    """Register for an event (no sign-in): a seat while there are some, else the waiting list."""
+    data: RegistrationIn,
+    event: EventDep,
+    request: Request,
+    state: StateDep,
+    background: BackgroundTasks,
+) -> RegistrationSentOut:
+    """Register for an event (no sign-in): a seat while there are some, else the waiting list.
 
-    def run(session: Session, e: Event) -> tuple[int, ConfirmationOut]:
+    The answer is the same whether the address was registered already or not: the link to
+    the registration (status, check-in code) goes to the address by e-mail.
+    """
+
+    def run(session: Session, e: Event) -> tuple[int, Mail]:
         details = clean_details(**data.model_dump())
-        registration = services.register(session, e, details)
-        return e.id, confirmation_out(request, state, session, e, registration)
+        return e.id, link_mail(request, state, session, e, details)
 
-    event_id, out = await event.run(run)
+    event_id, mail = await event.run(run)
+    background.add_task(deliver, state.settings, mail)
     changed(state, event_id)
-    return out
+    return RegistrationSentOut(email=mail.to, message=sent_message())
 
 
 @router.get("/api/v1/events/{code}/registrations", tags=["registrations"])

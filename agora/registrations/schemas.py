@@ -67,13 +67,11 @@ class RegistrationOut(BaseModel):
         return cls.model_validate(registration, from_attributes=True)
 
 
-class ConfirmationOut(RegistrationOut):
-    """What a person gets back when they register: their status and their check-in code."""
+class RegistrationSentOut(BaseModel):
+    """What registering answers, alike for a new address and one registered already."""
 
-    token: str
-    waitlist_position: int | None
-    confirmation_url: str
-    checkin_url: str
+    email: str
+    message: str
 
 
 class AttendanceOut(BaseModel):

@@ -232,6 +232,35 @@ def register(session: Session, event: Event, details: Details) -> Registration:
     return registration
 
 
+def register_or_find(session: Session, event: Event, details: Details) -> tuple[Registration, bool]:
+    """Register someone from the public form, or find their registration: (it, whether new).
+
+    The public form and API answer both alike (the link goes by e-mail), so that
+    registering tells no one whether an address was registered already. An address whose
+    registration is active gets its registration back unchanged; a cancelled or erased
+    one registers anew, with a new link.
+    """
+    if not event.registration_open:
+        raise Conflict(_("Registration for this event is closed."))
+    existing = _existing(session, event.id, details.email)
+    if existing is not None and existing.status is not RegistrationStatus.cancelled:
+        return existing, False
+    return register(session, event, details), True
+
+
+def erase(session: Session, registration: Registration) -> list[Registration]:
+    """Delete a registration and everything it holds; a seat it held goes to the waiting list.
+
+    Its e-mail address is free again, and its link finds nothing any more. Returns the
+    people promoted from the waiting list.
+    """
+    event = _event_of(session, registration)
+    lock_event(session, event.id)
+    session.delete(registration)
+    session.flush()
+    return promote_waitlisted(session, event)
+
+
 def register_walk_in(session: Session, event: Event, details: Details) -> Registration:
     """Register someone at the door and check them in, whatever the capacity."""
     existing = _existing(session, event.id, details.email)

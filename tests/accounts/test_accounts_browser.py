@@ -49,6 +49,7 @@ def server(sqlite_url: str, caplog: pytest.LogCaptureFixture) -> Iterator[LiveSe
         signup="open",
         live_interval_ms=50,
         heartbeat_s=2.0,
+        retention_interval_hours=0,  # tests/privacy runs the purge on its own
         _env_file=None,
     )
     live = LiveServer(settings)

@@ -178,7 +178,7 @@ def _fill(db: Database, event: Event, make_poll: PollFactory, client: TestClient
         f"/api/v1/events/{event.code}/registrations",
         json={"name": "Ana", "email": "ana@example.org"},
     )
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
     with db.session() as session:
         stored_event = session.get(Event, event.id)
         assert stored_event is not None

@@ -1,0 +1,1 @@
+"""Privacy: each event's notice, people's own data, organisers' exports and erasures, retention."""
