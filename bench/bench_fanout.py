@@ -17,9 +17,14 @@ Reported per variant: µs of CPU per message per stream (the process's CPU time 
 M × N), the time from publishing a message to the last stream having it (median and
 worst of the M messages), the longest turn of the event loop while delivering (what a vote
 arriving then would wait before its socket is read), full garbage collections during
-the deliveries, and for the hub the time to open the N streams and the snapshots rendered.
+the deliveries, for the hub the time to open the N streams and the snapshots rendered,
+and how busy the whole machine was meanwhile (this process uses at most one core).
 ``--hub PATH`` runs another implementation of ``agora.live.hub`` too (for instance the
 previous one: ``git show c50a44d:agora/live/hub.py > /tmp/old_hub.py``).
+
+The app's modules are imported first (as ``agora serve`` has them) and, as the app's
+lifespan does, ``agora.app.tune_gc()`` freezes them and sets the collector's thresholds;
+``--gc python`` leaves Python's garbage collector as it is instead.
 
 Then the garbage collector: with the app's modules imported (as ``agora serve`` has them)
 and N streams open, how long one full collection takes before and after ``gc.freeze()``
@@ -35,6 +40,7 @@ import asyncio
 import gc
 import importlib.util
 import json
+import os
 import statistics
 import sys
 import time
@@ -43,6 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from servers import cpu_model, machine_ticks
 
 EVENT = 1
 #: A small results-like message (what one question's live results weigh, roughly).
@@ -61,6 +69,7 @@ class Figures:
     longest_turn: float
     full_collections: int
     full_collection_s: float
+    machine_busy: float
     open_s: float | None = None
     snapshots: int | None = None
 
@@ -140,8 +149,9 @@ async def _consume(stream: AsyncIterator[Any], counter: Counter) -> None:
 
 async def _deliveries(
     streams: int, messages: int, publish: Callable[[int], Awaitable[None]], counter: Counter
-) -> tuple[float, list[float], float]:
-    """Publish ``messages`` one at a time; return CPU, times to the last stream, longest turn.
+) -> tuple[float, list[float], float, float]:
+    """Publish ``messages`` one at a time; return CPU, times to the last stream, longest
+    turn, and how busy the whole machine was meanwhile.
 
     One message goes first, untimed, to warm up.
     """
@@ -151,6 +161,7 @@ async def _deliveries(
     turns = LoopTurns()
     turns.start()
     to_last = []
+    busy0, total0 = machine_ticks()
     cpu0 = time.process_time()
     for number in range(messages):
         counter.expect(streams)
@@ -159,7 +170,8 @@ async def _deliveries(
         await counter.done.wait()
         to_last.append(time.perf_counter() - start)
     cpu = time.process_time() - cpu0
-    return cpu, to_last, await turns.stop()
+    busy1, total1 = machine_ticks()
+    return cpu, to_last, await turns.stop(), (busy1 - busy0) / max(total1 - total0, 1)
 
 
 async def run_hub(
@@ -193,11 +205,21 @@ async def run_hub(
 
     watch.reset()
     watch.active = True
-    cpu, to_last, longest = await _deliveries(streams, messages, publish, counter)
+    cpu, to_last, longest, busy = await _deliveries(streams, messages, publish, counter)
     watch.active = False
     await _cancel(tasks)
     return Figures(
-        name, streams, messages, cpu, to_last, longest, watch.full, watch.full_s, open_s, snapshots
+        name,
+        streams,
+        messages,
+        cpu,
+        to_last,
+        longest,
+        watch.full,
+        watch.full_s,
+        busy,
+        open_s,
+        snapshots,
     )
 
 
@@ -221,10 +243,12 @@ async def run_queues(streams: int, messages: int, watch: GcWatch) -> Figures:
 
     watch.reset()
     watch.active = True
-    cpu, to_last, longest = await _deliveries(streams, messages, publish, counter)
+    cpu, to_last, longest, busy = await _deliveries(streams, messages, publish, counter)
     watch.active = False
     await _cancel(tasks)
-    return Figures("queue", streams, messages, cpu, to_last, longest, watch.full, watch.full_s)
+    return Figures(
+        "queue", streams, messages, cpu, to_last, longest, watch.full, watch.full_s, busy
+    )
 
 
 async def run_lists(streams: int, messages: int, watch: GcWatch) -> Figures:
@@ -236,6 +260,7 @@ async def run_lists(streams: int, messages: int, watch: GcWatch) -> Figures:
     to_last = []
     watch.reset()
     watch.active = True
+    busy0, total0 = machine_ticks()
     cpu0 = time.process_time()
     for _ in range(messages):
         start = time.perf_counter()
@@ -243,9 +268,11 @@ async def run_lists(streams: int, messages: int, watch: GcWatch) -> Figures:
             chunks.append(wire)
         to_last.append(time.perf_counter() - start)
     cpu = time.process_time() - cpu0
+    busy1, total1 = machine_ticks()
+    busy = (busy1 - busy0) / max(total1 - total0, 1)
     watch.active = False
     longest = max(to_last)  # the loop is blocked for the whole append
-    return Figures("list", streams, messages, cpu, to_last, longest, watch.full, watch.full_s)
+    return Figures("list", streams, messages, cpu, to_last, longest, watch.full, watch.full_s, busy)
 
 
 def _wire() -> bytes:
@@ -275,9 +302,9 @@ def load_hub(path: str | None) -> ModuleType:
 
 async def gc_figures(streams: int) -> tuple[float, float, float, float]:
     """Return full-collection seconds: imports only, frozen, frozen + streams; objects/stream."""
-    import agora.app  # noqa: F401  (everything `agora serve` imports)
     from agora.live import hub as hub_module
 
+    gc.unfreeze()
     gc.collect()
     unfrozen = _time_full_collection()
     gc.freeze()
@@ -326,6 +353,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--loop", choices=["uvloop", "asyncio"], default="uvloop", help="event loop (uvloop)"
     )
     parser.add_argument("--hub", help="also run the Hub of this file (another implementation)")
+    parser.add_argument(
+        "--gc",
+        choices=["app", "python"],
+        default="app",
+        help="garbage collector: as the app sets it (agora.app.tune_gc: start-up frozen, "
+        "GC_THRESHOLDS) or Python's defaults (default: app)",
+    )
     args = parser.parse_args(argv)
     try:
         args.stream_counts = [int(n) for n in args.streams.split(",")]
@@ -343,7 +377,7 @@ def print_figures(rows: list[Figures]) -> None:
     print(
         f"{'variant':<10} {'streams':>7} {'µs/msg/stream':>13} {'× queue':>8} "
         f"{'to last p50 ms':>14} {'max ms':>7} {'longest turn ms':>15} {'full GCs':>8} "
-        f"{'GC ms':>6} {'open s':>7} {'snapshots':>9}"
+        f"{'GC ms':>6} {'open s':>7} {'snapshots':>9} {'machine':>7}"
     )
     for row in rows:
         ratio = row.us_per_message_stream / queue[row.streams].us_per_message_stream
@@ -353,12 +387,17 @@ def print_figures(rows: list[Figures]) -> None:
             f"{row.name:<10} {row.streams:>7} {row.us_per_message_stream:>13.2f} {ratio:>8.2f} "
             f"{statistics.median(row.to_last) * 1e3:>14.1f} {max(row.to_last) * 1e3:>7.1f} "
             f"{row.longest_turn * 1e3:>15.1f} {row.full_collections:>8} "
-            f"{row.full_collection_s * 1e3:>6.0f} {open_s:>7} {snapshots:>9}",
+            f"{row.full_collection_s * 1e3:>6.0f} {open_s:>7} {snapshots:>9} "
+            f"{row.machine_busy:>7.0%}",
             flush=True,
         )
 
 
 async def benchmark(args: argparse.Namespace) -> None:
+    import agora.app  # everything `agora serve` has in memory
+
+    if args.gc == "app":
+        agora.app.tune_gc()  # what the app's lifespan does: freeze start-up, thresholds
     hubs = [("hub", load_hub(None))]
     if args.hub:
         hubs.append(("other hub", load_hub(args.hub)))
@@ -385,9 +424,14 @@ async def benchmark(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    busy0, total0 = machine_ticks()
+    time.sleep(1.0)
+    busy1, total1 = machine_ticks()
     print(
-        f"{time.strftime('%Y-%m-%d %H:%M')}, Python {sys.version.split()[0]}, loop {args.loop}, "
-        f"{args.messages} messages per run",
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs ({cpu_model()}), Python "
+        f"{sys.version.split()[0]}, loop {args.loop}, {args.messages} messages per run, "
+        f"garbage collector: {args.gc}; the machine was "
+        f"{(busy1 - busy0) / max(total1 - total0, 1):.0%} busy in the second before",
         flush=True,
     )
     if args.loop == "uvloop":

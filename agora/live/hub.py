@@ -17,9 +17,9 @@ sends a fresh snapshot instead of what it missed. A client that reconnects with
 ``Last-Event-ID`` gets what it missed from the buffer, or a snapshot.
 
 The opening snapshot is rendered once per audience (participants, or the privileged
-screen and moderators) and per version (the channel's sequence number), and shared by
-every stream that opens at that version; streams that open while it renders wait for the
-same render.
+screen and moderators) and per version (the sequence number of the audience's newest
+message), and shared by every stream that opens at that version; streams that open while
+it renders wait for the same render.
 """
 
 from __future__ import annotations
@@ -101,8 +101,15 @@ class _Tail:
 
 @dataclass(eq=False, slots=True)
 class _Snapshot:
-    """A snapshot of one audience at one version, rendered once and shared."""
+    """A snapshot of one audience at one version, rendered once and shared.
 
+    Its version is the audience's newest message when it was asked for: until the next
+    message for that audience, what the audience may see has not changed (every change
+    sends its messages), so streams opening meanwhile share it. ``seq`` (the channel's
+    newest message then) is its id: a stream starts from there.
+    """
+
+    version: int
     seq: int
     render: asyncio.Task[bytes]
 
@@ -125,7 +132,7 @@ class _Channel:
     waiting: dict[bool, list[asyncio.Future[None]]] = field(
         default_factory=lambda: {True: [], False: []}
     )
-    #: Per audience: the latest snapshot (its version is ``seq`` when it was asked for).
+    #: Per audience: its latest snapshot.
     snapshots: dict[bool, _Snapshot] = field(default_factory=dict)
 
 
@@ -274,12 +281,13 @@ class Hub:
     async def _snapshot_of(self, channel: _Channel, public_only: bool) -> tuple[int, bytes]:
         """Return the audience's snapshot at the channel's version, rendering it once."""
         cached = channel.snapshots.get(public_only)
-        if cached is None or cached.seq != channel.seq:
+        version = channel.newest[public_only]
+        if cached is None or cached.version != version:
             seq = channel.seq
             render = asyncio.get_running_loop().create_task(
                 self._render_snapshot(channel.event_id, public_only, seq)
             )
-            cached = _Snapshot(seq, render)
+            cached = _Snapshot(version, seq, render)
             channel.snapshots[public_only] = cached
 
             def forget_failure(task: asyncio.Task[bytes], snapshot: _Snapshot = cached) -> None:

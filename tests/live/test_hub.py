@@ -523,7 +523,18 @@ async def test_concurrent_openers_share_one_snapshot_render_per_audience_and_ver
     [fresh] = parse(await asyncio.wait_for(anext(after), 2))
     assert (fresh.id, fresh.data["renders"]) == (3, 2)
     assert live.snapshots == [True, False, True]
-    for stream in [*phones, *screens, late, after]:
+
+    # A change only the privileged see (hidden results) leaves the participants' snapshot
+    # as it was, and renews the privileged one.
+    live.private_questions.add(4)
+    await publish(hub, range(4, 5))
+    phone_after_hidden = subscribe(hub, public_only=True)
+    screen_after_hidden = subscribe(hub, public_only=False)
+    assert parse(await asyncio.wait_for(anext(phone_after_hidden), 2)) == [fresh]
+    [renewed] = parse(await asyncio.wait_for(anext(screen_after_hidden), 2))
+    assert (renewed.id, renewed.data["public_only"]) == (4, False)
+    assert live.snapshots == [True, False, True, False]
+    for stream in [*phones, *screens, late, after, phone_after_hidden, screen_after_hidden]:
         await stream.aclose()
 
 
