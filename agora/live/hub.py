@@ -358,17 +358,23 @@ class Hub:
         """
         while any(channel.subscribers for channel in self._channels.values()):
             await asyncio.sleep(self._heartbeat)
-            due = []
-            for channel in self._channels.values():
-                for subscriber in channel.subscribers:
-                    if subscriber.idle and subscriber.waiter is not None:
-                        subscriber.keep_alive_due = True
+            self.beat()
+
+    def beat(self) -> None:
+        """One heartbeat: every stream that sent nothing since the previous one sends a
+        keep-alive comment."""
+        due = []
+        for channel in self._channels.values():
+            for subscriber in channel.subscribers:
+                if subscriber.idle:
+                    subscriber.keep_alive_due = True
+                    if subscriber.waiter is not None:  # else it is busy sending
                         due.append(subscriber.waiter)
-                    subscriber.idle = True
-                # Drop the futures of streams woken here or closed since the last flush.
-                for public_only, waiting in channel.waiting.items():
-                    channel.waiting[public_only] = [w for w in waiting if not w.done()]
-            _wake_slices(due)
+                subscriber.idle = True
+            # Drop the futures of streams closed since the last flush.
+            for public_only, waiting in channel.waiting.items():
+                channel.waiting[public_only] = [w for w in waiting if not w.done()]
+        _wake_slices(due)
 
     async def close(self) -> None:
         """Stop the heartbeat (when the app shuts down)."""

@@ -101,7 +101,7 @@ def subscribe(
 
 def make_hub(live: FakeLive, **options: Any) -> Hub:
     options.setdefault("interval", 0.05)
-    options.setdefault("heartbeat", 5.0)
+    options.setdefault("heartbeat", 600.0)  # no keep-alive unless a test asks for one
     options.setdefault("first_seq", 0)
     return Hub(live.render, live.snapshot, **options)
 
@@ -605,16 +605,18 @@ async def test_a_client_slightly_behind_gets_what_it_missed_from_the_buffer() ->
 
 
 async def test_heartbeat_skips_streams_that_just_sent_a_message() -> None:
-    hub = make_hub(FakeLive(), heartbeat=0.05)
-    busy = subscribe(hub, public_only=True)
-    await read(busy)
+    hub = make_hub(FakeLive())  # its own heartbeat is far away: the test beats instead
+    stream = subscribe(hub, public_only=True)
+    await read(stream)
 
     chunks: list[bytes] = []
-    for question_id in range(1, 4):
+    for question_id in range(1, 4):  # a heartbeat after each message
         await publish(hub, range(question_id, question_id + 1))
-        chunks.append(await asyncio.wait_for(anext(busy), 2))
-    chunks.append(await asyncio.wait_for(anext(busy), 2))  # then idle: a keep-alive
-    await busy.aclose()
+        chunks.append(await asyncio.wait_for(anext(stream), 2))
+        hub.beat()
+    hub.beat()  # nothing sent since the previous beat: a keep-alive is due
+    chunks.append(await asyncio.wait_for(anext(stream), 2))
+    await stream.aclose()
 
     assert [m.id for chunk in chunks[:3] for m in parse(chunk)] == [1, 2, 3]
     assert chunks[3] == b": keep-alive\n\n"
