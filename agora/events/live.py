@@ -50,7 +50,9 @@ def agenda_view(session: Session, event: Event) -> dict[str, Any]:
     }
 
 
-def render(db: Database, event_id: int) -> list[tuple[str, dict[str, Any], bool]]:
+def render(
+    db: Database, event_id: int, public_only: bool = False
+) -> list[tuple[str, dict[str, Any], bool]]:
     """Return the agenda message (public: everyone sees what is happening now)."""
     with db.session() as session:
         event = session.get(Event, event_id)

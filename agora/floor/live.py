@@ -87,13 +87,17 @@ def moderation_queue(session: Session, event_id: int) -> dict[str, Any]:
     }
 
 
-def render(db: Database, event_id: int) -> list[tuple[str, dict[str, Any], bool]]:
-    """Return the public floor message and the moderators' full queue."""
+def render(
+    db: Database, event_id: int, public_only: bool = False
+) -> list[tuple[str, dict[str, Any], bool]]:
+    """Return the public floor message and (unless ``public_only``) the moderators' queue."""
     with db.session() as session:
-        return [
-            ("floor", floor_view(session, event_id), True),
-            ("floor_moderation", moderation_queue(session, event_id), False),
+        messages: list[tuple[str, dict[str, Any], bool]] = [
+            ("floor", floor_view(session, event_id), True)
         ]
+        if not public_only:
+            messages.append(("floor_moderation", moderation_queue(session, event_id), False))
+        return messages
 
 
 def _identity_defaults(session: Session, event: Event, participant_id: int) -> dict[str, str]:

@@ -2,9 +2,24 @@
 
 The hub knows events, sections and keys, nothing of any domain. A change marks keys of a
 section of an event dirty (``changed(event, "polls", 12)``); at most once per ``interval``
-a flush asks the renderer for the messages of what changed, numbers them, keeps the last
-ones for clients that reconnect with ``Last-Event-ID``, and hands them to every stream of
-the event. A client that missed more than the buffer holds gets a snapshot.
+a flush asks the renderer for the messages of what changed, numbers them and encodes each
+one once, in Server-Sent-Events wire format, into bytes that every stream sends as they
+are. The channel of an event keeps the last messages in one shared buffer; a stream holds
+only its position in it (the last sequence number it sent) and, while it waits, one
+future that the channel resolves when there is something for its audience. So a message
+costs each stream one wake-up and one ``send`` of shared bytes: no queue, no task and no
+timer per message per stream. One heartbeat task for the whole hub wakes the streams that
+sent nothing for a while, which then send a keep-alive comment.
+
+A stream that falls behind (its client reads slowly) never holds anyone back: the buffer
+moves on without it, and when it comes back to a position the buffer no longer holds it
+sends a fresh snapshot instead of what it missed. A client that reconnects with
+``Last-Event-ID`` gets what it missed from the buffer, or a snapshot.
+
+The opening snapshot is rendered once per audience (participants, or the privileged
+screen and moderators) and per version (the sequence number of the audience's newest
+message), and shared by every stream that opens at that version; streams that open while
+it renders wait for the same render.
 """
 
 from __future__ import annotations
@@ -16,14 +31,20 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: Messages a slow client may fall behind by before its stream is closed (it reconnects).
-SUBSCRIBER_QUEUE = 256
 #: Extra wait before rendering again after a failed render.
 RETRY_DELAY = 1.0
+#: What a stream sends first: how long a browser waits before reconnecting.
+RETRY = b"retry: 2000\n\n"
+#: What an idle stream sends at every heartbeat, so proxies keep the connection open.
+KEEP_ALIVE = b": keep-alive\n\n"
+#: Streams woken per turn of the event loop; between turns the loop serves the sockets
+#: (votes keep their latency while thousands of streams send a message).
+WAKE_SLICE = 256
 
 
 #: What a section says changed in it (a question id, ``"list"``…); its meaning is the
@@ -33,26 +54,64 @@ Key = int | str
 Rendered = list[tuple[str, dict[str, Any], bool]]
 
 
-@dataclass(frozen=True)
+def encode(seq: int, event: str, data: dict[str, Any]) -> bytes:
+    """Return one message in Server-Sent-Events wire format (done once per message)."""
+    payload = json.dumps(data, separators=(",", ":"))
+    return f"id: {seq}\nevent: {event}\ndata: {payload}\n\n".encode()
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
-    """One numbered live message; ``public`` ones also go to participants."""
+    """One numbered live message, encoded; ``public`` ones also go to participants."""
 
     seq: int
     event: str
-    data: str
     public: bool
-
-    def encode(self) -> str:
-        """Return the message in Server-Sent-Events wire format."""
-        return f"id: {self.seq}\nevent: {self.event}\ndata: {self.data}\n\n"
+    wire: bytes
 
 
-@dataclass(eq=False)  # compared and hashed by identity, to live in a set
+@dataclass(eq=False, slots=True)  # compared and hashed by identity, to live in a set
 class _Subscriber:
+    """One open stream: its audience, where it is in the buffer, and how to wake it."""
+
     public_only: bool
-    queue: asyncio.Queue[Message | None] = field(
-        default_factory=lambda: asyncio.Queue(SUBSCRIBER_QUEUE)
-    )
+    #: The last sequence number this stream has sent (or its snapshot covered).
+    position: int
+    #: Resolved by the channel (new messages) or the heartbeat (a keep-alive is due).
+    waiter: asyncio.Future[None] | None = None
+    #: Nothing sent since the last heartbeat.
+    idle: bool = False
+    keep_alive_due: bool = False
+
+
+@dataclass(eq=False, slots=True)
+class _Tail:
+    """The messages one audience got from the last flush that had any for it, joined.
+
+    A stream of that audience whose position is at or after ``floor`` (the audience's
+    newest message before these) and before ``first`` missed exactly these: it sends
+    ``chunk``, shared by every such stream.
+    """
+
+    floor: int
+    first: int
+    chunk: bytes
+    count: int
+
+
+@dataclass(eq=False, slots=True)
+class _Snapshot:
+    """A snapshot of one audience at one version, rendered once and shared.
+
+    Its version is the audience's newest message when it was asked for: until the next
+    message for that audience, what the audience may see has not changed (every change
+    sends its messages), so streams opening meanwhile share it. ``seq`` (the channel's
+    newest message then) is its id: a stream starts from there.
+    """
+
+    version: int
+    seq: int
+    render: asyncio.Task[bytes]
 
 
 @dataclass
@@ -65,6 +124,16 @@ class _Channel:
     dirty: dict[str, set[Key]] = field(default_factory=dict)
     last_flush: float = 0.0
     flush_task: asyncio.Task[None] | None = None
+    #: Per audience (public only?): the sequence number of its newest message.
+    newest: dict[bool, int] = field(default_factory=dict)
+    #: Per audience: its messages of the last flush that had any for it.
+    tails: dict[bool, _Tail] = field(default_factory=dict)
+    #: Per audience: the futures of the streams waiting for its next messages.
+    waiting: dict[bool, list[asyncio.Future[None]]] = field(
+        default_factory=lambda: {True: [], False: []}
+    )
+    #: Per audience: its latest snapshot.
+    snapshots: dict[bool, _Snapshot] = field(default_factory=dict)
 
 
 #: Builds the messages for what changed: (event id, {section: keys}) → messages.
@@ -92,16 +161,22 @@ class Hub:
         self._buffer_size = buffer_size
         self._heartbeat = heartbeat
         self._channels: dict[int, _Channel] = {}
+        self._heartbeat_task: asyncio.Task[None] | None = None
         # Numbering starts at the clock's milliseconds, so after a restart every id a
         # client still holds is lower than the new ones and gets a snapshot, not a
         # replay of unrelated messages.
         self._first_seq = int(time.time() * 1000) if first_seq is None else first_seq
+        #: Messages handed to streams, counted once per stream that sent them.
         self.messages_sent = 0
+        #: Snapshots rendered (each shared by every stream opening at its version).
+        self.snapshots_rendered = 0
 
     def _channel(self, event_id: int) -> _Channel:
         channel = self._channels.get(event_id)
         if channel is None:
-            channel = _Channel(event_id, deque(maxlen=self._buffer_size), seq=self._first_seq)
+            seq = self._first_seq
+            channel = _Channel(event_id, deque(maxlen=self._buffer_size), seq=seq)
+            channel.newest = {True: seq, False: seq}
             self._channels[event_id] = channel
         return channel
 
@@ -154,59 +229,166 @@ class Hub:
                 channel.dirty.setdefault(section, set()).update(keys)
             channel.last_flush = time.monotonic() + RETRY_DELAY
             return
+        messages = []
         for name, data, public in rendered:
             channel.seq += 1
-            message = Message(channel.seq, name, json.dumps(data, separators=(",", ":")), public)
-            channel.buffer.append(message)
-            self._deliver(channel, message)
+            messages.append(Message(channel.seq, name, public, encode(channel.seq, name, data)))
+        channel.buffer.extend(messages)
+        for public_only in (False, True):
+            mine = [m for m in messages if m.public] if public_only else messages
+            if mine:
+                channel.tails[public_only] = _Tail(
+                    floor=channel.newest[public_only],
+                    first=mine[0].seq,
+                    chunk=b"".join(m.wire for m in mine),
+                    count=len(mine),
+                )
+                channel.newest[public_only] = mine[-1].seq
+                self._wake(channel, public_only)
 
-    def _deliver(self, channel: _Channel, message: Message) -> None:
-        for subscriber in list(channel.subscribers):
-            if subscriber.public_only and not message.public:
-                continue
-            try:
-                subscriber.queue.put_nowait(message)
-                self.messages_sent += 1
-            except asyncio.QueueFull:  # too slow: close it; it reconnects with Last-Event-ID
-                channel.subscribers.discard(subscriber)
-                subscriber.queue = asyncio.Queue(1)
-                subscriber.queue.put_nowait(None)
+    @staticmethod
+    def _wake(channel: _Channel, public_only: bool) -> None:
+        waiting, channel.waiting[public_only] = channel.waiting[public_only], []
+        _wake_slices(waiting)
+
+    def _catch_up(self, channel: _Channel, subscriber: _Subscriber) -> bytes | None:
+        """Return what a stream has not sent yet and move it to the newest message.
+
+        Returns None when what it missed is no longer in the buffer: it needs a snapshot.
+        """
+        public_only = subscriber.public_only
+        position = subscriber.position
+        if position >= channel.newest[public_only]:
+            subscriber.position = max(position, channel.seq)
+            return b""
+        tail = channel.tails.get(public_only)
+        if tail is not None and tail.floor <= position < tail.first:  # it missed the last flush
+            subscriber.position = channel.seq
+            self.messages_sent += tail.count
+            return tail.chunk
+        oldest = channel.buffer[0].seq if channel.buffer else channel.seq + 1
+        if position + 1 < oldest:
+            return None
+        missed = [
+            m.wire
+            for m in islice(channel.buffer, position + 1 - oldest, None)
+            if m.public or not public_only
+        ]
+        subscriber.position = channel.seq
+        self.messages_sent += len(missed)
+        return b"".join(missed)
+
+    async def _snapshot_of(self, channel: _Channel, public_only: bool) -> tuple[int, bytes]:
+        """Return the audience's snapshot at the channel's version, rendering it once."""
+        cached = channel.snapshots.get(public_only)
+        version = channel.newest[public_only]
+        if cached is None or cached.version != version:
+            seq = channel.seq
+            render = asyncio.get_running_loop().create_task(
+                self._render_snapshot(channel.event_id, public_only, seq)
+            )
+            cached = _Snapshot(version, seq, render)
+            channel.snapshots[public_only] = cached
+
+            def forget_failure(task: asyncio.Task[bytes], snapshot: _Snapshot = cached) -> None:
+                failed = task.cancelled() or task.exception() is not None
+                if failed and channel.snapshots.get(public_only) is snapshot:
+                    del channel.snapshots[public_only]
+
+            render.add_done_callback(forget_failure)
+        # Shielded: a stream closed while it waits does not cancel the others' render.
+        return cached.seq, await asyncio.shield(cached.render)
+
+    async def _render_snapshot(self, event_id: int, public_only: bool, seq: int) -> bytes:
+        self.snapshots_rendered += 1
+        return encode(seq, "snapshot", await self._snapshot(event_id, public_only))
 
     async def _start(
-        self, channel: _Channel, public_only: bool, last_id: int | None
-    ) -> tuple[list[str], int]:
-        """Return what a new stream sends first, and the last sequence number it covers."""
+        self, channel: _Channel, subscriber: _Subscriber, last_id: int | None
+    ) -> bytes:
+        """Return what a new stream sends first, and move it past what that covers."""
         if last_id is not None and last_id <= channel.seq:
-            oldest = channel.buffer[0].seq if channel.buffer else channel.seq + 1
-            if last_id + 1 >= oldest:
-                missed = [m for m in channel.buffer if m.seq > last_id]
-                chunks = [m.encode() for m in missed if m.public or not public_only]
-                return chunks, channel.seq
-        seq = channel.seq
-        data = await self._snapshot(channel.event_id, public_only)
-        snapshot = Message(seq, "snapshot", json.dumps(data, separators=(",", ":")), True)
-        return [snapshot.encode()], seq
+            subscriber.position = last_id
+            missed = self._catch_up(channel, subscriber)
+            if missed is not None:
+                return missed
+        subscriber.position, snapshot = await self._snapshot_of(channel, subscriber.public_only)
+        return snapshot
 
     async def stream(
         self, event_id: int, *, public_only: bool, last_event_id: str | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncIterator[bytes]:
         """Yield an event's live messages in SSE format, starting with what the client missed."""
         channel = self._channel(event_id)
-        subscriber = _Subscriber(public_only)
+        subscriber = _Subscriber(public_only, channel.seq)
         channel.subscribers.add(subscriber)
+        self._start_heartbeat()
+        loop = asyncio.get_running_loop()
         try:
             last_id = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
-            chunks, covered = await self._start(channel, public_only, last_id)
-            yield "retry: 2000\n\n" + "".join(chunks)
+            yield RETRY + await self._start(channel, subscriber, last_id)
             while True:
-                try:
-                    message = await asyncio.wait_for(subscriber.queue.get(), self._heartbeat)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                if message is None:
-                    return
-                if message.seq > covered:  # the snapshot or replay already had older ones
-                    yield message.encode()
+                chunk = self._catch_up(channel, subscriber)
+                if chunk is None:  # fell behind the buffer: start again from a snapshot
+                    subscriber.position, chunk = await self._snapshot_of(channel, public_only)
+                if chunk:
+                    subscriber.idle = subscriber.keep_alive_due = False
+                    yield chunk
+                elif subscriber.keep_alive_due:
+                    subscriber.keep_alive_due = False
+                    yield KEEP_ALIVE
+                else:
+                    waiter = subscriber.waiter = loop.create_future()
+                    channel.waiting[public_only].append(waiter)
+                    await waiter
+                    subscriber.waiter = None
         finally:
             channel.subscribers.discard(subscriber)
+
+    # -- heartbeat -----------------------------------------------------------------------
+
+    def _start_heartbeat(self) -> None:
+        if self._heartbeat_task is None or self._heartbeat_task.done():
+            self._heartbeat_task = asyncio.get_running_loop().create_task(self._beat())
+
+    async def _beat(self) -> None:
+        """Every ``heartbeat`` seconds, have each stream that sent nothing since send a comment.
+
+        It ends when no stream is open anywhere; the next stream starts it again.
+        """
+        while any(channel.subscribers for channel in self._channels.values()):
+            await asyncio.sleep(self._heartbeat)
+            self.beat()
+
+    def beat(self) -> None:
+        """One heartbeat: every stream that sent nothing since the previous one sends a
+        keep-alive comment."""
+        due = []
+        for channel in self._channels.values():
+            for subscriber in channel.subscribers:
+                if subscriber.idle:
+                    subscriber.keep_alive_due = True
+                    if subscriber.waiter is not None:  # else it is busy sending
+                        due.append(subscriber.waiter)
+                subscriber.idle = True
+            # Drop the futures of streams closed since the last flush.
+            for public_only, waiting in channel.waiting.items():
+                channel.waiting[public_only] = [w for w in waiting if not w.done()]
+        _wake_slices(due)
+
+    async def close(self) -> None:
+        """Stop the heartbeat (when the app shuts down)."""
+        task, self._heartbeat_task = self._heartbeat_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task])
+
+
+def _wake_slices(waiters: list[asyncio.Future[None]], start: int = 0) -> None:
+    """Resolve waiting streams' futures, ``WAKE_SLICE`` per turn of the event loop."""
+    end = start + WAKE_SLICE
+    for waiter in islice(waiters, start, end):
+        if not waiter.done():  # a closed stream's future is cancelled
+            waiter.set_result(None)
+    if end < len(waiters):
+        asyncio.get_running_loop().call_soon(_wake_slices, waiters, end)

@@ -6,15 +6,20 @@ and to their stream (polls, agenda, Q&A, floor queue…). It has:
 - ``name``: what ``changed(event_id, name, keys)`` marks dirty;
 - ``render(event_id, keys)``: the live messages for what changed (no keys: all of it);
 - ``snapshot(event_id, public_only)``: everything a new stream of one audience needs,
-  as ``{message name: data}``; the stream's snapshot gathers every section's.
+  as ``{message name: data}``; the stream's snapshot gathers every section's. For
+  participants (``public_only``) a section draws only its public messages: what only
+  moderators see is neither queried nor rendered, and never reaches a participant.
+
+The hub renders a snapshot once per audience and version and shares it between streams.
 
 A domain whose section is drawn whole from the database builds it with ``DatabaseSection``
-from a plain function; polls, whose results live in memory, has a class of its own.
+from a plain function ``draw(db, event_id, public_only)``; polls, whose results live in
+memory, has a class of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,8 +39,16 @@ class LiveSection(Protocol):
         ...
 
     async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
-        """Return the section's state for a new stream, by message name."""
+        """Return the section's state for a new stream, by message name.
+
+        With ``public_only`` only public messages, without drawing moderator-only ones.
+        """
         ...
+
+
+#: Draws a section's messages: (db, event id, public only) → messages; with
+#: ``public_only`` it leaves out (and does not compute) the moderator-only ones.
+Draw = Callable[[Database, int, bool], Rendered]
 
 
 @dataclass
@@ -44,19 +57,17 @@ class DatabaseSection:
 
     name: str
     db: Database
-    draw: Callable[[Database, int], Rendered]
+    draw: Draw
 
     async def render(self, event_id: int, keys: set[Key]) -> Rendered:
         """Return every message of the section."""
-        return await anyio.to_thread.run_sync(self.draw, self.db, event_id)
+        return await anyio.to_thread.run_sync(self.draw, self.db, event_id, False)
 
     async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
         """Return the section's messages that the audience may see, by name."""
-        return {
-            name: data
-            for name, data, public in await self.render(event_id, set())
-            if public or not public_only
-        }
+        drawn = await anyio.to_thread.run_sync(self.draw, self.db, event_id, public_only)
+        # A draw function that returned a private message anyway: it is still not sent.
+        return {name: data for name, data, public in drawn if public or not public_only}
 
 
 class LiveSections:
@@ -70,6 +81,10 @@ class LiveSections:
     def add(self, section: LiveSection) -> None:
         """Register a section under its name."""
         self._sections[section.name] = section
+
+    def __iter__(self) -> Iterator[LiveSection]:
+        """Return the sections, in page order."""
+        return iter(self._sections.values())
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -46,11 +46,19 @@ def question_data(question: AudienceQuestion) -> dict[str, Any]:
     }
 
 
-def render(db: Database, event_id: int) -> list[tuple[str, dict[str, Any], bool]]:
-    """Return the public list (approved and answered) and the moderators' full list."""
+def render(
+    db: Database, event_id: int, public_only: bool = False
+) -> list[tuple[str, dict[str, Any], bool]]:
+    """Return the public list (approved and answered) and (unless ``public_only``) the
+    moderators' full list."""
     with db.session() as session:
-        questions = [question_data(q) for q in all_questions(session, event_id)]
+        stored = all_questions(session, event_id)
+        if public_only:  # questions awaiting moderation are not even drawn
+            stored = [q for q in stored if q.state in PUBLIC_STATES]
+        questions = [question_data(q) for q in stored]
     public = [q for q in questions if q["state"] in PUBLIC_STATES]
+    if public_only:
+        return [("qa", {"questions": public}, True)]
     return [
         ("qa", {"questions": public}, True),
         ("qa_moderation", {"questions": questions}, False),

@@ -19,8 +19,15 @@ from agora.web.state import AppState
 NAME = "registrations"
 
 
-def render(db: Database, event_id: int) -> list[tuple[str, dict[str, Any], bool]]:
-    """Return the live messages of this section: the attendance figures, for moderators."""
+def render(
+    db: Database, event_id: int, public_only: bool = False
+) -> list[tuple[str, dict[str, Any], bool]]:
+    """Return the live messages of this section: the attendance figures, for moderators.
+
+    Participants get none, so for them nothing is queried.
+    """
+    if public_only:
+        return []
     with db.session() as session:
         event = session.get(Event, event_id)
         if event is None:

@@ -72,16 +72,21 @@ def moderation_list(session: Session, event: Event) -> dict[str, Any]:
     }
 
 
-def render(db: Database, event_id: int) -> list[tuple[str, dict[str, Any], bool]]:
-    """Return the approved takeaways for everyone and all of them for moderators."""
+def render(
+    db: Database, event_id: int, public_only: bool = False
+) -> list[tuple[str, dict[str, Any], bool]]:
+    """Return the approved takeaways for everyone and (unless ``public_only``) all of them
+    for moderators."""
     with db.session() as session:
         event = session.get(Event, event_id)
         if event is None:
             return []
-        return [
-            ("takeaways", public_list(session, event_id), True),
-            ("takeaways_moderation", moderation_list(session, event), False),
+        messages: list[tuple[str, dict[str, Any], bool]] = [
+            ("takeaways", public_list(session, event_id), True)
         ]
+        if not public_only:
+            messages.append(("takeaways_moderation", moderation_list(session, event), False))
+        return messages
 
 
 def form_values(takeaway: Takeaway | None) -> dict[str, Any]:

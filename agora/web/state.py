@@ -83,6 +83,7 @@ class AppState:
         await self.broker.stop()
         for stop in self._stop:
             await stop()
+        await self.hub.close()
         self.db.dispose()
 
     # -- changes -----------------------------------------------------------------------

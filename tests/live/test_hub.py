@@ -1,17 +1,19 @@
-"""The live hub with fake renderers: coalescing, audiences, replay, snapshots, slow clients."""
+"""The live hub with fake renderers: coalescing, audiences, replay, snapshots, slow clients,
+and what fan-out costs per stream (counted: encodes, renders, tasks, timers — never times)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from agora.live.hub import SUBSCRIBER_QUEUE, Hub, Key
+from agora.live import hub as hub_module
+from agora.live.hub import WAKE_SLICE, Hub, Key
 
 pytestmark = pytest.mark.anyio
 
@@ -33,10 +35,10 @@ class Sse:
     data: Any
 
 
-def parse(chunk: str) -> list[Sse]:
+def parse(chunk: bytes) -> list[Sse]:
     """Return the messages in a chunk of Server-Sent-Events text (comments are skipped)."""
     messages = []
-    for block in chunk.split("\n\n"):
+    for block in chunk.decode().split("\n\n"):
         fields: dict[str, str] = {}
         for line in block.splitlines():
             if line and not line.startswith(":"):
@@ -55,9 +57,11 @@ class FakeLive:
     """Renders one ``results`` message per question (public unless listed) and a ``polls`` one."""
 
     private_questions: set[int] = field(default_factory=set)
-    renders: list[tuple[float, set[int], bool]] = field(default_factory=list)
+    renders: list[tuple[set[int], bool]] = field(default_factory=list)
     snapshots: list[bool] = field(default_factory=list)
     fail_next: bool = False
+    #: When set, snapshots wait for it (to have many streams open during one render).
+    gate: asyncio.Event | None = None
 
     async def render(
         self, event_id: int, dirty: dict[str, set[Key]]
@@ -67,7 +71,7 @@ class FakeLive:
         keys = dirty["polls"]
         polls = "list" in keys
         questions = {k for k in keys if isinstance(k, int)}
-        self.renders.append((time.monotonic(), set(questions), polls))
+        self.renders.append((set(questions), polls))
         if self.fail_next:
             self.fail_next = False
             raise RuntimeError("render failed")
@@ -81,12 +85,14 @@ class FakeLive:
 
     async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
         self.snapshots.append(public_only)
-        return {"event": event_id, "public_only": public_only}
+        if self.gate is not None:
+            await self.gate.wait()
+        return {"event": event_id, "public_only": public_only, "renders": len(self.renders)}
 
 
 def subscribe(
     hub: Hub, *, public_only: bool, last_event_id: str | None = None
-) -> AsyncGenerator[str, None]:
+) -> AsyncGenerator[bytes, None]:
     """Open a stream of the test event (an async generator, closed by each test)."""
     stream = hub.stream(EVENT, public_only=public_only, last_event_id=last_event_id)
     assert isinstance(stream, AsyncGenerator)
@@ -95,17 +101,17 @@ def subscribe(
 
 def make_hub(live: FakeLive, **options: Any) -> Hub:
     options.setdefault("interval", 0.05)
-    options.setdefault("heartbeat", 5.0)
+    options.setdefault("heartbeat", 600.0)  # no keep-alive unless a test asks for one
     options.setdefault("first_seq", 0)
     return Hub(live.render, live.snapshot, **options)
 
 
-async def read(stream: AsyncIterator[str], timeout: float = 2.0) -> list[Sse]:
+async def read(stream: AsyncIterator[bytes], timeout: float = 2.0) -> list[Sse]:
     """Return the messages of the stream's next chunk."""
     return parse(await asyncio.wait_for(anext(stream), timeout))
 
 
-async def collect(stream: AsyncIterator[str], count: int, timeout: float = 2.0) -> list[Sse]:
+async def collect(stream: AsyncIterator[bytes], count: int, timeout: float = 2.0) -> list[Sse]:
     """Return the next ``count`` messages of the stream, whatever chunks they come in."""
     messages: list[Sse] = []
     while len(messages) < count:
@@ -140,7 +146,7 @@ async def test_many_changes_within_the_interval_make_one_flush() -> None:
     assert [m.data["question_id"] for m in first] == [1, 2, 3]
     assert [m.data["question_id"] for m in second] == [4, 5]
     assert [m.id for m in first + second] == [1, 2, 3, 4, 5]
-    assert [(questions, polls) for _t, questions, polls in live.renders] == [
+    assert live.renders == [
         ({1, 2, 3}, False),
         ({4, 5}, False),
     ]
@@ -197,10 +203,10 @@ async def test_new_stream_starts_with_a_snapshot_for_its_audience() -> None:
     first_chunk = await asyncio.wait_for(anext(participant), 2)
     await participant.aclose()
 
-    assert first_chunk.startswith("retry: ")
+    assert first_chunk.startswith(b"retry: ")
     [snapshot] = parse(first_chunk)
     assert (snapshot.id, snapshot.event) == (2, "snapshot")
-    assert snapshot.data == {"event": EVENT, "public_only": True}
+    assert snapshot.data == {"event": EVENT, "public_only": True, "renders": 1}
     assert live.snapshots == [True]
 
 
@@ -267,25 +273,16 @@ async def test_reconnect_older_than_the_buffer_gets_a_snapshot(
     assert [m.id for m in following] == [11]
 
 
-async def test_slow_subscriber_is_cut_off_when_its_queue_overflows() -> None:
-    live = FakeLive(private_questions=set(range(1, SUBSCRIBER_QUEUE + 11)))
-    hub = make_hub(live, buffer_size=1000)
-    slow = subscribe(hub, public_only=False)
-    unaffected = subscribe(hub, public_only=True)  # gets none of these private messages
-    await read(slow)
-    await read(unaffected)
-    assert hub.subscribers(EVENT) == 2
+async def test_reconnect_with_an_id_from_before_this_process_gets_a_snapshot() -> None:
+    live = FakeLive()
+    hub = make_hub(live, first_seq=1000)  # as after a restart: numbering starts higher
 
-    await publish(hub, range(1, SUBSCRIBER_QUEUE + 11))
+    stream = subscribe(hub, public_only=True, last_event_id="5")
+    [snapshot] = await read(stream)
+    await stream.aclose()
 
-    assert hub.subscribers(EVENT) == 1
-    with pytest.raises(StopAsyncIteration):
-        await asyncio.wait_for(anext(slow), 2)
-    # It reconnects with the last id it saw and gets everything it missed.
-    back = subscribe(hub, public_only=False, last_event_id="0")
-    assert [m.id for m in await read(back)] == list(range(1, SUBSCRIBER_QUEUE + 11))
-    await back.aclose()
-    await unaffected.aclose()
+    assert (snapshot.id, snapshot.event) == (1000, "snapshot")
+    assert live.snapshots == [True]
 
 
 async def test_failed_render_is_retried_together_with_later_updates() -> None:
@@ -315,4 +312,311 @@ async def test_idle_stream_sends_keep_alive_comments() -> None:
     chunk = await asyncio.wait_for(anext(stream), 2)
     await stream.aclose()
 
-    assert chunk == ": keep-alive\n\n"
+    assert chunk == b": keep-alive\n\n"
+
+
+# -- what fan-out costs per stream, counted ------------------------------------------------
+
+
+@dataclass
+class Reader:
+    """Reads one stream in a task of its own, as a server's response would."""
+
+    stream: AsyncGenerator[bytes, None]
+    chunks: list[bytes] = field(default_factory=list)
+    messages: list[Sse] = field(default_factory=list)
+    on_message: Callable[[], None] = lambda: None
+
+    async def run(self) -> None:
+        async for chunk in self.stream:
+            self.chunks.append(chunk)
+            for message in parse(chunk):
+                self.messages.append(message)
+                self.on_message()
+
+
+@dataclass
+class Room:
+    """``size`` streams of one audience, each read by a task; counts who got what."""
+
+    hub: Hub
+    size: int
+    public_only: bool = True
+    readers: list[Reader] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    received: int = 0
+    expected: int = 0
+    everyone_has_it: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def _got_one(self) -> None:
+        self.received += 1
+        if self.received == self.expected:
+            self.everyone_has_it.set()
+
+    async def open(self) -> None:
+        """Open the streams and wait until each one has its snapshot."""
+        self.expect(1)
+        for _ in range(self.size):
+            reader = Reader(subscribe(self.hub, public_only=self.public_only))
+            reader.on_message = self._got_one
+            self.readers.append(reader)
+            self.tasks.append(asyncio.get_running_loop().create_task(reader.run()))
+        await self.wait()
+
+    def expect(self, messages_each: int) -> None:
+        """Prepare to wait for ``messages_each`` more messages on every stream."""
+        self.expected = self.received + messages_each * self.size
+        self.everyone_has_it = asyncio.Event()
+        if messages_each == 0:
+            self.everyone_has_it.set()
+
+    async def wait(self) -> None:
+        await asyncio.wait_for(self.everyone_has_it.wait(), 5)
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        for reader in self.readers:
+            await reader.stream.aclose()
+
+
+@contextmanager
+def counting_encodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Count the hub's calls of ``encode`` (one per message and per snapshot rendered)."""
+    calls: list[int] = []
+    real = hub_module.encode
+
+    def counted(seq: int, event: str, data: dict[str, Any]) -> bytes:
+        calls.append(seq)
+        return real(seq, event, data)
+
+    monkeypatch.setattr(hub_module, "encode", counted)
+    yield calls
+
+
+@contextmanager
+def counting_tasks_and_timers() -> Iterator[dict[str, int]]:
+    """Count the tasks and timers the event loop is asked to create meanwhile."""
+    loop = asyncio.get_running_loop()
+    counts = {"tasks": 0, "timers": 0}
+    previous_factory = loop.get_task_factory()
+    real_call_at = loop.call_at
+
+    def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> Any:
+        counts["tasks"] += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    def call_at(when: float, callback: Any, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+        counts["timers"] += 1  # call_later and asyncio's timeouts all come here
+        return real_call_at(when, callback, *args, **kwargs)
+
+    loop.set_task_factory(task_factory)
+    loop.call_at = call_at  # type: ignore[method-assign,assignment]
+    try:
+        yield counts
+    finally:
+        loop.set_task_factory(previous_factory)
+        del loop.call_at
+
+
+async def test_each_message_is_encoded_once_and_shared_by_every_stream(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub = make_hub(FakeLive())
+    with counting_encodes(monkeypatch) as encodes:
+        room = Room(hub, 200)
+        await room.open()
+        screens = Room(hub, 20, public_only=False)
+        await screens.open()
+        assert len(encodes) == 2  # one snapshot per audience, for 220 streams
+
+        for first in (1, 4, 7):
+            room.expect(3)
+            screens.expect(3)
+            await publish(hub, range(first, first + 3))
+            await room.wait()
+            await screens.wait()
+    await room.close()
+    await screens.close()
+
+    assert len(encodes) == 2 + 9  # one encode per message, whatever the number of streams
+    for reader in room.readers + screens.readers:
+        assert [m.id for m in reader.messages] == [0, *range(1, 10)]
+    # Every stream of an audience sent the very same bytes object.
+    assert len({id(reader.chunks[-1]) for reader in room.readers}) == 1
+    assert len({id(reader.chunks[-1]) for reader in screens.readers}) == 1
+    assert hub.messages_sent == 9 * 220
+
+
+async def test_delivery_creates_no_task_or_timer_per_message_or_stream() -> None:
+    hub = make_hub(FakeLive(), heartbeat=60.0)
+    room = Room(hub, 300)
+    await room.open()
+
+    async with asyncio.timeout(10):  # its timer is set before counting starts
+        with counting_tasks_and_timers() as counts:
+            for first in range(1, 21):
+                room.expect(1)
+                await publish(hub, range(first, first + 1))
+                await room.everyone_has_it.wait()
+    await room.close()
+
+    # 20 messages × 300 streams delivered; what the loop created is the flushes' own
+    # (``changed`` schedules a coalesced flush: at most one task and one timer each).
+    assert counts["tasks"] <= 20
+    assert counts["timers"] <= 20
+    assert hub.messages_sent == 20 * 300
+
+
+async def test_streams_are_woken_a_slice_at_a_time_so_the_loop_serves_other_work() -> None:
+    hub = make_hub(FakeLive())
+    room = Room(hub, 2 * WAKE_SLICE + 10)
+    await room.open()
+    seen_by_a_vote: list[int] = []
+
+    room.expect(1)
+    await publish(hub, range(1, 2))
+    # Something else the loop has to do (a vote's socket) runs before every stream was
+    # served, not after all of them.
+    asyncio.get_running_loop().call_soon(lambda: seen_by_a_vote.append(room.received))
+    await room.wait()
+    await room.close()
+
+    [received_then] = seen_by_a_vote
+    assert room.size <= received_then < 2 * room.size
+    assert all(reader.messages[-1].id == 1 for reader in room.readers)
+
+
+async def test_concurrent_openers_share_one_snapshot_render_per_audience_and_version() -> None:
+    live = FakeLive(gate=asyncio.Event())
+    hub = make_hub(live)
+    await publish(hub, range(1, 3))
+
+    phones = [subscribe(hub, public_only=True) for _ in range(30)]
+    screens = [subscribe(hub, public_only=False) for _ in range(5)]
+    openings = [asyncio.ensure_future(anext(s)) for s in phones + screens]
+    for _ in range(10):  # let every opener start and reach the render
+        await asyncio.sleep(0)
+    assert live.snapshots == [True, False]  # every opener now waits for one of two renders
+    assert live.gate is not None
+    live.gate.set()
+    first_chunks = await asyncio.gather(*openings)
+
+    assert live.snapshots == [True, False]
+    assert hub.snapshots_rendered == 2
+    assert len(set(first_chunks[:30])) == 1
+    assert len(set(first_chunks[30:])) == 1
+    [phone_snapshot] = parse(first_chunks[0])
+    [screen_snapshot] = parse(first_chunks[-1])
+    assert (phone_snapshot.id, phone_snapshot.data["public_only"]) == (2, True)
+    assert (screen_snapshot.id, screen_snapshot.data["public_only"]) == (2, False)
+
+    # Later at the same version: still no render.
+    late = subscribe(hub, public_only=True)
+    assert parse(await asyncio.wait_for(anext(late), 2)) == [phone_snapshot]
+    assert hub.snapshots_rendered == 2
+
+    # After a change the next opener gets a new snapshot, rendered once more.
+    await publish(hub, range(3, 4))
+    after = subscribe(hub, public_only=True)
+    [fresh] = parse(await asyncio.wait_for(anext(after), 2))
+    assert (fresh.id, fresh.data["renders"]) == (3, 2)
+    assert live.snapshots == [True, False, True]
+
+    # A change only the privileged see (hidden results) leaves the participants' snapshot
+    # as it was, and renews the privileged one.
+    live.private_questions.add(4)
+    await publish(hub, range(4, 5))
+    phone_after_hidden = subscribe(hub, public_only=True)
+    screen_after_hidden = subscribe(hub, public_only=False)
+    assert parse(await asyncio.wait_for(anext(phone_after_hidden), 2)) == [fresh]
+    [renewed] = parse(await asyncio.wait_for(anext(screen_after_hidden), 2))
+    assert (renewed.id, renewed.data["public_only"]) == (4, False)
+    assert live.snapshots == [True, False, True, False]
+    for stream in [*phones, *screens, late, after, phone_after_hidden, screen_after_hidden]:
+        await stream.aclose()
+
+
+async def test_a_failed_snapshot_render_is_not_kept() -> None:
+    live = FakeLive()
+    failures = [RuntimeError("database gone")]
+    real_snapshot = live.snapshot
+
+    async def snapshot(event_id: int, public_only: bool) -> dict[str, Any]:
+        if failures:
+            raise failures.pop()
+        return await real_snapshot(event_id, public_only)
+
+    hub = Hub(live.render, snapshot, interval=0.05, heartbeat=5.0, first_seq=0)
+    broken = subscribe(hub, public_only=True)
+    with pytest.raises(RuntimeError, match="database gone"):
+        await anext(broken)
+    await asyncio.sleep(0)  # the failed render is forgotten when it ends
+
+    retried = subscribe(hub, public_only=True)
+    [snapshot_message] = parse(await asyncio.wait_for(anext(retried), 2))
+    await retried.aclose()
+    assert snapshot_message.event == "snapshot"
+    assert hub.snapshots_rendered == 2
+
+
+async def test_a_slow_client_falls_behind_to_a_snapshot_without_holding_up_the_others() -> None:
+    live = FakeLive(private_questions={5})
+    hub = make_hub(live, buffer_size=8)
+    slow = subscribe(hub, public_only=True)
+    await read(slow)  # its snapshot; then it reads nothing for a while
+    room = Room(hub, 10)
+    await room.open()
+
+    for question_id in range(1, 21):  # 20 flushes: more than the buffer holds
+        room.expect(0 if question_id == 5 else 1)
+        await publish(hub, range(question_id, question_id + 1))
+        await room.wait()
+
+    # The others got every public message, in order, while the slow one read nothing.
+    expected = [i for i in range(1, 21) if i != 5]
+    for reader in room.readers:
+        assert [m.id for m in reader.messages[1:]] == expected
+    assert hub.subscribers(EVENT) == 11  # nobody was cut off
+
+    [caught_up] = await read(slow)  # it comes back: a fresh snapshot, not 19 old messages
+    assert (caught_up.id, caught_up.event) == (20, "snapshot")
+    assert live.snapshots == [True, True]
+    await publish(hub, range(21, 22))
+    assert [m.id for m in await read(slow)] == [21]
+    await slow.aclose()
+    await room.close()
+
+
+async def test_a_client_slightly_behind_gets_what_it_missed_from_the_buffer() -> None:
+    live = FakeLive(private_questions={2})
+    hub = make_hub(live, buffer_size=64)
+    slow = subscribe(hub, public_only=True)
+    await read(slow)
+    for question_id in range(1, 6):  # five flushes it does not read meanwhile
+        await publish(hub, range(question_id, question_id + 1))
+
+    missed = await read(slow)
+    await slow.aclose()
+
+    assert [m.id for m in missed] == [1, 3, 4, 5]  # in order, without the private one
+    assert live.snapshots == [True]
+
+
+async def test_heartbeat_skips_streams_that_just_sent_a_message() -> None:
+    hub = make_hub(FakeLive())  # its own heartbeat is far away: the test beats instead
+    stream = subscribe(hub, public_only=True)
+    await read(stream)
+
+    chunks: list[bytes] = []
+    for question_id in range(1, 4):  # a heartbeat after each message
+        await publish(hub, range(question_id, question_id + 1))
+        chunks.append(await asyncio.wait_for(anext(stream), 2))
+        hub.beat()
+    hub.beat()  # nothing sent since the previous beat: a keep-alive is due
+    chunks.append(await asyncio.wait_for(anext(stream), 2))
+    await stream.aclose()
+
+    assert [m.id for chunk in chunks[:3] for m in parse(chunk)] == [1, 2, 3]
+    assert chunks[3] == b": keep-alive\n\n"
