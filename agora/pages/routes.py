@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
 from agora.core.security import MODERATOR_MAX_AGE, fingerprint
-from agora.events.deps import EventDep, can_moderate, check_moderator
+from agora.events.deps import EventDep, can_moderate, check_moderator, team_account
 from agora.events.models import Event
 from agora.events.services import join_event
 from agora.pages.duplicate import router as duplicate_router
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
+from agora.polls import voting
 from agora.polls.live import LIVE_STATES, poll_entries
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
@@ -60,6 +61,13 @@ async def participant_page(
     def load(session: Session, event: Event) -> dict[str, Any]:
         participant_id = participant_in(request, state, event.id)
         new_token = None
+        account = team_account(request, session, event)
+        if account is not None and not event.ask_identity:
+            # a team member signed in is the participant linked to their account
+            linked = join_event(session, event, organiser_id=account)
+            if linked.id != participant_id:
+                participant_id = linked.id
+                new_token = state.signer.participant_token(event.id, linked.id)
         if participant_id is None and not event.ask_identity:
             participant = join_event(session, event)
             participant_id = participant.id
@@ -83,6 +91,9 @@ async def participant_page(
             "new_token": new_token,
             "polls": live_polls,
             "answers": answers,
+            "refusals": voting.refusals(
+                session, participant_id, {p.voting_rule for p in live_polls}
+            ),
             "sections": section_contexts(session, event, participant_id, "participant"),
         }
 
