@@ -128,7 +128,7 @@ def action_labels() -> dict[str, str]:
         "poll.screen": _("chose the question on the screen"),
         "poll.method": _("changed a question's ranking method"),
         "poll.settings": _("changed a poll's settings"),
-        "poll.change": _("changed a poll's visibility or order"),
+        "poll.change": _("changed a poll's settings"),
         "theme.rename": _("renamed a theme"),
         "theme.merge": _("merged themes"),
         "theme.split": _("split a theme"),
