@@ -313,3 +313,48 @@ def test_the_report_says_which_rule_a_poll_used(
     assert "Who could vote: One vote per registered participant." in markdown.text
     page = client.get(f"/e/{event.code}/report.html")
     assert "Who could vote: One vote per registered participant" in page.text
+
+
+def _statements(db: Database, poll: Poll, participant_ids: list[int]) -> int:
+    """Return how many SQL statements recording one batch of answers to ``poll`` runs."""
+    from sqlalchemy import event as sa_event
+
+    from agora.polls.responses import Submission, record_responses
+
+    question_id = poll.questions[0].id
+    batch = [Submission(question_id, pid, poll.event_id, ANSWER) for pid in participant_ids]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    with db.session() as session:
+        connection = session.connection()
+        sa_event.listen(connection, "before_cursor_execute", count)
+        outcomes = record_responses(session, batch)
+        sa_event.remove(connection, "before_cursor_execute", count)
+        session.rollback()
+    assert all(getattr(o, "status_code", 0) == 201 for o in outcomes), outcomes
+    return len(statements)
+
+
+def test_a_rule_adds_one_query_per_batch_and_anyone_none(
+    db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    event = make_event()
+    anyone = make_poll(event)
+    registered = make_poll(event, voting_rule=VotingRule.registered)
+    with db.session() as session:
+        stored = session.get_one(Event, event.id)
+        people = []
+        for n in range(8):  # joined from their registrations, as the registrant's page does
+            registration = Registration(
+                event_id=event.id, name=f"P{n}", email=f"p{n}@x.example", token=f"t{n}"
+            )
+            session.add(registration)
+            session.flush()
+            people.append(join_event(session, stored, registration_id=registration.id).id)
+    plain = _statements(db, anyone, people)
+    ruled = _statements(db, registered, people)
+    assert ruled == plain + 1
+    assert _statements(db, anyone, people[:1]) == plain  # per batch, not per vote
