@@ -3,7 +3,9 @@
 Events are a higher domain, so this module names the columns of the ``events`` table it
 needs with ``sqlalchemy.table()`` instead of importing the model (CONTRIBUTING.md). It
 writes two of them, ``moderator_key`` and ``screen_key``: they are the event's access
-credentials, and moderator access is this domain's business (DESIGN.md).
+credentials, and moderator access is this domain's business (DESIGN.md). Each change of
+access is written to the event's audit log (``audit_entries``, the model and its reader
+are ``agora.events.audit``) in the same unit of work, the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from agora.accounts.models import EventModerator, Invitation, Organiser
 from agora.accounts.services import normalize_email
-from agora.core.db import utcnow
+from agora.core.db import UTCDateTime, utcnow
 from agora.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
 from agora.core.security import new_key, new_link_token, token_digest
@@ -29,6 +31,15 @@ EVENTS = table(
     column("organiser_id"),
     column("moderator_key"),
     column("screen_key"),
+)
+AUDIT_ENTRIES = table(
+    "audit_entries",
+    column("event_id"),
+    column("at", UTCDateTime()),
+    column("actor"),
+    column("organiser_id"),
+    column("action"),
+    column("subject"),
 )
 #: How long an invitation works.
 INVITATION_DAYS = 7
@@ -67,6 +78,27 @@ class IssuedInvitation:
     token: str
     email: str
     expires_at: dt.datetime
+
+
+def actor_name(organiser: Organiser) -> str:
+    """Return how the audit log names an organiser: "Name <address>", or the address alone."""
+    return f"{organiser.name} <{organiser.email}>" if organiser.name else organiser.email
+
+
+def _audit(
+    session: Session, event: TeamEvent, organiser: Organiser, action: str, subject: str
+) -> None:
+    """Add an entry to the event's audit log (as ``agora.events.audit.record`` does)."""
+    session.execute(
+        AUDIT_ENTRIES.insert().values(
+            event_id=event.id,
+            at=utcnow(),
+            actor=actor_name(organiser)[:400],
+            organiser_id=organiser.id,
+            action=action,
+            subject=subject,
+        )
+    )
 
 
 def normalize_code(code: str) -> str:
@@ -189,6 +221,7 @@ def invite(
     )
     session.add(invitation)
     session.flush()
+    _audit(session, event, inviter, "team.invite", f"invitation {invitation.id}")
     return IssuedInvitation(invitation.id, token, address, invitation.expires_at)
 
 
@@ -208,6 +241,7 @@ def withdraw_invitation(
         raise NotFound(_("This invitation does not exist or was accepted already."))
     session.delete(invitation)
     session.flush()
+    _audit(session, event, organiser, "team.withdraw", f"invitation {invitation_id}")
     return invitation
 
 
@@ -254,6 +288,7 @@ def accept_invitation(session: Session, token: str, organiser: Organiser) -> Tea
         raise Conflict(_("This invitation was accepted already: each invitation works once."))
     session.add(EventModerator(event_id=event.id, organiser_id=organiser.id, added_at=now))
     session.flush()
+    _audit(session, event, organiser, "team.accept", f"invitation {invitation.id}")
     return event
 
 
@@ -272,6 +307,7 @@ def remove_co_moderator(
         raise NotFound(_("This person is not a co-moderator of the event."))
     session.execute(delete(EventModerator).where(EventModerator.id == found.id))
     session.flush()
+    _audit(session, event, organiser, "team.remove", f"organiser {member_id}")
     return removed
 
 
@@ -289,4 +325,5 @@ def rotate_link(session: Session, event: TeamEvent, organiser: Organiser, link: 
     session.execute(
         update(EVENTS).where(EVENTS.c.id == event.id).values({f"{link}_key": new_key()})
     )
+    _audit(session, event, organiser, f"link.{link}", f"{link} link")
     return _event_by_id(session, event.id)

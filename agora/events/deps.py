@@ -22,7 +22,7 @@ from agora.accounts.team import is_co_moderator
 from agora.core.errors import NotAllowed, NotAuthenticated
 from agora.core.i18n import _
 from agora.core.security import fingerprint
-from agora.events.audit import Actor, actor_of
+from agora.events.audit import Actor, actor_of, record
 from agora.events.models import Event
 from agora.events.services import get_event
 from agora.web.deps import MODERATOR_COOKIE, StateDep, UnitOfWork, WorkDep
@@ -46,6 +46,19 @@ def can_moderate(request: Request, state: AppState, session: Session, event: Eve
     if organiser is None:
         return False
     return organiser.id == event.organiser_id or is_co_moderator(session, event.id, organiser.id)
+
+
+def team_account(request: Request, session: Session, event: Event) -> int | None:
+    """Return the id of the caller's organiser account if it is on ``event``'s team, else None.
+
+    A participant joined with it is linked to the account (``services.join_event``).
+    """
+    organiser = current_organiser(request, session)
+    if organiser is None:
+        return None
+    if organiser.id == event.organiser_id or is_co_moderator(session, event.id, organiser.id):
+        return organiser.id
+    return None
 
 
 def check_moderator(request: Request, state: AppState, session: Session, event: Event) -> None:
@@ -93,6 +106,10 @@ class EventScope:
     def actor(self, session: Session, event: Event) -> Actor:
         """Return who this request acts as, for the audit log (``events.audit``)."""
         return actor_of(self.request, self.state, session, event)
+
+    def record(self, session: Session, event: Event, action: str, subject: str = "") -> None:
+        """Add an entry to ``event``'s audit log for who this request acts as."""
+        record(session, event, self.actor(session, event), action, subject)
 
     def sync(self, work: Callable[[Session, Event], T]) -> T:
         """Run ``work(session, event)`` in this thread (a route FastAPI runs in one)."""

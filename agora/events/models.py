@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agora.core.db import Base, utcnow
@@ -64,9 +64,17 @@ class Event(Base):
 
 
 class Participant(Base):
-    """Someone who joined an event; anonymous unless the event asks for a name."""
+    """Someone who joined an event; anonymous unless the event asks for a name.
+
+    A participant may be linked to the registration they joined from (the registrant's
+    page) or to the organiser account they were signed in with: joining again the same way
+    gives the same participant, so that a poll with a voting rule counts one vote per
+    registration or account (docs/audit-and-voting.md). The registrations table belongs to
+    a higher domain; the link is a plain foreign key by table name.
+    """
 
     __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("event_id", "organiser_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -75,6 +83,12 @@ class Participant(Base):
     #: A participant the demo made up (the seed gives only figures): reports say so.
     simulated: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), unique=True, default=None
+    )
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisers.id", ondelete="SET NULL"), default=None
+    )
 
 
 class AgendaKind(enum.StrEnum):

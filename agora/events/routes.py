@@ -19,7 +19,8 @@ from agora.core.errors import AgoraError, InvalidInput
 from agora.core.i18n import _
 from agora.events import agenda, services
 from agora.events.agenda_routes import router as builder_router
-from agora.events.deps import EventDep, ModeratedEventDep
+from agora.events.audit_routes import router as audit_router
+from agora.events.deps import EventDep, ModeratedEventDep, team_account
 from agora.events.live import NAME as AGENDA
 from agora.events.live import item_view
 from agora.events.models import AgendaItem, Event
@@ -68,12 +69,22 @@ def read_event(event: EventDep) -> EventOut:
 
 
 @router.post("/api/v1/events/{code}/join", status_code=201, tags=["events"])
-def join(data: JoinIn, event: EventDep, state: StateDep) -> JoinOut:
-    """Join an event and receive a participant token (once the participant is committed)."""
+def join(data: JoinIn, event: EventDep, request: Request, state: StateDep) -> JoinOut:
+    """Join an event and receive a participant token (once the participant is committed).
+
+    A member of the event's team calling with their account (signed in, or an API token)
+    joins as the participant linked to it, the same one each time (``signed_in`` polls).
+    """
     joined, participant = event.sync(
         lambda session, e: (
             e,
-            services.join_event(session, e, name=data.name, organisation=data.organisation),
+            services.join_event(
+                session,
+                e,
+                name=data.name,
+                organisation=data.organisation,
+                organiser_id=team_account(request, session, e),
+            ),
         )
     )
     return JoinOut(
@@ -105,12 +116,18 @@ def join_page(
     name: Annotated[str, Form()] = "",
     organisation: Annotated[str, Form()] = "",
 ) -> Response:
-    """Join from the participant page's form, then show the event."""
+    """Join from the participant page's form, then show the event (linked as ``join``)."""
     try:
         joined, participant = event.sync(
             lambda session, e: (
                 e,
-                services.join_event(session, e, name=name, organisation=organisation),
+                services.join_event(
+                    session,
+                    e,
+                    name=name,
+                    organisation=organisation,
+                    organiser_id=team_account(request, session, e),
+                ),
             )
         )
     except AgoraError as exc:  # the join rolled back: show the form again, with the event
@@ -282,9 +299,13 @@ def _closure(event: Event) -> EventClosure:
 @router.post("/api/v1/events/{code}/close", tags=["events"])
 def close_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
     """Close the event: authors can no longer add or edit takeaways (moderators)."""
-    event_id, out = event.sync(
-        lambda session, e: (e.id, _closure(services.close_event(session, e)))
-    )
+
+    def change(session: Session, e: Event) -> tuple[int, EventClosure]:
+        out = _closure(services.close_event(session, e))
+        event.record(session, e, "event.close")
+        return e.id, out
+
+    event_id, out = event.sync(change)
     state.event_changed(event_id)
     return out
 
@@ -292,9 +313,13 @@ def close_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
 @router.post("/api/v1/events/{code}/reopen", tags=["events"])
 def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
     """Reopen a closed event, so that authors can edit their takeaways again (moderators)."""
-    event_id, out = event.sync(
-        lambda session, e: (e.id, _closure(services.reopen_event(session, e)))
-    )
+
+    def change(session: Session, e: Event) -> tuple[int, EventClosure]:
+        out = _closure(services.reopen_event(session, e))
+        event.record(session, e, "event.reopen")
+        return e.id, out
+
+    event_id, out = event.sync(change)
     state.event_changed(event_id)
     return out
 
@@ -303,3 +328,4 @@ def reopen_event(event: ModeratedEventDep, state: StateDep) -> EventClosure:
 
 router.include_router(organiser_router)
 router.include_router(builder_router)
+router.include_router(audit_router)  # the audit log's page and API (audit_routes.py)

@@ -142,3 +142,23 @@ class EventClosure(BaseModel):
     code: str
     closed: bool
     closed_at: dt.datetime | None
+
+
+class AuditEntryOut(BaseModel):
+    """One entry of an event's audit log: when, who, what (code and words) and which thing."""
+
+    at: dt.datetime
+    local_time: str = Field(description="When, in the event's time zone, as the page shows it.")
+    actor: str
+    organiser_id: int | None
+    action: str = Field(description="The action's code, such as 'qa.approve'.")
+    action_label: str = Field(description="What the action did, in the request's language.")
+    subject: str = Field(description="Which thing, by kind and id, such as 'question 12'.")
+
+
+class AuditLogOut(BaseModel):
+    """An event's latest audit entries, newest first."""
+
+    code: str
+    time_zone: str
+    entries: list[AuditEntryOut]

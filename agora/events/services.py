@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from agora.accounts.team import co_moderated_event_ids
 from agora.core.db import utcnow
-from agora.core.errors import Conflict, InvalidInput, NotFound
+from agora.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
 from agora.core.security import new_key
 from agora.events.models import Event, Participant
@@ -203,9 +203,25 @@ def get_event(session: Session, code: str) -> Event:
 
 
 def join_event(
-    session: Session, event: Event, *, name: str = "", organisation: str = ""
+    session: Session,
+    event: Event,
+    *,
+    name: str = "",
+    organisation: str = "",
+    registration_id: int | None = None,
+    organiser_id: int | None = None,
 ) -> Participant:
-    """Add a participant to ``event``; a name is required when the event asks for one."""
+    """Add a participant to ``event``; a name is required when the event asks for one.
+
+    Joining linked to a registration (``registration_id``, from the registrant's page) or to
+    an organiser account (``organiser_id``, signed in as a member of the event's team) gives
+    the participant already linked to it when there is one, whatever device asks: one
+    registration or account is one participant, so it votes once in a poll with a voting
+    rule (``agora.polls.voting``). The caller checks that the link is the caller's.
+    """
+    linked = _linked_participant(session, event, registration_id, organiser_id)
+    if linked is not None:
+        return linked
     name, organisation = plain(name), plain(organisation)
     if event.ask_identity and not name:
         raise InvalidInput(_("Please give your name to join this event."), field="name")
@@ -215,10 +231,34 @@ def join_event(
         raise InvalidInput(
             _("The organisation is longer than 300 characters."), field="organisation"
         )
-    participant = Participant(event_id=event.id, name=name, organisation=organisation)
+    participant = Participant(
+        event_id=event.id,
+        name=name,
+        organisation=organisation,
+        registration_id=registration_id,
+        organiser_id=None if registration_id is not None else organiser_id,
+    )
     session.add(participant)
     session.flush()
     return participant
+
+
+def _linked_participant(
+    session: Session, event: Event, registration_id: int | None, organiser_id: int | None
+) -> Participant | None:
+    """Return the participant of ``event`` already linked to the registration or account."""
+    if registration_id is not None:
+        query = select(Participant).where(Participant.registration_id == registration_id)
+    elif organiser_id is not None:
+        query = select(Participant).where(
+            Participant.event_id == event.id, Participant.organiser_id == organiser_id
+        )
+    else:
+        return None
+    found = session.scalars(query).first()
+    if found is not None and found.event_id != event.id:
+        raise NotAllowed(_("This registration belongs to another event."))
+    return found
 
 
 def close_event(session: Session, event: Event) -> Event:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, InvalidInput, NotAuthenticated, NotFound
 from agora.core.i18n import _
+from agora.events.audit import record_as
 from agora.events.deps import (
     EventDep,
     EventScope,
@@ -130,6 +131,8 @@ def ask_for_floor(
         if participant_id is None and not moderator:
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
         floor_request = services.request_floor(session, e, participant_id, **data.model_dump())
+        if participant_id is None:  # a moderator adds someone without a phone
+            event.record(session, e, "floor.add", f"floor request {floor_request.id}")
         return request_out(floor_request, participant_id)
 
     out = event.sync(change)
@@ -140,7 +143,13 @@ def ask_for_floor(
 @router.post("/api/v1/events/{code}/floor/next", tags=["floor"])
 def call_next_speaker(event: ModeratedEventDep, state: StateDep) -> FloorRequestOut:
     """Give the microphone to the first in line, ending the current turn (moderators)."""
-    out = event.sync(lambda session, e: request_out(services.call_next(session, e)))
+
+    def change(session: Session, e: Event) -> FloorRequestOut:
+        called = services.call_next(session, e)
+        event.record(session, e, "floor.next", f"floor request {called.id}")
+        return request_out(called)
+
+    out = event.sync(change)
     state.changed(out.event_id, live.NAME)
     return out
 
@@ -157,7 +166,11 @@ def withdraw_request(
         participant_id, moderator = caller(request, state, session, event)
         if participant_id is None and not moderator:
             raise NotAuthenticated(_("Join the event first: no participant token was sent."))
+        own = participant_id is not None and floor_request.participant_id == participant_id
         services.withdraw(session, floor_request, participant_id, moderator=moderator)
+        if moderator and not own:
+            subject = f"floor request {floor_request.id}"
+            record_as(request, state, session, event, "floor.withdraw", subject)
         return request_out(floor_request, participant_id)
 
     out = work.sync(change)
@@ -179,7 +192,11 @@ def floor_action(
 
     def change(session: Session) -> FloorRequestOut:
         floor_request = moderated_request(request, state, session, request_id)
-        return request_out(apply_action(session, floor_request, action.value, position))
+        out = request_out(apply_action(session, floor_request, action.value, position))
+        event = session.get_one(Event, floor_request.event_id)
+        subject = f"floor request {request_id}"
+        record_as(request, state, session, event, f"floor.{action.value}", subject)
+        return out
 
     out = work.sync(change)
     state.changed(out.event_id, live.NAME)
@@ -285,7 +302,8 @@ async def add_speaker_form(event: ModeratedEventDep, request: Request, state: St
     values = _text_fields(await request.form())
 
     def change(session: Session, e: Event, _participant: int | None) -> None:
-        services.request_floor(session, e, None, **values)
+        added = services.request_floor(session, e, None, **values)
+        event.record(session, e, "floor.add", f"floor request {added.id}")
 
     return await _form_post(request, state, event, "moderator", change, values)
 
@@ -295,7 +313,8 @@ async def call_next_form(event: ModeratedEventDep, request: Request, state: Stat
     """Call the next speaker from the moderator page."""
 
     def change(session: Session, e: Event, _participant: int | None) -> None:
-        services.call_next(session, e)
+        called = services.call_next(session, e)
+        event.record(session, e, "floor.next", f"floor request {called.id}")
 
     return await _form_post(request, state, event, "moderator", change)
 
@@ -314,5 +333,6 @@ async def moderator_form(
 
     def change(session: Session, e: Event, _participant: int | None) -> None:
         apply_action(session, event_request(session, e, request_id), action, position)
+        event.record(session, e, f"floor.{action}", f"floor request {request_id}")
 
     return await _form_post(request, state, event, "moderator", change)

@@ -57,6 +57,7 @@ def duplicate_event(session: Session, source: Event, organiser_id: int | None) -
             position=poll.position,
             allow_change=poll.allow_change,
             results_visible=False,
+            voting_rule=poll.voting_rule,
         )
         for question in poll.questions:
             new.questions.append(

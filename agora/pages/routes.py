@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
 from agora.core.security import MODERATOR_MAX_AGE, fingerprint
-from agora.events.deps import EventDep, can_moderate, check_moderator
+from agora.events.deps import EventDep, can_moderate, check_moderator, team_account
 from agora.events.models import Event
 from agora.events.services import join_event
 from agora.pages.duplicate import router as duplicate_router
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
+from agora.polls import voting
 from agora.polls.live import LIVE_STATES, poll_entries
 from agora.polls.models import Poll, PollState
 from agora.polls.ranking import RANKING_METHODS
@@ -75,6 +76,13 @@ async def participant_page(
 
     def load(session: Session, event: Event) -> dict[str, Any]:
         participant_id = participant_in(request, state, event.id)
+        account = team_account(request, session, event)
+        if account is not None and not event.ask_identity:
+            # a team member signed in is the participant linked to their account
+            linked = join_event(session, event, organiser_id=account)
+            if linked.id != participant_id:
+                token = state.signer.participant_token(event.id, linked.id)
+                return {"event": event, "participant_id": linked.id, "new_token": token}
         if participant_id is None and not event.ask_identity:
             if ticket_event != event.id:  # a first visit: come back with the ticket
                 return {"event": event, "participant_id": None, "ticket": True}
@@ -99,6 +107,9 @@ async def participant_page(
             "participant_id": participant_id,
             "polls": live_polls,
             "answers": answers,
+            "refusals": voting.refusals(
+                session, participant_id, {p.voting_rule for p in live_polls}
+            ),
             "sections": section_contexts(session, event, participant_id, "participant"),
         }
 

@@ -119,9 +119,13 @@ async def moderator_action(
     what was done and the fragments that draw the changed cards again.
     """
     form = await request.form()
-    shown, message = await event.run(
-        lambda session, e: run_action(session, e, poll_id, action, form)
-    )
+
+    def change(session: Session, e: Event) -> tuple[Poll, str]:
+        done: tuple[Poll, str] = run_action(session, e, poll_id, action, form)
+        event.record(session, e, f"poll.{action}", f"poll {poll_id}")
+        return done
+
+    shown, message = await event.run(change)
     state.part(PollsLive).poll_changed(shown, resend_results=action in RESULT_ACTIONS)
     code = normalize_code(event.code)
     if not wants_json(request):

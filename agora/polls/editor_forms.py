@@ -20,6 +20,7 @@ from agora.core.i18n import _
 from agora.polls.kinds import QuestionKind, kind_of
 from agora.polls.kinds.base import FormFields
 from agora.polls.kinds.fields import quote
+from agora.polls.models import VotingRule
 from agora.polls.paste import MAX_LABEL, MAX_OPTIONS, MAX_PROMPT
 from agora.polls.schemas import OptionIn, QuestionIn
 
@@ -311,6 +312,18 @@ def poll_title(form: FormFields) -> str:
     title = str(form.get("title") or "").strip()
     _check_length(title, MAX_TITLE, "title")
     return title
+
+
+def voting_rule(form: FormFields) -> VotingRule:
+    """Return the voting rule chosen for a poll (``anyone`` when the form sends none)."""
+    raw = str(form.get("voting_rule") or VotingRule.anyone.value)
+    try:
+        return VotingRule(raw)
+    except ValueError:
+        raise InvalidInput(
+            _("'{rule}' is not a voting rule; choose one of the list.").format(rule=raw[:40]),
+            field="voting_rule",
+        ) from None
 
 
 def form_values(form: FormFields) -> dict[str, str]:

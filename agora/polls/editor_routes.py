@@ -34,6 +34,7 @@ from agora.polls.models import Poll, Question
 from agora.polls.paste import PasteError, line_message
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.schemas import PollIn
+from agora.polls.voting import rule_labels
 from agora.web.deps import IdPath, StateDep
 from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
 from agora.web.state import AppState
@@ -88,6 +89,7 @@ def kinds_context() -> dict[str, Any]:
         "setting_names": names,
         "answer_languages": LANGUAGES,
         "ranking_methods": {name: _(label) for name, (label, _f) in RANKING_METHODS.items()},
+        "voting_rules": rule_labels(),
         "max_questions": MAX_QUESTIONS,
     }
 
@@ -290,13 +292,16 @@ async def save_settings(
     form = await request.form()
 
     def run(session: Session, e: Event) -> Poll:
-        return services.update_poll_details(
+        poll = services.update_poll_details(
             session,
             _poll_of(session, e, poll_id),
             title=forms.poll_title(form),
             allow_change=bool(form.get("allow_change")),
             results_visible=bool(form.get("results_visible")),
+            voting_rule=forms.voting_rule(form),
         )
+        event.record(session, e, "poll.settings", f"poll {poll.id}")
+        return poll
 
     try:
         poll = await event.run(run)

@@ -21,6 +21,21 @@ class PollState(enum.StrEnum):
     archived = "archived"
 
 
+class VotingRule(enum.StrEnum):
+    """Who may answer a poll: anyone who joined, or only participants linked to a person.
+
+    ``registered``: joined from a registration that is not cancelled; ``checked_in``: from
+    a registration checked in at the door (walk-ins are); ``signed_in``: joined while
+    signed in with an organiser account (internal team polls). Linked participants are one
+    per registration or account, so these rules count one vote per person.
+    """
+
+    anyone = "anyone"
+    registered = "registered"
+    checked_in = "checked_in"
+    signed_in = "signed_in"
+
+
 class Poll(Base):
     """A set of questions answered in turn ("1/2", "2/2")."""
 
@@ -35,6 +50,9 @@ class Poll(Base):
     )
     results_visible: Mapped[bool] = mapped_column(default=False)
     allow_change: Mapped[bool] = mapped_column(default=False)
+    voting_rule: Mapped[VotingRule] = mapped_column(
+        Enum(VotingRule, native_enum=False, length=16), default=VotingRule.anyone
+    )
     screen_position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -16,10 +16,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from agora.core.db import utcnow
-from agora.core.errors import AgoraError, Conflict, InvalidInput, NotFound
+from agora.core.errors import AgoraError, Conflict, InvalidInput, NotAllowed, NotFound
 from agora.core.i18n import _
 from agora.events.models import Participant
-from agora.polls.models import Poll, PollState, Question, Response, SubmissionKey
+from agora.polls.models import Poll, PollState, Question, Response, SubmissionKey, VotingRule
+from agora.polls.voting import UNLINKED, admits, linked_people, refusal
 
 
 @dataclass(frozen=True)
@@ -116,17 +117,24 @@ def record_responses(
 
     todo = [i for i, o in enumerate(outcomes) if o is None and i not in followers]
     question_ids = {submissions[i].question_id for i in todo}
-    polls: dict[int, tuple[int, PollState, bool]] = {}
+    polls: dict[int, tuple[int, PollState, bool, VotingRule]] = {}
     if question_ids:
         polls = {
-            qid: (event_id, state, allow_change)
-            for qid, event_id, state, allow_change in session.execute(
-                select(Question.id, Poll.event_id, Poll.state, Poll.allow_change)
+            qid: (event_id, state, allow_change, rule)
+            for qid, event_id, state, allow_change, rule in session.execute(
+                select(Question.id, Poll.event_id, Poll.state, Poll.allow_change, Poll.voting_rule)
                 .join(Poll)
                 .where(Question.id.in_(question_ids))
             )
         }
     participant_ids = {submissions[i].participant_id for i in todo}
+    # a poll with a voting rule: who the participants are, one query for the batch
+    ruled = {
+        submissions[i].participant_id
+        for i in todo
+        if (poll := polls.get(submissions[i].question_id)) and poll[3] is not VotingRule.anyone
+    }
+    links = linked_people(session, ruled) if ruled else {}
     current: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
     present: set[int] = set()
     if todo:  # a participant who erased their data keeps a signed token, not a row
@@ -149,7 +157,7 @@ def record_responses(
         if poll is None or poll[0] != s.event_id:
             outcomes[index] = NotFound(_("There is no question {id}.").format(id=s.question_id))
             continue
-        _event_id, state, allow_change = poll
+        _event_id, state, allow_change, rule = poll
         if s.participant_id not in present:
             outcomes[index] = NotFound(
                 _("You are no longer a participant of this event (your data was erased).")
@@ -157,6 +165,11 @@ def record_responses(
             continue
         if state is not PollState.open:
             outcomes[index] = Conflict(_("This poll is not open for answers."))
+            continue
+        if rule is not VotingRule.anyone and not admits(
+            rule, links.get(s.participant_id, UNLINKED)
+        ):
+            outcomes[index] = NotAllowed(refusal(rule))
             continue
         answered = (s.question_id, s.participant_id)
         previous = current.get(answered)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, InvalidInput, NotFound
 from agora.core.i18n import _
+from agora.events.audit import record_as
 from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.polls import services
@@ -80,6 +81,7 @@ def poll_out(poll: Poll) -> PollOut:
         state=poll.state,
         results_visible=poll.results_visible,
         allow_change=poll.allow_change,
+        voting_rule=poll.voting_rule,
         screen_position=poll.screen_position,
         questions=[
             QuestionOut(
@@ -157,11 +159,15 @@ async def poll_action(
     poll_id: IdPath, action: str, request: Request, state: StateDep, work: WorkDep
 ) -> PollOut:
     """Open, close, archive, restore, reveal, hide or duplicate a poll."""
-    poll = await work(
-        lambda session: services.apply_action(
-            session, moderated_poll(request, state, session, poll_id), action
-        )
-    )
+
+    def change(session: Session) -> Poll:
+        poll = moderated_poll(request, state, session, poll_id)
+        shown = services.apply_action(session, poll, action)
+        event = session.get_one(Event, poll.event_id)
+        record_as(request, state, session, event, f"poll.{action}", f"poll {poll_id}")
+        return shown
+
+    poll = await work(change)
     after_change(state, poll, resend_results=action in {"reveal", "open", "close"})
     return poll_out(poll)
 
@@ -171,11 +177,16 @@ async def patch_poll(
     poll_id: IdPath, patch: PollPatch, request: Request, state: StateDep, work: WorkDep
 ) -> PollOut:
     """Change a poll's visibility, answer-changing rule, screen question or position."""
-    poll = await work(
-        lambda session: services.update_poll(
+
+    def change(session: Session) -> Poll:
+        poll = services.update_poll(
             session, moderated_poll(request, state, session, poll_id), patch
         )
-    )
+        event = session.get_one(Event, poll.event_id)
+        record_as(request, state, session, event, "poll.change", f"poll {poll_id}")
+        return poll
+
+    poll = await work(change)
     after_change(state, poll, resend_results=patch.results_visible is True)
     return poll_out(poll)
 
@@ -191,6 +202,8 @@ async def patch_question(
         poll = moderated_poll(request, state, session, question.poll_id)
         if patch.ranking_method is not None:
             services.set_ranking_method(session, question, patch.ranking_method)
+            event = session.get_one(Event, poll.event_id)
+            record_as(request, state, session, event, "poll.method", f"question {question_id}")
         if patch.position is not None:
             services.move_question(session, poll, question_id, patch.position)
         return poll

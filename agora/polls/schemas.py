@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from agora.polls.kinds import QuestionKind
-from agora.polls.models import PollState
+from agora.polls.models import PollState, VotingRule
 
 
 class OptionIn(BaseModel):
@@ -49,6 +49,12 @@ class PollIn(BaseModel):
     questions: list[QuestionIn] = Field(min_length=1, max_length=30)
     allow_change: bool = False
     results_visible: bool = False
+    voting_rule: VotingRule = Field(
+        VotingRule.anyone,
+        description="Who may answer: anyone who joined, or one vote per person: 'registered' "
+        "(joined from a registration not cancelled), 'checked_in' (checked in at the door) "
+        "or 'signed_in' (joined signed in with an organiser account). docs/audit-and-voting.md",
+    )
 
 
 class PollPatch(BaseModel):
@@ -58,6 +64,7 @@ class PollPatch(BaseModel):
 
     results_visible: bool | None = None
     allow_change: bool | None = None
+    voting_rule: VotingRule | None = None
     screen_position: int | None = Field(None, ge=0)
     position: int | None = Field(None, ge=0)
 
@@ -91,6 +98,7 @@ class PollOut(BaseModel):
     state: PollState
     results_visible: bool
     allow_change: bool
+    voting_rule: VotingRule
     screen_position: int
     questions: list[QuestionOut]
 

@@ -26,7 +26,7 @@ from agora.polls.kinds import (
     check_spec,
     kind_of,
 )
-from agora.polls.models import Poll, PollState, Question, Response
+from agora.polls.models import Poll, PollState, Question, Response, VotingRule
 from agora.polls.paste import PastedQuestion, PasteError, read_questions
 from agora.polls.responses import load_answers
 from agora.polls.schemas import OptionIn, PollIn, PollPatch, QuestionIn
@@ -99,6 +99,7 @@ def create_poll(session: Session, event: Event, data: PollIn) -> Poll:
         position=0 if last is None else last + 1,
         allow_change=data.allow_change,
         results_visible=data.results_visible,
+        voting_rule=data.voting_rule,
     )
     for index, item in enumerate(data.questions):
         try:
@@ -187,6 +188,8 @@ def update_poll(session: Session, poll: Poll, patch: PollPatch) -> Poll:
         poll.results_visible = patch.results_visible
     if patch.allow_change is not None:
         poll.allow_change = patch.allow_change
+    if patch.voting_rule is not None:
+        poll.voting_rule = patch.voting_rule
     if patch.screen_position is not None:
         if patch.screen_position >= len(poll.questions):
             raise InvalidInput(
@@ -256,6 +259,7 @@ def duplicate_poll(session: Session, poll: Poll) -> Poll:
         position=poll.position + 1,
         allow_change=poll.allow_change,
         results_visible=False,
+        voting_rule=poll.voting_rule,
     )
     for question in poll.questions:
         copy.questions.append(
@@ -278,13 +282,23 @@ def duplicate_poll(session: Session, poll: Poll) -> Poll:
 
 
 def update_poll_details(
-    session: Session, poll: Poll, *, title: str, allow_change: bool, results_visible: bool
+    session: Session,
+    poll: Poll,
+    *,
+    title: str,
+    allow_change: bool,
+    results_visible: bool,
+    voting_rule: VotingRule = VotingRule.anyone,
 ) -> Poll:
-    """Rename a poll and set whether answers may change and results are shown (always allowed)."""
+    """Rename a poll and set whether answers may change, results are shown and who votes.
+
+    Always allowed, an open poll's rule too: a response already given stays counted.
+    """
     poll.title = title.strip()
-    return update_poll(
-        session, poll, PollPatch(allow_change=allow_change, results_visible=results_visible)
+    patch = PollPatch(
+        allow_change=allow_change, results_visible=results_visible, voting_rule=voting_rule
     )
+    return update_poll(session, poll, patch)
 
 
 def answer_counts(session: Session, question_ids: list[int]) -> dict[int, int]:

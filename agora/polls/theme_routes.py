@@ -55,11 +55,12 @@ async def edit(
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     answers = [int(str(v)) for v in form.getlist("answers") if str(v).isdigit()]
-    await event.run(
-        lambda session, e: edit_themes(
-            session, _question_of(session, e, question_id), action, values, answers
-        )
-    )
+
+    def change(session: Session, e: Event) -> None:
+        edit_themes(session, _question_of(session, e, question_id), action, values, answers)
+        event.record(session, e, f"theme.{action}", f"question {question_id}")
+
+    await event.run(change)
     return RedirectResponse(
         f"/e/{normalize_code(event.code)}/moderate/themes/{question_id}", status_code=303
     )

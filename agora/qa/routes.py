@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, NotFound
 from agora.core.i18n import _
+from agora.events.audit import record_as
 from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
 from agora.qa import services
@@ -168,7 +169,13 @@ async def patch_settings(
     patch: QaSettingsPatch, event: ModeratedEventDep, state: StateDep
 ) -> QaSettingsOut:
     """Change the event's Q&A rules (moderators)."""
-    changed = await event.run(lambda session, e: change_settings(session, e, patch))
+
+    def change(session: Session, e: Event) -> Event:
+        changed = change_settings(session, e, patch)
+        event.record(session, e, "qa.settings")
+        return changed
+
+    changed = await event.run(change)
     after_change(state, changed.id)
     return settings_out(changed)
 
@@ -200,11 +207,16 @@ async def moderate_question(
     question_id: IdPath, action: QuestionAction, request: Request, state: StateDep, work: WorkDep
 ) -> AudienceQuestionOut:
     """Approve, reject, mark answered, archive, restore, highlight or unhighlight a question."""
-    question = await work(
-        lambda session: services.moderate(
+
+    def change(session: Session) -> AudienceQuestion:
+        question = services.moderate(
             session, moderated_question(request, state, session, question_id), action
         )
-    )
+        event = session.get_one(Event, question.event_id)
+        record_as(request, state, session, event, f"qa.{action.value}", f"question {question.id}")
+        return question
+
+    question = await work(change)
     after_change(state, question.event_id)
     return question_out(question)
 
@@ -310,7 +322,13 @@ async def settings_form(request: Request, state: StateDep, event: ModeratedEvent
         anonymous="anonymous" in form,
         profanity_filter="profanity_filter" in form,
     )
-    changed = await event.run(lambda session, e: change_settings(session, e, patch))
+
+    def change(session: Session, e: Event) -> Event:
+        changed = change_settings(session, e, patch)
+        event.record(session, e, "qa.settings")
+        return changed
+
+    changed = await event.run(change)
     after_change(state, changed.id)
     return RedirectResponse(f"/e/{changed.code}/moderate#qa", status_code=303)
 
@@ -320,10 +338,14 @@ async def moderate_form(
     question_id: IdPath, action: str, state: StateDep, event: ModeratedEventDep
 ) -> Response:
     """Run a moderator's Q&A button and return to the moderator page."""
-    question = await event.run(
-        lambda session, e: services.moderate(
+
+    def change(session: Session, e: Event) -> AudienceQuestion:
+        question = services.moderate(
             session, services.event_question(session, question_id, e.id), action
         )
-    )
+        event.record(session, e, f"qa.{QuestionAction(action).value}", f"question {question.id}")
+        return question
+
+    question = await event.run(change)
     after_change(state, question.event_id)
     return RedirectResponse(f"/e/{event.code.upper()}/moderate#aq-{question.id}", status_code=303)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from agora.accounts.mail import Mail, deliver
 from agora.core.errors import Conflict, InvalidInput, NotAllowed
 from agora.core.i18n import _, ngettext
+from agora.events.audit import record_as
 from agora.events.deps import (
     EventDep,
     EventScope,
@@ -19,6 +20,7 @@ from agora.events.deps import (
     check_moderator,
 )
 from agora.events.models import Event
+from agora.events.services import join_event
 from agora.registrations import importing, services
 from agora.registrations.attendance import attendance
 from agora.registrations.details import Details, clean_details
@@ -50,7 +52,7 @@ from agora.registrations.schemas import (
     WalkInIn,
 )
 from agora.web.deps import IdPath, StateDep, WorkDep
-from agora.web.links import base_url, qr_svg
+from agora.web.links import base_url, qr_svg, set_participant_cookie
 from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
 from agora.web.state import AppState
 
@@ -146,6 +148,33 @@ def confirmation_page(event: EventDep, token: str, request: Request, state: Stat
     return event.sync(show)
 
 
+@router.post("/e/{code}/registration/{token}/join", include_in_schema=False)
+def join_live_session(event: EventDep, token: str, request: Request, state: StateDep) -> Response:
+    """Join the live session as the participant linked to this registration, then show it.
+
+    Joining again, from this device or another one, gives the same participant (a new
+    cookie for it): one registration is one participant, so it votes once in a poll that
+    counts one vote per registered or checked-in participant.
+    """
+
+    def run(session: Session, e: Event) -> tuple[str, str]:
+        registration = services.registration_by_token(session, e, token[:100])
+        participant = join_event(
+            session,
+            e,
+            # the name the event asks for is the one registered
+            name=registration.name if e.ask_identity else "",
+            organisation=registration.organisation if e.ask_identity else "",
+            registration_id=registration.id,
+        )
+        return e.code, state.signer.participant_token(e.id, participant.id)
+
+    code, participant_token = event.sync(run)
+    response = RedirectResponse(f"/e/{code}", status_code=303)
+    set_participant_cookie(response, request, participant_token)
+    return response
+
+
 # -- the moderators' pages -----------------------------------------------------------------
 
 
@@ -187,6 +216,9 @@ async def action_form(
             outcome = services.run_action(session, registration, action.value)
         except Conflict as exc:
             return e.id, registration.token, exc.message, True
+        if outcome.changed:
+            subject = f"registration {registration.id}"
+            event.record(session, e, f"registration.{action.value}", subject)
         return e.id, registration.token, outcome.message, False
 
     event_id, token, message, error = await event.run(run)
@@ -207,7 +239,9 @@ async def walk_in_form(event: ModeratedEventDep, request: Request, state: StateD
 
     def run(session: Session, e: Event) -> tuple[int, Registration]:
         details = details_of(values, email_required=False)
-        return e.id, services.register_walk_in(session, e, details)
+        registration = services.register_walk_in(session, e, details)
+        event.record(session, e, "registration.walk-in", f"registration {registration.id}")
+        return e.id, registration
 
     try:
         event_id, registration = await event.run(run)
@@ -227,9 +261,7 @@ async def import_form(event: ModeratedEventDep, request: Request, state: StateDe
     await event.run(lambda _session, _e: None)  # the check, before reading a stranger's upload
     try:
         data = await read_upload(request)
-        event_id, result = await event.run(
-            lambda session, e: (e.id, importing.import_registrations(session, e, data))
-        )
+        event_id, result = await event.run(lambda session, e: _import(event, session, e, data))
     except InvalidInput as exc:  # rolled back: the list again, with the bad rows
         context = await event.run(lambda session, e: list_context(request, state, session, e, ""))
         context.update(import_error=exc, notice=None)
@@ -249,11 +281,21 @@ async def import_form(event: ModeratedEventDep, request: Request, state: StateDe
     )
 
 
+def _import(
+    event: EventScope, session: Session, e: Event, data: bytes
+) -> tuple[int, importing.ImportResult]:
+    """Import a CSV file's registrations and record how many, in one unit of work."""
+    result = importing.import_registrations(session, e, data)
+    event.record(session, e, "registrations.import", f"{result.imported} registrations")
+    return e.id, result
+
+
 async def set_open(event: EventScope, state: AppState, *, is_open: bool) -> None:
     """Open or close an event's public registration form, then redraw the moderator pages."""
 
     def run(session: Session, e: Event) -> int:
         services.set_registration_open(session, e, is_open)
+        event.record(session, e, "registrations.open" if is_open else "registrations.close")
         return e.id
 
     changed(state, await event.run(run))
@@ -323,6 +365,8 @@ async def checkin_form(event: EventDep, token: str, request: Request, state: Sta
             outcome = services.check_in(session, registration)
         except Conflict as exc:
             return e.id, exc.message, True
+        if outcome.changed:
+            event.record(session, e, "registration.check-in", f"registration {registration.id}")
         return e.id, outcome.message, False
 
     event_id, message, error = await event.run(run)
@@ -388,9 +432,7 @@ async def import_registrations(
     """Import registrations from a CSV file: all rows, or none and a report of each bad row."""
     await event.run(lambda _session, _e: None)  # the check, before reading a stranger's upload
     data = await read_upload(request)
-    event_id, result = await event.run(
-        lambda session, e: (e.id, importing.import_registrations(session, e, data))
-    )
+    event_id, result = await event.run(lambda session, e: _import(event, session, e, data))
     changed(state, event_id)
     return ImportOut(
         imported=result.imported,
@@ -430,6 +472,9 @@ async def registration_action(
         event = session.get_one(Event, registration.event_id)
         check_moderator(request, state, session, event)
         outcome = services.run_action(session, registration, action.value)
+        if outcome.changed:
+            subject = f"registration {registration.id}"
+            record_as(request, state, session, event, f"registration.{action.value}", subject)
         return event.id, ActionOut(
             registration=RegistrationOut.of(outcome.registration),
             message=outcome.message,
@@ -448,7 +493,9 @@ async def walk_in(data: WalkInIn, event: ModeratedEventDep, state: StateDep) -> 
 
     def run(session: Session, e: Event) -> tuple[int, RegistrationOut]:
         details = clean_details(**data.model_dump(), email_required=False)
-        return e.id, RegistrationOut.of(services.register_walk_in(session, e, details))
+        registration = services.register_walk_in(session, e, details)
+        event.record(session, e, "registration.walk-in", f"registration {registration.id}")
+        return e.id, RegistrationOut.of(registration)
 
     event_id, out = await event.run(run)
     changed(state, event_id)

@@ -18,6 +18,8 @@ from docx.shared import Cm, Pt
 
 from agora.core.i18n import current_language, gettext, ngettext, set_language, supported
 from agora.polls.kinds.table import Chart, say
+from agora.polls.models import VotingRule
+from agora.polls.voting import rule_labels
 from agora.reports.charts import chart_alt, chart_png
 from agora.reports.html import (
     cell_text,
@@ -247,6 +249,8 @@ def _render(report: Report) -> bytes:
         )
         if q.table.method is not None:
             meta += " · " + _("Method: %(method)s") % {"method": say(q.table.method)}
+        rule = rule_labels()[VotingRule(q.voting_rule)]
+        meta += " · " + _("Who could vote: %(rule)s") % {"rule": rule}
         _text(document, meta).paragraph_format.keep_with_next = True
         if q.simulated_responses:
             _simulated(

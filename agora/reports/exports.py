@@ -22,6 +22,8 @@ from typing import Any
 
 from agora.events.times import in_zone
 from agora.polls.kinds.table import Chart, Format, Phrase, Scalar, Text, say
+from agora.polls.models import VotingRule
+from agora.polls.voting import RULE_NAMES
 from agora.reports.model import QuestionResult, Report
 from agora.reports.narrative import markdown_lines
 from agora.takeaways.fields import outcome_kinds, world_areas
@@ -352,7 +354,8 @@ def to_markdown(report: Report) -> str:
             f"**{md(question.prompt)}**",
             "",
             f"{english(question.table.name)}; "
-            f"{_count(question.responses, 'response')}{_simulated_note(question)}.",
+            f"{_count(question.responses, 'response')}{_simulated_note(question)}. "
+            f"Who could vote: {RULE_NAMES[VotingRule(question.voting_rule)]}.",
             "",
         ]
         out += _result_lines(question)
@@ -498,6 +501,7 @@ def tables(report: Report) -> list[Table]:
         table.row("Question", question.prompt)
         table.row("Kind", english(question.table.name))
         table.row("State", question.poll_state)
+        table.row("Who could vote", RULE_NAMES[VotingRule(question.voting_rule)])
         table.row("Responses", question.responses)
         table.row("Simulated responses", question.simulated_responses)
         table.row()

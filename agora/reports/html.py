@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from agora.core.i18n import _, current_language, gettext, ngettext, set_language, supported
 from agora.events.times import in_zone
 from agora.polls.kinds.table import Format, Scalar, say
+from agora.polls.voting import rule_labels
 from agora.registrations.pages import organisation_types
 from agora.reports.charts import chart_alt, chart_svg
 from agora.reports.model import Report
@@ -161,6 +162,7 @@ def _render(report: Report, *, for_pdf: bool, downloads: Sequence[tuple[str, str
         charts={q.question_id: chart_svg(q) for q in report.polls},
         alts={q.question_id: chart_alt(q) for q in report.polls},
         say=say,
+        voting_rules={rule.value: label for rule, label in rule_labels().items()},
         contents=contents(report),
         downloads=downloads,
         label=lambda kind, code: named[kind].get(code) or humanize(code),

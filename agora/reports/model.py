@@ -132,6 +132,9 @@ class QuestionResult:
     themes_edited: bool = False
     #: Open text: the languages the answers are written in, by ISO 639-1 code.
     languages: dict[str, int] = field(default_factory=dict)
+    #: Who could answer the poll (``polls.models.VotingRule``): "anyone", or one vote per
+    #: person ("registered", "checked_in", "signed_in").
+    voting_rule: str = "anyone"
     #: Ranking: how many ballots put each option in each place, and how many left it out.
     rank_distribution: list[dict[str, Any]] = field(default_factory=list)
     #: Open text: each answer with its language, in the order of ``texts``.
@@ -289,6 +292,7 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     question_id=question.id,
                     poll_title=poll.title,
                     poll_state=poll.state.value,
+                    voting_rule=poll.voting_rule.value,
                     position=question.position,
                     questions_in_poll=len(poll.questions),
                     kind=question.kind,

@@ -282,7 +282,12 @@ async def show_drafts(state: StateDep, event: ModeratedEventDep) -> Response:
 async def set_annex(request: Request, state: StateDep, event: ModeratedEventDep) -> Response:
     """Say whether the report lists the people who registered."""
     on = (await request.form()).get("on") == "1"
-    await event.run(lambda session, e: writing.set_participant_annex(session, e, on))
+
+    def run(session: Session, e: Event) -> None:
+        writing.set_participant_annex(session, e, on)
+        event.record(session, e, "report.annex_on" if on else "report.annex_off")
+
+    await event.run(run)
     message = (
         _("The report now lists who registered (not at the public link).")
         if on
@@ -295,7 +300,12 @@ async def set_annex(request: Request, state: StateDep, event: ModeratedEventDep)
 async def set_link(request: Request, state: StateDep, event: ModeratedEventDep) -> Response:
     """Switch the public read-only link on (a new address) or off (the old one stops)."""
     on = (await request.form()).get("on") == "1"
-    await event.run(lambda session, e: writing.set_public_link(session, e, on))
+
+    def run(session: Session, e: Event) -> None:
+        writing.set_public_link(session, e, on)
+        event.record(session, e, "report.link_on" if on else "report.link_off")
+
+    await event.run(run)
     message = (
         _("The public link is on: anyone who has it can read the report.")
         if on

@@ -19,6 +19,7 @@ from agora.core.errors import (
     NotFound,
 )
 from agora.core.i18n import _
+from agora.events.audit import record_as
 from agora.events.deps import (
     EventDep,
     EventScope,
@@ -177,6 +178,8 @@ def moderate_takeaway(
         event = _event_of(session, takeaway)
         check_moderator(request, state, session, event)
         services.moderate(session, takeaway, action.value)
+        subject = f"takeaway {takeaway.id}"
+        record_as(request, state, session, event, f"takeaway.{action.value}", subject)
         return takeaway_out(takeaway, event, actor_of(request, state, session, event))
 
     out = work.sync(change)
@@ -445,6 +448,9 @@ async def moderate_form(
 
     def change(session: Session, e: Event, actor: Actor) -> bool:
         services.moderate(session, _event_takeaway(session, e, takeaway_id), action)
+        event.record(
+            session, e, f"takeaway.{TakeawayAction(action).value}", f"takeaway {takeaway_id}"
+        )
         return False
 
     return await _moderator_post(request, state, event, change)
@@ -476,6 +482,7 @@ async def closure_form(
         if change_closure is None:
             raise NotFound(_("There is no such page."))
         change_closure(session, e)
+        event.record(session, e, f"event.{action}")
         return False
 
     return await _moderator_post(request, state, event, change)
