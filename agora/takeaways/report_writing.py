@@ -19,6 +19,7 @@ from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.models import Event
 from agora.takeaways.models import ReportRevision, ReportSettings
+from agora.text.clean import plain
 
 
 def N_(message: str) -> str:
@@ -126,7 +127,7 @@ def save_section(
     _check_section(section)
     if not isinstance(text, str):
         raise InvalidInput(_("A section's text must be text."), field="text")
-    cleaned = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    cleaned = "\n".join(line.rstrip() for line in plain(text, multiline=True).split("\n")).strip()
     if len(cleaned) > MAX_SECTION_LENGTH:
         raise InvalidInput(
             _("A section takes at most {max} characters; this one has {count}.").format(
