@@ -97,7 +97,8 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     admin.dispose()
 
 
-def _truncate(url: str) -> None:
+def truncate(url: str) -> None:
+    """Empty every table of the PostgreSQL database at ``url`` (ids start again at 1)."""
     engine = create_engine(url)
     with engine.begin() as connection:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -116,7 +117,7 @@ def database_url(
         yield f"sqlite:///{path}"
     else:
         url: str = request.getfixturevalue("postgres_url")
-        _truncate(url)
+        truncate(url)
         yield url
 
 

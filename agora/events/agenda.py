@@ -71,7 +71,7 @@ def poll_choices(session: Session, event_id: int) -> list[tuple[int, str]]:
 
 def _check_speaker(data: AgendaItemIn) -> None:
     if data.kind is AgendaKind.speaker and not (
-        data.speaker_name.strip() or data.speaker_organisation.strip()
+        plain(data.speaker_name) or plain(data.speaker_organisation)
     ):
         raise InvalidInput(_("Give the speaker's name or organisation."), field="speaker_name")
 
@@ -86,8 +86,8 @@ def add_item(session: Session, event: Event, data: AgendaItemIn) -> AgendaItem:
         position=len(items),
         kind=data.kind,
         title=plain(data.title),
-        speaker_name=data.speaker_name.strip(),
-        speaker_organisation=data.speaker_organisation.strip(),
+        speaker_name=plain(data.speaker_name),
+        speaker_organisation=plain(data.speaker_organisation),
         starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
         poll_id=data.poll_id,
@@ -107,8 +107,8 @@ def update_item(session: Session, event: Event, item: AgendaItem, data: AgendaIt
     if not title:
         raise InvalidInput(_("The agenda item needs a title."), field="title")
     item.kind, item.title = data.kind, title
-    item.speaker_name = data.speaker_name.strip()
-    item.speaker_organisation = data.speaker_organisation.strip()
+    item.speaker_name = plain(data.speaker_name)
+    item.speaker_organisation = plain(data.speaker_organisation)
     item.starts_at, item.duration_minutes, item.poll_id = (
         data.starts_at,
         data.duration_minutes,

@@ -84,9 +84,9 @@ def create_event(
         title=title,
         starts_on=starts_on,
         ends_on=ends_on,
-        venue=venue.strip(),
+        venue=plain(venue),
         capacity=capacity,
-        description=description.strip(),
+        description=plain(description, multiline=True),
         language=language,
         ask_identity=ask_identity,
         organiser_id=organiser_id,
@@ -150,7 +150,7 @@ def update_event(
     time_zone = check_time_zone(time_zone)
     event.title, event.starts_on, event.ends_on = title, starts_on, ends_on
     event.start_time, event.time_zone = _minutes(start_time), time_zone
-    event.venue, event.capacity, event.language = venue.strip(), capacity, language
+    event.venue, event.capacity, event.language = plain(venue), capacity, language
     event.registration_open = registration_open
     session.flush()
     return event

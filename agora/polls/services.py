@@ -30,6 +30,7 @@ from agora.polls.models import Poll, PollState, Question, Response, VotingRule
 from agora.polls.paste import PastedQuestion, PasteError, read_questions
 from agora.polls.responses import load_answers
 from agora.polls.schemas import OptionIn, PollIn, PollPatch, QuestionIn
+from agora.text.clean import plain
 
 #: Which state each action leads to, and from which states it may be taken.
 TRANSITIONS: dict[str, tuple[frozenset[PollState], PollState]] = {
@@ -59,9 +60,9 @@ def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any
     options: list[dict[str, str]] = []
     for index, option in enumerate(given, start=1):
         if isinstance(option, OptionIn):
-            options.append({"id": option.id, "label": option.label.strip()})
+            options.append({"id": option.id, "label": plain(option.label)})
         else:
-            label = option.strip()
+            label = plain(option)
             if not label:
                 raise InvalidInput(_("Option {n} has no text.").format(n=index), field="options")
             options.append({"id": f"o{index}", "label": label})
@@ -76,8 +77,8 @@ def _config_from_input(data: QuestionIn, default_language: str) -> dict[str, Any
         "max_length": max_length,
         "max_entries": data.max_entries,
         "scale_max": data.scale_max,
-        "min_label": data.min_label.strip(),
-        "max_label": data.max_label.strip(),
+        "min_label": plain(data.min_label),
+        "max_label": plain(data.max_label),
         "budget": data.budget,
         "language": (data.language or default_language).split("-")[0].lower(),
     }
@@ -95,7 +96,7 @@ def create_poll(session: Session, event: Event, data: PollIn) -> Poll:
     )
     poll = Poll(
         event_id=event.id,
-        title=data.title.strip(),
+        title=plain(data.title),
         position=0 if last is None else last + 1,
         allow_change=data.allow_change,
         results_visible=data.results_visible,
@@ -108,9 +109,7 @@ def create_poll(session: Session, event: Event, data: PollIn) -> Poll:
             exc.field = f"questions[{index}].{exc.field}" if exc.field else f"questions[{index}]"
             raise
         poll.questions.append(
-            Question(
-                position=index, kind=item.kind.value, prompt=item.prompt.strip(), config=config
-            )
+            Question(position=index, kind=item.kind.value, prompt=plain(item.prompt), config=config)
         )
     session.add(poll)
     session.flush()
@@ -294,7 +293,7 @@ def update_poll_details(
 
     Always allowed, an open poll's rule too: a response already given stays counted.
     """
-    poll.title = title.strip()
+    poll.title = plain(title)
     patch = PollPatch(
         allow_change=allow_change, results_visible=results_visible, voting_rule=voting_rule
     )
@@ -335,7 +334,7 @@ def question_input(question: Question) -> QuestionIn:
 
 
 def _prompt(data: QuestionIn) -> str:
-    prompt = data.prompt.strip()
+    prompt = plain(data.prompt)
     if not prompt:
         raise InvalidInput(_("Write the question."), field="prompt")
     return prompt
@@ -350,7 +349,7 @@ def _with_ids(options: list[str | OptionIn], taken: set[str]) -> list[str | Opti
         if isinstance(option, OptionIn):
             out.append(option)
             continue
-        label = option.strip()
+        label = plain(option)
         if not label:
             raise InvalidInput(
                 _("Option {n} has no text.").format(n=len(out) + 1), field=f"options[{len(out)}]"

@@ -18,7 +18,7 @@ from agora.events.models import Event
 from agora.events.services import normalize_code
 from agora.polls.models import Poll, Question
 from agora.polls.services import get_question
-from agora.polls.themes import current_themes, edit_themes
+from agora.polls.themes import current_themes, edit_themes, is_number
 from agora.web.deps import IdPath, StateDep
 
 router = APIRouter()
@@ -54,7 +54,7 @@ async def edit(
     """Rename, merge, split or move, then show the themes again."""
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    answers = [int(str(v)) for v in form.getlist("answers") if str(v).isdigit()]
+    answers = [int(v) for v in map(str, form.getlist("answers")) if is_number(v)]
 
     def change(session: Session, e: Event) -> None:
         edit_themes(session, _question_of(session, e, question_id), action, values, answers)

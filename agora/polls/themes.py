@@ -108,9 +108,17 @@ def _save(session: Session, question: Question, result: ThemeResult) -> None:
     session.flush()
 
 
+def is_number(value: str) -> bool:
+    """Tell whether a form's ``value`` is a theme's or an answer's number.
+
+    ASCII digits only ("²" is a digit to ``str.isdigit``, not to ``int``), at most nine.
+    """
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def _number(values: dict[str, str], name: str) -> int:
     value = values.get(name, "").strip()
-    if not value.isdigit():
+    if not is_number(value):
         raise InvalidInput(_("Choose a theme or an answer."), field=name)
     return int(value)
 

@@ -7,6 +7,7 @@ so a form can show each message next to its field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +87,7 @@ class Details:
 
 def _text(problems: list[FieldProblem], field: str, value: str, limit: int, too_long: str) -> str:
     # pasted text often carries tabs and double spaces; bidi overrides reverse a name's look
-    value = " ".join(BIDI_CONTROLS.sub("", value).split())
+    value = " ".join(BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", value)).split())
     if len(value) > limit:
         problems.append(FieldProblem(field, too_long.format(n=limit)))
     elif _CONTROL.search(value):

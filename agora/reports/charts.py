@@ -10,6 +10,9 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -166,19 +169,33 @@ def chart_alt(question: QuestionResult) -> str:
     return _("Bar chart, {title}: {points}.").format(title=bars.title, points=points)
 
 
+@contextmanager
+def _drawing() -> Iterator[None]:
+    """Draw in the charts' style, without a warning for a character the font lacks.
+
+    People type emoji and scripts DejaVu Sans does not cover: the SVG keeps them as text
+    (the browser or the PDF's fonts show them), the PNG shows a box. Neither is an error.
+    """
+    with plt.rc_context(_STYLE), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        yield
+
+
 def chart_svg(question: QuestionResult) -> str | None:
     """Return ``question``'s chart as an inline ``<svg>`` element (text kept as text), or None."""
     bars = _bars(question)
     if bars is None:
         return None
-    fig = _figure(bars)
     out = io.StringIO()
-    with plt.rc_context(_STYLE):
-        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    with _drawing():
+        _figure(bars).savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
     svg = svg[svg.index("<svg") :]
     label = escape(chart_alt(question), quote=True)
-    svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}" class="chart"', svg, count=1)
+    # A function, not a replacement string: re.sub reads the backslashes of a string, so a
+    # label "$\foo$" would get a form feed, and "\9" would name a group that does not exist.
+    opening = f'<svg role="img" aria-label="{label}" class="chart"'
+    svg = re.sub(r"<svg\b", lambda _match: opening, svg, count=1)
     return svg
 
 
@@ -187,8 +204,7 @@ def chart_png(question: QuestionResult, *, dpi: int = 150) -> bytes | None:
     bars = _bars(question)
     if bars is None:
         return None
-    fig = _figure(bars)
     out = io.BytesIO()
-    with plt.rc_context(_STYLE):
-        fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    with _drawing():
+        _figure(bars).savefig(out, format="png", dpi=dpi, metadata={"Software": None})
     return out.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -89,7 +89,20 @@ def download_report(
     return _download(event, fmt)
 
 
-@router.get("/api/v1/events/{code}/report", tags=["reports"])
+#: The report's answer in the OpenAPI document: JSON data or a file in each format.
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report: JSON data, or a file in the format asked for",
+        "content": {
+            FORMATS[fmt][0].split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+            for fmt in FORMATS
+            if fmt != "json"
+        },
+    }
+}
+
+
+@router.get("/api/v1/events/{code}/report", tags=["reports"], responses=REPORT_RESPONSES)
 def report_api(
     event: ModeratedEventDep,
     format: Annotated[str, Query(pattern="^(json|md|xlsx|csv|html|pdf|docx)$")] = "json",

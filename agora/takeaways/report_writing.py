@@ -19,6 +19,7 @@ from agora.core.errors import Conflict, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.models import Event
 from agora.takeaways.models import ReportRevision, ReportSettings
+from agora.text.clean import plain
 
 
 def N_(message: str) -> str:
@@ -126,7 +127,9 @@ def save_section(
     _check_section(section)
     if not isinstance(text, str):
         raise InvalidInput(_("A section's text must be text."), field="text")
-    cleaned = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    if "\x00" in text:  # refused, not cleaned like the other control characters
+        raise InvalidInput(_("The text holds a character that cannot be stored."), field="text")
+    cleaned = "\n".join(line.rstrip() for line in plain(text, multiline=True).split("\n")).strip()
     if len(cleaned) > MAX_SECTION_LENGTH:
         raise InvalidInput(
             _("A section takes at most {max} characters; this one has {count}.").format(
@@ -134,8 +137,6 @@ def save_section(
             ),
             field="text",
         )
-    if "\x00" in cleaned:
-        raise InvalidInput(_("The text holds a character that cannot be stored."), field="text")
     history = revisions(session, event.id, section)
     current = history[0].text if history else ""
     if cleaned == current:

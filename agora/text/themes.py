@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
+from agora.text.clean import plain
 from agora.text.embeddings import Embedder, Vectors, default_embedder
 from agora.text.keywords import content_words
 from agora.text.labels import Lexicon, phrase_label, shortened, words_label
@@ -291,7 +292,7 @@ def _regroup(result: ThemeResult, kept: list[Theme], new: list[list[int]]) -> Th
 def rename(result: ThemeResult, index: int, label: str) -> ThemeResult:
     """Return ``result`` with theme ``index`` renamed to ``label`` (stripped, not empty)."""
     theme = _theme_at(result, index)
-    label = " ".join(label.split())
+    label = " ".join(plain(label).split())
     if not label:
         raise ThemeError(N_("A theme's label cannot be empty."), field="label")
     if len(label) > 120:

@@ -181,3 +181,24 @@ def test_a_speaker_known_by_organisation_only_is_named_everywhere(
     for page in (moderator, screen, phone):
         assert "EURADA" in page
     assert "data-now-speaker hidden" not in phone.replace('class="muted" ', "")
+
+
+def test_speakers_are_kept_as_plain_text(session: Session, make_event: EventFactory) -> None:
+    """The speaker's name and organisation get what every title gets (no control or bidi
+    character); they kept them before the injection suite looked."""
+    event = stored(session, make_event())
+    item = agenda.add_item(
+        session,
+        event,
+        AgendaItemIn(
+            kind="speaker",
+            title="Opening",
+            speaker_name="\u202eAna\x07 Kova\u010di\u0107",
+            speaker_organisation="\u2066Krapina-Zagorje\u2069",
+        ),
+    )
+    assert (item.speaker_name, item.speaker_organisation) == ("Ana  Kovačić", "Krapina-Zagorje")
+    with pytest.raises(InvalidInput, match="speaker"):
+        agenda.add_item(
+            session, event, AgendaItemIn(kind="speaker", title="Opening", speaker_name="\u2066")
+        )

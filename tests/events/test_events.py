@@ -25,6 +25,7 @@ from agora.events.services import (
     join_event,
     new_join_code,
     reopen_event,
+    update_event,
 )
 from agora.web.deps import PARTICIPANT_COOKIE
 from agora.web.links import qr_svg
@@ -364,3 +365,21 @@ def test_close_and_reopen_refuse_to_repeat(session: Session, make_event: EventFa
     assert event.closed_at is None
     with pytest.raises(Conflict):
         reopen_event(session, event)
+
+
+def test_venue_and_description_are_kept_as_plain_text(session: Session) -> None:
+    """Like the title: no control or bidi-override character, in NFC (found by the injection
+    suite; the description keeps its lines)."""
+    event = create_event(
+        session,
+        title="Cooperation",
+        starts_on=dt.date(2024, 1, 1),
+        venue="\u202eBrussels\x07 cafe\u0301",
+        description="First line\x07\n\n\u2066Second\u2069 line",
+    )
+    assert event.venue == "Brussels  café"
+    assert event.description == "First line \n\nSecond line"
+    update_event(
+        session, event, title="Cooperation", starts_on=event.starts_on, venue="\u2066Genoa"
+    )
+    assert event.venue == "Genoa"

@@ -281,3 +281,36 @@ def test_update_poll_changes_only_what_the_patch_sets(
     update_poll(session, poll, PollPatch(allow_change=True))
 
     assert (poll.allow_change, poll.results_visible, poll.state) == (True, True, PollState.open)
+
+
+def test_what_organisers_write_is_kept_as_plain_text(
+    session: Session, make_event: EventFactory
+) -> None:
+    """Titles, prompts, option and scale labels lose control and bidi-override characters
+    (they were only stripped; the injection suite found a bell in the report)."""
+    event = stored_event(session, make_event())
+    hostile = "\u202eAsia\x07 cafe\u0301\u2066"
+    poll = create_poll(
+        session,
+        event,
+        PollIn(
+            title=hostile,
+            questions=[
+                QuestionIn(kind="single_choice", prompt=hostile, options=[hostile, "Other"]),
+                QuestionIn(kind="rating", prompt="Rate", min_label=hostile, max_label=hostile),
+            ],
+        ),
+    )
+    clean = "Asia  café"
+    choice, rating = poll.questions
+    assert (poll.title, choice.prompt) == (clean, clean)
+    assert [o["label"] for o in choice.config["options"]] == [clean, "Other"]
+    assert (rating.config["min_label"], rating.config["max_label"]) == (clean, clean)
+    with pytest.raises(InvalidInput, match="Option 1 has no text"):
+        create_poll(
+            session,
+            event,
+            PollIn(
+                questions=[QuestionIn(kind="single_choice", prompt="Q", options=["\u2066", "B"])]
+            ),
+        )

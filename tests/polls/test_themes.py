@@ -102,6 +102,40 @@ def test_moderator_page_edits_themes_and_others_are_refused(
     assert bad.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("rename", {"theme": "²", "label": "Rules"}),  # a digit to str.isdigit, not to int
+        ("merge", {"theme": "0", "other": "9" * 40}),
+        ("split", {"theme": "0", "answers": ["²", "0"]}),
+        ("move", {"answer": "١", "to_theme": "0"}),  # an Arabic-Indic one
+    ],
+)
+def test_numbers_that_are_not_plain_digits_are_refused(
+    client: TestClient, db: Database, action: str, data: dict[str, object]
+) -> None:
+    """These were server errors (int("²") raises); now a 422 naming the field, or ignored."""
+    with db.session() as session:
+        question = open_text_question(session)
+        qid = question.id
+        moderator_key = session.get(Event, question.poll.event_id).moderator_key  # type: ignore[union-attr]
+    client.get(f"/e/EUREG23/moderate?key={moderator_key}")
+    before = client.get(f"/e/EUREG23/moderate/themes/{qid}").text
+    response = client.post(f"/e/EUREG23/moderate/themes/{qid}/{action}", data=data)
+    assert response.status_code in {200, 422}, response.text
+    if response.status_code == 200:  # the stray answer number was left out of the split
+        assert action == "split"
+    else:
+        assert client.get(f"/e/EUREG23/moderate/themes/{qid}").text == before
+
+
+def test_a_theme_label_is_kept_as_plain_text(session: Session) -> None:
+    question = open_text_question(session)
+    label = "\u202eRules\x07 of  the\u2066 road"
+    result = edit_themes(session, question, "rename", {"theme": "0", "label": label}, [])
+    assert "Rules of the road" in [t.label for t in result.themes]
+
+
 def test_edit_errors_name_the_field_in_the_readers_language(session: Session, french: None) -> None:
     question = open_text_question(session)
     last = len(current_themes(session, question)[0].themes) - 1

@@ -505,3 +505,10 @@ def test_without_seats_there_is_no_occupancy(
         None,
         None,
     )
+
+
+def test_details_are_kept_in_nfc() -> None:
+    """A name typed with a combining accent is stored as the one character shown (as every
+    other field is), so searching and the report find it."""
+    person = details("Cafe\u0301 Zagreb", email="cafe@example.org", organisation="Ko\u0301d")
+    assert (person.name, person.organisation) == ("Café Zagreb", "Kód")

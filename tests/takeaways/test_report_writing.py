@@ -154,3 +154,13 @@ def test_accepting_a_sentence_saves_a_revision(session: Session, event: Event) -
     writing.save_section(session, event, "impact", "Start.", ORGANISER)
     writing.append_to_section(session, event, "impact", "Added.", ORGANISER)
     assert writing.narrative(session, event.id) == {"impact": "Start. Added."}
+
+
+def test_a_section_is_kept_as_plain_text(session: Session, event: Event) -> None:
+    """Control and bidi-override characters never reach the report (found by the injection
+    suite: a section kept a bell and a right-to-left override)."""
+    typed = "\u202eFirst\x07 words.\n\n\tcafe\u0301 \u2066isolated\u2069"
+    writing.save_section(session, event, "introduction", typed, ORGANISER)
+    assert writing.narrative(session, event.id) == {
+        "introduction": "First  words.\n\n\tcafé isolated"
+    }
