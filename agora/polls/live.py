@@ -10,7 +10,9 @@ card of every live poll, drawn once for every phone by the page's own template
 (polls/_participant_poll.html) with no participant's answers, in the event's language.
 The phone swaps the cards in and shows the question each participant is at from what it
 knows of their answers; it never reloads. The cards carry results only for polls whose
-results participants may see, as the public ``results`` messages do.
+results participants may see, as the public ``results`` messages do. A message carries
+the HTML only of the cards that changed since the section's previous message to the event
+(the others by id and version); a snapshot carries every card.
 """
 
 from __future__ import annotations
@@ -159,6 +161,9 @@ class PollsSection:
         self._cards: dict[tuple[int, str], tuple[str, dict[str, Any]]] = {}
         self._drawing: dict[tuple[int, str], asyncio.Lock] = {}
         self._events: dict[str, int] = {}  # event code → id, for cards asked for by code
+        # The card versions of the last poll_cards message of each event: the next one
+        # sends again only the cards that changed.
+        self._sent: dict[int, dict[int, str]] = {}
 
     async def load(self, event_id: int) -> LivePolls:
         """Return the event's polls as live messages need them."""
@@ -200,6 +205,23 @@ class PollsSection:
     def forget_cards(self) -> None:
         """Forget every card drawn (another process may have changed polls unseen)."""
         self._cards.clear()
+        self._sent.clear()
+
+    def changed_cards(self, event_id: int, data: dict[str, Any]) -> dict[str, Any]:
+        """Return the ``poll_cards`` message: the HTML only of cards changed since the last."""
+        before = self._sent.get(event_id, {})
+        self._sent[event_id] = {card["id"]: card["version"] for card in data["polls"]}
+        polls = [
+            card
+            if before.get(card["id"]) != card["version"]
+            else {
+                "id": card["id"],
+                "state": card["state"],
+                "version": card["version"],
+            }
+            for card in data["polls"]
+        ]
+        return {**data, "polls": polls}
 
     async def render(self, event_id: int, keys: set[Key]) -> Rendered:
         """Return the poll list and cards if they changed, then each changed question's results."""
@@ -207,7 +229,8 @@ class PollsSection:
         if not keys or LIST in keys:
             loaded = await self.load(event_id)
             messages.append(("polls", {"polls": loaded.entries}, True))
-            messages.append((CARDS, await self.cards(loaded), True))
+            cards = self.changed_cards(event_id, await self.cards(loaded))
+            messages.append((CARDS, cards, True))
         for question_id in sorted(k for k in keys if isinstance(k, int)):
             info = await self._results.question(question_id)
             poll = await self._results.poll(info.poll_id)

@@ -359,13 +359,13 @@ function reloadSoon() {
 
 // Swap in the cards that changed, add the new ones, drop those no longer live.
 function applyCards(data) {
-  if (!data || !Array.isArray(data.polls)) { reloadSoon(); return; }
   const wanted = [];
   for (const poll of data.polls) {
     const id = String(poll.id);
     wanted.push(id);
     const old = list.querySelector(`:scope > [data-poll="${id}"]`);
     if (old && versions.get(id) === poll.version) continue;
+    if (typeof poll.html !== "string") continue;  // not sent this time: kept until it comes
     const card = build(poll.html, old);
     versions.set(id, poll.version);
     if (old) old.replaceWith(card); else list.append(card);
@@ -378,25 +378,30 @@ function applyCards(data) {
     const card = list.querySelector(`:scope > [data-poll="${id}"]`);
     if (card && list.children[index] !== card) list.insertBefore(card, list.children[index] || null);
   });
-  welcome.hidden = wanted.length > 0;
+  welcome.hidden = list.querySelector(":scope > [data-poll]") !== null;
 }
 
-// The cards come in the event's language; a phone whose participant chose another one
-// asks for them in theirs (drawn once per version and language for every such phone).
+// A message brings the HTML of the cards that changed only, in the event's language. A
+// phone missing a card (it was not connected then), or whose participant chose another
+// language, asks for the whole set: drawn once per version and language for every phone.
 const language = document.documentElement.lang || "en";
 let asked = null;
 async function cardsArrived(data) {
-  if (!data || data.lang === language) { applyCards(data); return; }
+  if (!data || !Array.isArray(data.polls)) { reloadSoon(); return; }
+  const complete = data.polls.every((poll) => typeof poll.html === "string"
+    || versions.get(String(poll.id)) === poll.version);
+  if (complete && data.lang === language) { asked = null; applyCards(data); return; }
   if (asked === data.version) return;
   asked = data.version;
   try {
     const url = `/e/${code}/poll-cards?${new URLSearchParams({ lang: language, v: data.version })}`;
     const response = await fetch(url, { credentials: "same-origin" });
     if (asked !== data.version) return;  // a newer version came meanwhile
-    applyCards(response.ok ? await response.json() : data);
-  } catch {
-    if (asked === data.version) applyCards(data);  // offline: better the event's language
-  }
+    if (response.ok) { applyCards(await response.json()); return; }
+  } catch { /* offline: the stream's next snapshot brings every card */ }
+  if (asked !== data.version) return;
+  asked = null;
+  applyCards(data);  // what it has, in the event's language
 }
 
 ready(list);
