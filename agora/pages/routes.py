@@ -23,10 +23,10 @@ from agora.pages.duplicate import router as duplicate_router
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
 from agora.polls import voting
-from agora.polls.live import LIVE_STATES, poll_entries
-from agora.polls.models import Poll, PollState
+from agora.polls.live import LIVE_STATES, card_version, poll_entries
+from agora.polls.models import Poll, PollState, VotingRule
 from agora.polls.ranking import RANKING_METHODS
-from agora.polls.responses import participant_answers
+from agora.polls.responses import all_answers_of
 from agora.polls.routes import PollsDep
 from agora.web.deps import MODERATOR_COOKIE, StateDep, participant_in
 from agora.web.links import (
@@ -96,20 +96,15 @@ async def participant_page(
         ]
         for poll in live_polls:
             tallies.note_poll(poll)
-        question_ids = [qu.id for p in live_polls for qu in p.questions]
-        answers = (
-            participant_answers(session, participant_id, question_ids)
-            if participant_id is not None
-            else {}
-        )
+        answers = all_answers_of(session, participant_id) if participant_id is not None else {}
         return {
             "event": event,
             "participant_id": participant_id,
             "polls": live_polls,
             "answers": answers,
-            "refusals": voting.refusals(
-                session, participant_id, {p.voting_rule for p in live_polls}
-            ),
+            # every rule, so that a poll opened later is drawn for this participant too
+            "refusals": (refused := voting.refusals(session, participant_id, VotingRule)),
+            "refusals_by_rule": {rule.value: text for rule, text in refused.items()},
             "sections": section_contexts(session, event, participant_id, "participant"),
         }
 
@@ -146,7 +141,7 @@ async def participant_page(
             "notice": take_notice(request, state),
             "results": visible,
             "submission_key": secrets.token_urlsafe(12),
-            "signature": [[p.id, p.state.value, p.results_visible] for p in context["polls"]],
+            "card_versions": {p.id: card_version(loaded.code, p) for p in context["polls"]},
         },
     )
     return page_response(request, response)

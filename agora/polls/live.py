@@ -4,18 +4,35 @@
 records responses, the in-memory tallies (``ResultsStore``) and the ``polls`` section of
 the stream, whose keys are ``"list"`` (the poll list changed) and question ids (that
 question's results changed).
+
+When the poll list changes the section also sends ``poll_cards``: the participant page's
+card of every live poll, drawn once for every phone by the page's own template
+(polls/_participant_poll.html) with no participant's answers, in the event's language.
+The phone swaps the cards in and shows the question each participant is at from what it
+knows of their answers; it never reloads. The cards carry results only for polls whose
+results participants may see, as the public ``results`` messages do. A message carries
+the HTML only of the cards that changed since the section's previous message to the event
+(the others by id and version); a snapshot carries every card.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
+from jinja2 import Environment
 
 from agora.core.db import Database
 from agora.core.errors import AgoraError
 from agora.core.groupcommit import GroupCommitter
+from agora.core.i18n import set_language, supported
+from agora.events.models import Event
 from agora.live.hub import Key, Rendered
 from agora.polls.kinds import result_table
 from agora.polls.models import Poll, PollState
@@ -29,12 +46,10 @@ NAME = "polls"
 LIST = "list"
 #: Poll states whose results the screen and moderator follow.
 LIVE_STATES = frozenset({PollState.open, PollState.closed})
-
-
-def poll_list(db: Database, results: ResultsStore, event_id: int) -> list[dict[str, Any]]:
-    """Return the event's non-archived polls with their questions, as live messages show them."""
-    with db.session() as session:
-        return poll_entries(results, event_polls(session, event_id, include_archived=False))
+#: The message (and snapshot entry) with the participant page's live poll cards.
+CARDS = "poll_cards"
+#: The template that draws one card for the stream (the page's macro, with no answers).
+CARD_TEMPLATE = "polls/live_poll_card.html"
 
 
 def poll_entries(results: ResultsStore, polls: Sequence[Poll]) -> list[dict[str, Any]]:
@@ -59,24 +74,163 @@ def poll_entries(results: ResultsStore, polls: Sequence[Poll]) -> list[dict[str,
     return out
 
 
+@dataclass(frozen=True)
+class LivePolls:
+    """An event's polls as loaded for a live message: the list, and the live ones to draw."""
+
+    event_id: int
+    code: str
+    language: str
+    entries: list[dict[str, Any]]
+    #: The open and closed polls, with their questions (detached from their session).
+    live: list[Poll]
+
+    def version(self) -> str:
+        """Return a short fingerprint of every card (what they show but the results)."""
+        return _digest([card_version(self.code, poll) for poll in self.live])
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def card_version(code: str, poll: Poll) -> str:
+    """Return a short fingerprint of what a poll's card shows, but its results.
+
+    The participant page and the ``poll_cards`` message carry it, so the phone swaps a
+    card only when it changed.
+    """
+    questions = [[q.id, q.position, q.kind, q.prompt, q.config] for q in poll.questions]
+    drawn = [poll.id, poll.state.value, poll.title, poll.results_visible, poll.allow_change]
+    return _digest([code, drawn, questions])
+
+
+def load_live_polls(db: Database, results: ResultsStore, event_id: int) -> LivePolls:
+    """Load an event's code, language and non-archived polls (the live ones for the cards)."""
+    with db.session() as session:
+        event = session.get(Event, event_id)
+        polls = event_polls(session, event_id, include_archived=False) if event else []
+        return LivePolls(
+            event_id=event_id,
+            code=event.code if event else "",
+            language=event.language if event else "en",
+            entries=poll_entries(results, polls),
+            live=[p for p in polls if p.state in LIVE_STATES],
+        )
+
+
+def draw_cards(
+    env: Environment, loaded: LivePolls, language: str, results: dict[int, Any]
+) -> list[dict[str, Any]]:
+    """Draw each live poll's participant card in ``language``, for every phone alike.
+
+    No participant's answers go in: every question's form is drawn, the first one shown,
+    and the page picks the one each participant is at. ``results`` holds the results of
+    the polls participants may see, and only those are drawn.
+    """
+    template = env.get_template(CARD_TEMPLATE)
+    event = {"code": loaded.code}
+
+    def draw() -> list[dict[str, Any]]:
+        set_language(language)  # in a copied context: the caller's language is untouched
+        return [
+            {
+                "id": poll.id,
+                "state": poll.state.value,
+                "version": card_version(loaded.code, poll),
+                "html": template.render(event=event, poll=poll, results=results).strip(),
+            }
+            for poll in loaded.live
+        ]
+
+    return contextvars.copy_context().run(draw)
+
+
 class PollsSection:
-    """The ``polls`` section: the poll list and each question's results."""
+    """The ``polls`` section: the poll list, the phones' poll cards and each question's results."""
 
     name = NAME
 
-    def __init__(self, db: Database, results: ResultsStore) -> None:
+    def __init__(self, db: Database, results: ResultsStore, env: Environment) -> None:
         self._db = db
         self._results = results
+        self._env = env
+        # The cards last drawn, by (event, language): (version, message data). A new
+        # stream's snapshot takes them from here while the polls have not changed.
+        self._cards: dict[tuple[int, str], tuple[str, dict[str, Any]]] = {}
+        self._drawing: dict[tuple[int, str], asyncio.Lock] = {}
+        self._events: dict[str, int] = {}  # event code → id, for cards asked for by code
+        # The card versions of the last poll_cards message of each event: the next one
+        # sends again only the cards that changed.
+        self._sent: dict[int, dict[int, str]] = {}
 
-    async def polls(self, event_id: int) -> list[dict[str, Any]]:
-        """Return the event's poll list."""
-        return await anyio.to_thread.run_sync(poll_list, self._db, self._results, event_id)
+    async def load(self, event_id: int) -> LivePolls:
+        """Return the event's polls as live messages need them."""
+        return await anyio.to_thread.run_sync(load_live_polls, self._db, self._results, event_id)
+
+    async def cards(self, loaded: LivePolls, language: str | None = None) -> dict[str, Any]:
+        """Return the ``poll_cards`` data in ``language`` (the event's by default).
+
+        Drawn once per version of the polls and language, then kept: the results in a card
+        are those of when it was drawn, and the page redraws them from the results it gets.
+        """
+        language = supported(language) or supported(loaded.language) or "en"
+        self._events[loaded.code] = loaded.event_id
+        version = loaded.version()
+        key = (loaded.event_id, language)
+        kept = self._cards.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        async with self._drawing.setdefault(key, asyncio.Lock()):
+            kept = self._cards.get(key)
+            if kept is not None and kept[0] == version:
+                return kept[1]
+            results: dict[int, Any] = {}
+            for poll in loaded.live:
+                if poll.results_visible:
+                    for question in poll.questions:
+                        results[question.id] = await self._results.result(question.id)
+            drawn = await anyio.to_thread.run_sync(draw_cards, self._env, loaded, language, results)
+            data = {"version": version, "lang": language, "polls": drawn}
+            self._cards[key] = (version, data)
+            return data
+
+    def cards_kept(self, code: str, language: str, version: str) -> dict[str, Any] | None:
+        """Return an event's cards of one version and language if they are drawn already."""
+        event_id = self._events.get(code)
+        kept = None if event_id is None else self._cards.get((event_id, language))
+        return kept[1] if kept is not None and kept[0] == version else None
+
+    def forget_cards(self) -> None:
+        """Forget every card drawn (another process may have changed polls unseen)."""
+        self._cards.clear()
+        self._sent.clear()
+
+    def changed_cards(self, event_id: int, data: dict[str, Any]) -> dict[str, Any]:
+        """Return the ``poll_cards`` message: the HTML only of cards changed since the last."""
+        before = self._sent.get(event_id, {})
+        self._sent[event_id] = {card["id"]: card["version"] for card in data["polls"]}
+        polls = [
+            card
+            if before.get(card["id"]) != card["version"]
+            else {
+                "id": card["id"],
+                "state": card["state"],
+                "version": card["version"],
+            }
+            for card in data["polls"]
+        ]
+        return {**data, "polls": polls}
 
     async def render(self, event_id: int, keys: set[Key]) -> Rendered:
-        """Return the poll list if it changed, then each changed question's results."""
+        """Return the poll list and cards if they changed, then each changed question's results."""
         messages: Rendered = []
         if not keys or LIST in keys:
-            messages.append(("polls", {"polls": await self.polls(event_id)}, True))
+            loaded = await self.load(event_id)
+            messages.append(("polls", {"polls": loaded.entries}, True))
+            cards = self.changed_cards(event_id, await self.cards(loaded))
+            messages.append((CARDS, cards, True))
         for question_id in sorted(k for k in keys if isinstance(k, int)):
             info = await self._results.question(question_id)
             poll = await self._results.poll(info.poll_id)
@@ -91,8 +245,9 @@ class PollsSection:
         return messages
 
     async def snapshot(self, event_id: int, public_only: bool) -> dict[str, Any]:
-        """Return the poll list and the results of live polls the audience may see."""
-        polls = await self.polls(event_id)
+        """Return the poll list, the phones' cards and the results the audience may see."""
+        loaded = await self.load(event_id)
+        polls = loaded.entries
         results: dict[str, Any] = {}
         tables: dict[str, Any] = {}
         for poll in polls:
@@ -102,7 +257,10 @@ class PollsSection:
                 result = await self._results.result(question["id"])
                 results[str(question["id"])] = result
                 tables[str(question["id"])] = result_table(result).to_json()
-        return {"polls": {"polls": polls}, "poll_results": results, "poll_tables": tables}
+        snapshot = {"polls": {"polls": polls}, "poll_results": results, "poll_tables": tables}
+        if public_only:  # the moderator and the screen draw their own pages
+            snapshot[CARDS] = await self.cards(loaded)
+        return snapshot
 
 
 class PollsLive:
@@ -124,7 +282,7 @@ class PollsLive:
             on_committed=self.responses_committed,
         )
         self.results = ResultsStore(db, self.committer)
-        self.section = PollsSection(db, self.results)
+        self.section = PollsSection(db, self.results, state.templates.env)
 
     def attach(self) -> None:
         """Register with the app: lifespan, the other processes' notices, resync."""
@@ -197,6 +355,7 @@ class PollsLive:
         self._state.hub.changed(int(message["event_id"]), NAME, [LIST, *resend])
 
     async def _resync(self) -> None:
+        self.section.forget_cards()
         dropped = self.results.invalidate_all()
         for event_id, question_id in dropped:
             self._state.hub.changed(event_id, NAME, [LIST, question_id])

@@ -276,15 +276,14 @@ def load_answers(session: Session, question_id: int) -> list[dict[str, Any]]:
     )
 
 
-def participant_answers(
-    session: Session, participant_id: int, question_ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
-    """Return a participant's answers to the given questions, by question id."""
-    if not question_ids:
-        return {}
+def all_answers_of(session: Session, participant_id: int) -> dict[int, dict[str, Any]]:
+    """Return every answer of a participant (a participant belongs to one event), by question.
+
+    The phone keeps them to draw in place a poll that opens later, reopened polls included.
+    """
     rows = session.execute(
         select(Response.question_id, Response.answer).where(
-            Response.participant_id == participant_id, Response.question_id.in_(question_ids)
+            Response.participant_id == participant_id
         )
     )
     return {qid: answer for qid, answer in rows}

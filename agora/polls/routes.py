@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from agora.core.errors import AgoraError, InvalidInput, NotFound
-from agora.core.i18n import _
+from agora.core.i18n import _, supported
 from agora.events.audit import record_as
 from agora.events.deps import EventDep, ModeratedEventDep, can_moderate, check_moderator
 from agora.events.models import Event
+from agora.events.services import normalize_code
 from agora.polls import services
 from agora.polls.console_routes import router as console_router
 from agora.polls.editor_routes import router as editor_router
@@ -304,6 +305,34 @@ async def results(
     if not poll.results_visible or poll.state.value not in {"open", "closed"}:
         await work(lambda session: moderated_poll(request, state, session, info.poll_id))
     return with_method_label(await polls.results.result(question_id, method))
+
+
+@router.get("/e/{code}/poll-cards", include_in_schema=False)
+async def poll_cards(
+    code: str,
+    event: EventDep,
+    polls: PollsDep,
+    lang: Annotated[str, Query(max_length=16)],
+    v: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
+    """Return the participant page's live poll cards in another language than the event's.
+
+    The stream sends them in the event's language; a phone whose participant chose another
+    asks here. They are drawn once per version of the polls and language and kept, so a
+    room of such phones costs one drawing, not a database visit each.
+    """
+    language = supported(lang)
+    if language is None:
+        raise InvalidInput(_("Agora does not speak '{to}' yet.").format(to=lang), field="lang")
+    data = polls.section.cards_kept(normalize_code(code), language, v)
+    if data is None:
+        event_id = await event.run(lambda session, e: e.id)
+        data = await polls.section.cards(await polls.section.load(event_id), language)
+    return Response(
+        json.dumps(data, separators=(",", ":")),
+        media_type="application/json",
+        headers={"cache-control": "private, max-age=60"},
+    )
 
 
 # -- form posts (the participant page without JavaScript) ---------------------------------

@@ -70,7 +70,9 @@ def test_participants_snapshot_has_no_moderator_data_and_does_not_compute_it(
     assert not MODERATOR_ONLY & set(public)
     assert PENDING in str(privileged["qa_moderation"])
     assert PENDING not in str(public)
-    for name in set(public) - {"poll_results", "poll_tables"}:  # results: by visibility
+    assert "poll_cards" in public  # the phones' cards, drawn for participants only
+    assert "poll_cards" not in privileged
+    for name in set(public) - {"poll_results", "poll_tables", "poll_cards"}:  # by visibility
         assert public[name] == privileged[name], name
 
 

@@ -121,7 +121,7 @@ def test_participants_get_results_only_once_they_are_visible_and_the_screen_alwa
     assert hidden.id is not None
     assert shown.id > hidden.id
     assert hidden.id not in [m.id for m in phone.seen]  # the hidden result never reached a phone
-    assert [m.event for m in phone.seen] == ["snapshot", "polls", "results"]
+    assert [m.event for m in phone.seen] == ["snapshot", "polls", "poll_cards", "results"]
 
 
 def test_visible_results_reach_participants_after_each_vote(
@@ -167,7 +167,7 @@ def test_reconnecting_with_last_event_id_gets_only_the_missed_messages(
     assert "snapshot" not in [m.event for m in replayed]
     assert replayed[-1].data == public.data
     assert phone_replayed.id == public.id  # the private result is not replayed to a phone
-    assert [m.event for m in phone.seen] == ["polls", "results"]
+    assert [m.event for m in phone.seen] == ["polls", "poll_cards", "results"]
 
 
 def test_reconnecting_with_an_unknown_id_gets_a_snapshot(
