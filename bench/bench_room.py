@@ -172,6 +172,7 @@ class Outcome:
     room_connected_s: float = math.nan
     votes_offered: int = 0
     votes_accepted: int = 0
+    votes_waiting: int = 0  # sent, still without an answer when the run ended
     accepted_per_s: float = math.nan
     vote_ms: tuple[float, float] = (math.nan, math.nan)
     reach_ms: tuple[float, float] = (math.nan, math.nan)  # all (vote, phone) pairs
@@ -305,10 +306,9 @@ def run_room(target: Target, room: Room, args: argparse.Namespace) -> Outcome:
             time.sleep(max(0.0, at - time.monotonic()))
             action = "open" if n % 2 == 0 else "close"
             sent, ok, problem = moderate(target, room, action)
-            if ok:
-                changes.append((action, sent))
-                outcome.moderator_ms.append((time.monotonic() - sent) * 1e3)
-            else:
+            changes.append((action, sent))  # a call that failed may still have changed it
+            outcome.moderator_ms.append((time.monotonic() - sent) * 1e3)
+            if not ok:
                 outcome.errors[problem[:80]] += 1
         results: list[dict[str, Any]] = []
         for pipe in pipes:
@@ -437,8 +437,12 @@ def analyse(
         outcome.page_ms = (nearest_rank(pages, 50) * 1e3, nearest_rank(pages, 99) * 1e3)
     if outcome.connected < outcome.phones:
         outcome.errors["phones not connected"] += outcome.phones - outcome.connected
-    if outcome.votes_accepted < outcome.votes_offered:
-        outcome.errors["votes without a 201"] += outcome.votes_offered - outcome.votes_accepted
+    outcome.votes_waiting = sum(1 for v in sent_votes if v[5] == -1)
+    refused = len(sent_votes) - outcome.votes_accepted - outcome.votes_waiting
+    if refused:
+        outcome.errors["votes refused or failed (see the samples)"] += refused
+    if len(sent_votes) < len(votes):
+        outcome.errors["votes not sent by the end"] += len(votes) - len(sent_votes)
     outcome.unshown = sum(missing for *_rest, missing in outcome.change_ms)
 
 
@@ -468,6 +472,7 @@ def figures(o: Outcome) -> list[tuple[str, float, int]]:
         ("whole room connected (s)", o.room_connected_s, 1),
         ("votes offered", o.votes_offered, 0),
         ("votes accepted (201)", o.votes_accepted, 0),
+        ("votes still unanswered at the end", o.votes_waiting, 0),
         ("accepted votes/s", o.accepted_per_s, 1),
         ("vote latency p50 (ms)", o.vote_ms[0], 1),
         ("vote latency p99 (ms)", o.vote_ms[1], 1),
@@ -507,9 +512,14 @@ def _share(pair: tuple[int, int]) -> float:
 def print_outcomes(agora: Outcome, bare: Outcome | None) -> None:
     """Print Agora's figures, the bare room's and their ratio."""
     print(f"{'figure':<46} {'agora':>12} {'bare':>12} {'ratio':>7}")
-    bare_rows = figures(bare) if bare else []
-    for i, (label, value, digits) in enumerate(figures(agora)):
-        other = bare_rows[i][1] if i < len(bare_rows) else math.nan
+    bare_values = {label: value for label, value, _d in figures(bare)} if bare else {}
+    rows = figures(agora)
+    known = {label for label, _v, _d in rows}
+    rows += [row for row in (figures(bare) if bare else []) if row[0] not in known]
+    agora_values = {label: value for label, value, _d in figures(agora)}
+    for label, _value, digits in rows:
+        value = agora_values.get(label, math.nan)
+        other = bare_values.get(label, math.nan)
         print(
             f"{label:<46} {_f(value, digits):>12} {_f(other, digits):>12} {_ratio(value, other):>7}"
         )

@@ -611,6 +611,9 @@ class Client:
             self.votes.append((number, phone.number, question, sent, time.monotonic(), 0))
             self.error(f"vote failed: {exc!r}")
             return
+        except asyncio.CancelledError:  # the run ended while it waited for its answer
+            self.votes.append((number, phone.number, question, sent, time.monotonic(), -1))
+            raise
         self.votes.append((number, phone.number, question, sent, time.monotonic(), status))
         if status != 201:
             self.error(f"vote answered {status}: {content[:200]!r}")

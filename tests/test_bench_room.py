@@ -22,6 +22,7 @@ FIGURES = [
     "whole room connected (s)",
     "votes offered",
     "votes accepted (201)",
+    "votes still unanswered at the end",
     "accepted votes/s",
     "vote latency p50 (ms)",
     "vote latency p99 (ms)",
