@@ -16,8 +16,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 SYNC := $(UV) sync --frozen --python $(PYTHON) --quiet
 
-.PHONY: install install-run demo serve test lint typecheck browser-deps test-services bench i18n \
-	lock clean report-images
+.PHONY: install install-run demo serve test lint typecheck browser-deps test-services bench \
+	bench-room i18n lock clean report-images
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
@@ -107,6 +107,10 @@ export REPORT_IMAGES_LIST
 
 bench: install
 	$(BIN)/python bench/bench_responses.py $(BENCH_ARGS)
+
+## The live room under load (docs/performance.md): e.g. make bench-room BENCH_ARGS="--phones 1000"
+bench-room: install
+	$(BIN)/python bench/bench_room.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
