@@ -9,25 +9,24 @@ reason it writes no entry. A new route in neither list fails
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from agora.accounts import team
 from agora.accounts.models import Organiser
 from agora.core.db import Database
-from agora.domains import routers
 from agora.events.audit import action_labels
 from agora.events.models import AuditEntry, Event
 from agora.registrations.models import Registration
 from tests.accounts.conftest import Browser, sign_in
 from tests.conftest import EventFactory, OrganiserFactory, PollFactory, join, question
+from tests.routes import flat_routes
 from tests.takeaways.conftest import hamburg
 
 #: Routes that change state and write no audit entry, and why.
@@ -100,20 +99,6 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("POST", "/e/{code}/report/drafts/{key}/drop"): AUTHORING,
     ("POST", "/e/{code}/report/drafts/show"): AUTHORING,
 }
-
-
-def flat_routes() -> Iterator[APIRoute]:
-    """Yield every route of every router, included routers' too."""
-
-    def walk(routes: list[Any]) -> Iterator[APIRoute]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield route
-            elif hasattr(route, "original_router"):  # a router included in another
-                yield from walk(route.original_router.routes)
-
-    for router in routers():
-        yield from walk(router.routes)
 
 
 def state_changing() -> set[tuple[str, str]]:
