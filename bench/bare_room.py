@@ -6,8 +6,8 @@ to Agora, at the same paths, with bodies of the same sizes, and does nothing els
 database, no authentication, no templates, no rate limits.
 
 * ``GET /e/{code}``: the page's join flow (303 with a ticket cookie, 303 with the
-  participant cookie, then a 200 page carrying the poll signature in ``initial-state``
-  like Agora's page, padded to the size of Agora's page);
+  participant cookie, then a 200 page carrying a card per poll (its id, its state, a
+  chart when results are visible) like Agora's page, padded to the size of Agora's page);
 * ``POST /api/v1/events/{code}/join``: 201 with a random participant token;
 * ``POST /api/v1/questions/{id}/responses``: parses the body with Pydantic, counts the
   vote in a dict and marks the question changed; 201;
@@ -198,9 +198,14 @@ async def page(code: str, request: Request) -> Response:
         response.set_cookie("agora_p", secrets.token_urlsafe(32), httponly=True)
         response.delete_cookie("agora_j")
         return response
-    state = json.dumps(_signature())
-    body = f'<!doctype html><main id="live" data-event="{code}"></main>\n'
-    body += f'<script type="application/json" id="initial-state">{state}</script>\n'
+    cards = "".join(
+        f'<section class="card poll" data-poll="{poll}" data-state="{state}">'
+        + ("<div data-chart></div>" if shown else "")
+        + "</section>"
+        for poll, state, shown in _signature()
+    )
+    body = f'<!doctype html><main id="live" data-event="{code}"><div data-polls>{cards}</div>'
+    body += "</main>\n"
     body += "<!--" + "x" * max(0, setup.sizes["page"] - len(body) - 8) + "-->\n"
     return HTMLResponse(body)
 

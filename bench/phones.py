@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import importlib.util
 import json
+import re
 import resource
 import signal
 import time
@@ -68,14 +69,26 @@ def signature_of(polls: list[dict[str, Any]]) -> Signature:
     )
 
 
+_CARD = re.compile(rb'<section class="card poll"[^>]*?data-poll="(\d+)" data-state="(\w+)"')
+
+
 def page_signature(body: bytes) -> Signature | None:
-    """Return the signature the page carries in its ``initial-state`` script."""
-    start = body.find(b'id="initial-state">')
-    if start < 0:
+    """Return the signature of the poll cards the page shows (None: not a participant page).
+
+    Each card carries its poll and state; a card shows results (``data-chart``) exactly
+    when they are visible to participants (``polls/_participant_poll.html``).
+    """
+    if b"data-polls" not in body:
         return None
-    start += len(b'id="initial-state">')
-    end = body.find(b"</script>", start)
-    return tuple((int(i), str(s), bool(v)) for i, s, v in json.loads(body[start:end]))
+    cards = list(_CARD.finditer(body))
+    signature = []
+    for n, card in enumerate(cards):
+        end = cards[n + 1].start() if n + 1 < len(cards) else len(body)
+        shown = b"data-chart" in body[card.end() : end]
+        state = card.group(2).decode()
+        if state in {"open", "closed"}:
+            signature.append((int(card.group(1)), state, shown))
+    return tuple(signature)
 
 
 def _count(result: dict[str, Any]) -> int | None:
@@ -518,7 +531,7 @@ class Client:
         signature = page_signature(body)
         self.sizes["page"] = max(self.sizes.get("page", 0), len(body))
         if signature is None:
-            self.error("the page has no initial-state")
+            self.error("the page shows no poll list")
         return signature
 
     async def join(self, phone: Phone) -> bool:
