@@ -12,12 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from agora.accounts.deps import current_organiser
-from agora.accounts.team import is_co_moderator
-from agora.core.errors import NotAllowed, NotAuthenticated
 from agora.core.i18n import _
 from agora.events.audit import PAGE, action_label, actor_label, entries
-from agora.events.deps import EventDep
+from agora.events.deps import EventDep, check_team_member
 from agora.events.models import Event
 from agora.events.schemas import AuditEntryOut, AuditLogOut
 from agora.events.times import DEFAULT_TIME_ZONE, local_time
@@ -26,22 +23,20 @@ from agora.web.deps import StateDep
 router = APIRouter()
 
 
-def check_team_member(request: Request, session: Session, event: Event) -> None:
-    """Refuse with 401 unless an organiser is signed in, 403 unless they moderate ``event``."""
-    organiser = current_organiser(request, session)
-    if organiser is None:
-        raise NotAuthenticated(
-            _("Sign in with your organiser account to read the audit log of this event.")
-        )
-    if organiser.id != event.organiser_id and not is_co_moderator(session, event.id, organiser.id):
-        raise NotAllowed(
-            _("Only the event's organiser and its co-moderators may read its audit log.")
-        )
+def check_reader(request: Request, session: Session, event: Event) -> None:
+    """Refuse unless the event's organiser or a co-moderator is signed in."""
+    check_team_member(
+        request,
+        session,
+        event,
+        sign_in=_("Sign in with your organiser account to read the audit log of this event."),
+        refused=_("Only the event's organiser and its co-moderators may read its audit log."),
+    )
 
 
 def audit_log(request: Request, session: Session, event: Event) -> AuditLogOut:
     """Return ``event``'s latest entries for a member of its team (checked here)."""
-    check_team_member(request, session, event)
+    check_reader(request, session, event)
     return AuditLogOut(
         code=event.code,
         time_zone=event.time_zone or DEFAULT_TIME_ZONE,

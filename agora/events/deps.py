@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agora.accounts.deps import current_organiser
+from agora.accounts.models import Organiser
 from agora.accounts.team import is_co_moderator
 from agora.core.errors import NotAllowed, NotAuthenticated
 from agora.core.i18n import _
@@ -74,6 +75,23 @@ def check_owner(request: Request, session: Session, event: Event) -> None:
         raise NotAuthenticated(_("Sign in as the event's organiser to do this."))
     if organiser.id != event.organiser_id:
         raise NotAllowed(_("Only the organiser of this event may do this."))
+
+
+def check_team_member(
+    request: Request, session: Session, event: Event, *, sign_in: str, refused: str
+) -> Organiser:
+    """Refuse with 401 (``sign_in``) unless an organiser is signed in, 403 (``refused``)
+    unless they own or co-moderate ``event``; return them.
+
+    For what must name a person (the audit log, data exports and erasures): the shared
+    moderator link is refused.
+    """
+    organiser = current_organiser(request, session)
+    if organiser is None:
+        raise NotAuthenticated(sign_in)
+    if organiser.id != event.organiser_id and not is_co_moderator(session, event.id, organiser.id):
+        raise NotAllowed(refused)
+    return organiser
 
 
 T = TypeVar("T")

@@ -19,12 +19,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from agora.accounts.deps import current_organiser
-from agora.accounts.team import is_co_moderator
-from agora.core.errors import InvalidInput, NotAllowed, NotAuthenticated
+from agora.core.errors import InvalidInput, NotAuthenticated
 from agora.core.i18n import _, set_language
 from agora.events import audit
-from agora.events.deps import EventDep, OwnedEventDep
+from agora.events.deps import EventDep, OwnedEventDep, check_team_member
 from agora.events.models import Event
 from agora.polls.live import PollsLive
 from agora.privacy import data
@@ -302,15 +300,15 @@ def check_data_organiser(
 
     The moderator link is refused too: exports and erasures name who did them.
     """
-    organiser = current_organiser(request, session)
-    if organiser is None:
-        raise NotAuthenticated(
-            _("Sign in with your organiser account to find, export or erase people's data.")
-        )
-    if organiser.id != event.organiser_id and not is_co_moderator(session, event.id, organiser.id):
-        raise NotAllowed(
-            _("Only the event's organiser and co-moderators may export or erase people's data.")
-        )
+    check_team_member(
+        request,
+        session,
+        event,
+        sign_in=_("Sign in with your organiser account to find, export or erase people's data."),
+        refused=_(
+            "Only the event's organiser and co-moderators may export or erase people's data."
+        ),
+    )
     return audit.actor_of(request, state, session, event)
 
 
