@@ -7,6 +7,7 @@ reads the answers, keeps the moderator's edits, and turns the pure module's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -83,6 +84,25 @@ def _shown(result: ThemeResult) -> ThemeResult:
         for theme in result.themes
     ]
     return replace(result, themes=themes)
+
+
+def forget_answers(
+    session: Session, question_ids: Iterable[int], response_ids: Iterable[str]
+) -> None:
+    """Drop erased responses from the themes moderators edited: their keys and, where one
+    was a theme's representative, that choice (the theme's first remaining answer stands in).
+    """
+    gone = {str(r) for r in response_ids}
+    query = select(QuestionThemes).where(QuestionThemes.question_id.in_(list(question_ids)))
+    for stored in session.scalars(query):
+        kept = []
+        for saved in stored.themes:
+            keys = [k for k in saved.get("keys", []) if str(k).split(":")[0] not in gone]
+            chosen = saved.get("representative")
+            kept.append(
+                {**saved, "keys": keys, "representative": chosen if chosen in keys else None}
+            )
+        stored.themes = kept  # a new list: the JSON column sees the change
 
 
 def _invalid(error: ThemeError) -> InvalidInput:

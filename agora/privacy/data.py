@@ -21,6 +21,7 @@ from agora.core.i18n import _
 from agora.events.models import Event, Participant
 from agora.floor.models import FloorRequest
 from agora.polls.models import Poll, Question, Response, SubmissionKey
+from agora.polls.themes import forget_answers
 from agora.qa.models import AudienceQuestion, QuestionVote
 from agora.registrations import services as registrations
 from agora.registrations.countries import fold
@@ -173,11 +174,12 @@ def erase_participant(session: Session, event: Event, participant: Participant) 
     """Delete ``participant`` and everything they contributed; say what went."""
     pid = participant.id
     erased = Erased()
-    answered = session.scalars(
-        select(Response.question_id).where(Response.participant_id == pid)
+    answered = session.execute(
+        select(Response.id, Response.question_id).where(Response.participant_id == pid)
     ).all()
-    erased.poll_questions = sorted({(event.id, qid) for qid in answered})
+    erased.poll_questions = sorted({(event.id, qid) for _rid, qid in answered})
     erased.counts["poll_answers"] = len(answered)
+    forget_answers(session, {qid for _rid, qid in answered}, [rid for rid, _qid in answered])
     session.execute(delete(Response).where(Response.participant_id == pid))
     session.execute(delete(SubmissionKey).where(SubmissionKey.participant_id == pid))
 
