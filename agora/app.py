@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -100,13 +101,26 @@ def _accepted(header: str) -> list[str]:
     return [language for weight, language in sorted(weighted, key=lambda w: -w[0]) if weight > 0]
 
 
+def static_url(path: str) -> str:
+    """Return the address of a file under ``/static``.
+
+    Starlette's ``url_for('static', …)`` looks the mount up among every route on each
+    call: a tenth of the participant page's server time (docs/performance.md).
+    """
+    return f"/static/{quote(path)}"
+
+
 def make_templates() -> Jinja2Templates:
     """Return the Jinja2 environment of every domain's templates, with gettext installed."""
     templates = Jinja2Templates(directory=template_dirs())
     env = templates.env
+    # templates ship with the package: no file-system check per render (restart to see an
+    # edited template)
+    env.auto_reload = False
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["agora_version"] = __version__
+    env.globals["static"] = static_url
     env.globals.update(POLL_TEMPLATE_GLOBALS)
     env.globals.update(EVENT_TEMPLATE_GLOBALS)  # local_time(moment, event): the event's zone
     env.globals["current_language"] = current_language
