@@ -66,20 +66,24 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
         chosen = index_of.get(representative, indexes[0]) if representative else indexes[0]
         if chosen not in indexes:
             chosen = indexes[0]
-        themes.append(Theme(str(saved.get("label", "")), texts[chosen], sorted(indexes)))
+        label, other = str(saved.get("label", "")), bool(saved.get("other", False))
+        themes.append(Theme(label, texts[chosen], sorted(indexes), other=other))
         placed.update(indexes)
     new = [i for i in range(len(texts)) if i not in placed]
     if new:
         themes.append(Theme(_("New answers"), texts[new[0]], new))
-    return ThemeResult(themes, stored.method, len(themes), list(texts)), True
+    words_only = pure.words_only_of(stored.method, texts)
+    result = ThemeResult(themes, stored.method, len(themes), list(texts), words_only)
+    return _shown(result), True
 
 
 def _shown(result: ThemeResult) -> ThemeResult:
-    """Return ``result`` with the label of themes without words in the reader's language."""
-    if all(theme.label != pure.NO_WORDS for theme in result.themes):
+    """Return ``result`` with the fixed labels ("(no words)", "Other answers") translated."""
+    fixed = {pure.NO_WORDS, pure.OTHER}
+    if all(theme.label not in fixed for theme in result.themes):
         return result
     themes = [
-        replace(theme, label=_(pure.NO_WORDS)) if theme.label == pure.NO_WORDS else theme
+        replace(theme, label=_(theme.label)) if theme.label in fixed else theme
         for theme in result.themes
     ]
     return replace(result, themes=themes)
@@ -99,7 +103,10 @@ def _save(session: Session, question: Question, result: ThemeResult) -> None:
             (keys[i] for i in theme.answer_indexes if texts[i] == theme.representative),
             members[0],
         )
-        saved.append({"label": theme.label, "representative": typical, "keys": members})
+        entry: dict[str, Any] = {"label": theme.label, "representative": typical, "keys": members}
+        if theme.other:
+            entry["other"] = True
+        saved.append(entry)
     stored = _stored(session, question.id)
     if stored is None:
         stored = QuestionThemes(question_id=question.id, method=result.method, themes=saved)
