@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
+from agora.polls import theme_jobs
 from agora.polls.kinds import kind_of
 from agora.polls.models import Question, QuestionThemes, Response
 from agora.text import themes as pure
@@ -54,7 +55,8 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
     keys, texts = answer_entries(session, question.id)
     stored = _stored(session, question.id)
     if stored is None:
-        return _shown(pure.find_themes(texts)), False
+        found = theme_jobs.finished_result(question.id, texts) or pure.find_themes(texts)
+        return _shown(found), False
     index_of = {key: i for i, key in enumerate(keys)}
     themes: list[Theme] = []
     placed: set[int] = set()
@@ -75,6 +77,27 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
     words_only = pure.words_only_of(stored.method, texts)
     result = ThemeResult(themes, stored.method, len(themes), list(texts), words_only)
     return _shown(result), True
+
+
+def themes_or_progress(
+    session: Session, question: Question
+) -> tuple[ThemeResult | None, bool, theme_jobs.Job | None]:
+    """Return what the themes page shows: the themes, or the job still finding them.
+
+    ``(result, edited, None)`` when the themes are at hand (edited ones, few answers, or a
+    finished background job); ``(None, False, job)`` while a background job (started here
+    if needed: ``BACKGROUND_FROM`` answers or more) embeds the answers.
+    """
+    if _stored(session, question.id) is not None:
+        result, edited = current_themes(session, question)
+        return result, edited, None
+    _keys, texts = answer_entries(session, question.id)
+    if len(texts) < theme_jobs.BACKGROUND_FROM:
+        return _shown(pure.find_themes(texts)), False, None
+    job = theme_jobs.job_for(question.id, texts)
+    if job.result is not None:
+        return _shown(job.result), False, None
+    return None, False, job
 
 
 def _shown(result: ThemeResult) -> ThemeResult:

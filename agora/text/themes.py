@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -130,8 +130,36 @@ def method_name(embedder: Embedder) -> str:
     return f"multilingual sentence embeddings ({embedder.name})"
 
 
+#: Answers embedded per step when progress is reported.
+BATCH = 32
+
+
+def embed_with_progress(
+    embedder: Embedder, texts: Sequence[str], progress: Callable[[int, int], None] | None
+) -> Vectors:
+    """Return ``embedder.embed(texts)``, in batches of ``BATCH`` reporting ``(done, total)``.
+
+    The word-based fallback is fitted on all answers at once (one step).
+    """
+    n = len(texts)
+    if progress is None or embedder.fallback or n <= BATCH:
+        vectors = embedder.embed(texts)
+    else:
+        parts = []
+        for start in range(0, n, BATCH):
+            parts.append(embedder.embed(texts[start : start + BATCH]))
+            progress(min(start + BATCH, n), n)
+        vectors = np.vstack(parts)
+    if progress is not None:
+        progress(n, n)
+    return vectors
+
+
 def find_themes(
-    texts: Sequence[str], k: int | None = None, embedder: Embedder | None = None
+    texts: Sequence[str],
+    k: int | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ThemeResult:
     """Group ``texts`` into themes, deterministically.
 
@@ -140,7 +168,8 @@ def find_themes(
     linkage, cosine) joins answers up to ``DISTANCE_THRESHOLD``; groups smaller than
     ``min_theme_size(n)`` and answers without letters form the "Other answers" group. A
     moderator's ``k`` gives exactly ``k`` groups (KMeans, fixed seed, no "other" group).
-    The word-based fallback keeps KMeans with ``k`` chosen by silhouette.
+    The word-based fallback keeps KMeans with ``k`` chosen by silhouette. ``progress``,
+    if given, is called with ``(answers embedded, answers)`` as the embedding goes.
     """
     texts = [str(text) for text in texts]
     embedder = embedder or default_embedder()
@@ -153,7 +182,7 @@ def find_themes(
     if n == 0:
         return ThemeResult(themes=[], method=method, k=0, texts=[])
     languages = [detect_language(text) for text in texts]
-    vectors = embedder.embed(texts)
+    vectors = embed_with_progress(embedder, texts, progress)
     if not embedder.fallback:
         vectors = centre_languages(vectors, languages)
     if k is not None or embedder.fallback:
