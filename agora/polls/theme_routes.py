@@ -18,7 +18,7 @@ from agora.events.models import Event
 from agora.events.services import normalize_code
 from agora.polls.models import Poll, Question
 from agora.polls.services import get_question
-from agora.polls.themes import current_themes, edit_themes, is_number
+from agora.polls.themes import current_themes, edit_themes, is_number, themes_or_progress
 from agora.web.deps import IdPath, StateDep
 
 router = APIRouter()
@@ -40,8 +40,14 @@ async def themes_page(
 
     def load(session: Session, event: Event) -> dict[str, Any]:
         question = _question_of(session, event, question_id)
-        result, edited = current_themes(session, question)
-        return {"event": event, "question": question, "result": result, "edited": edited}
+        result, edited, job = themes_or_progress(session, question)
+        return {
+            "event": event,
+            "question": question,
+            "result": result,
+            "edited": edited,
+            "job": job,
+        }
 
     context = await event.run(load)
     return state.templates.TemplateResponse(request, "polls/themes.html", context)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from agora.core.db import utcnow
 from agora.core.errors import InvalidInput
 from agora.core.i18n import _
+from agora.polls import theme_jobs
 from agora.polls.kinds import kind_of
 from agora.polls.models import Question, QuestionThemes, Response
 from agora.text import themes as pure
@@ -55,7 +56,8 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
     keys, texts = answer_entries(session, question.id)
     stored = _stored(session, question.id)
     if stored is None:
-        return _shown(pure.find_themes(texts)), False
+        found = theme_jobs.finished_result(question.id, texts) or pure.find_themes(texts)
+        return _shown(found), False
     index_of = {key: i for i, key in enumerate(keys)}
     themes: list[Theme] = []
     placed: set[int] = set()
@@ -67,20 +69,45 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
         chosen = index_of.get(representative, indexes[0]) if representative else indexes[0]
         if chosen not in indexes:
             chosen = indexes[0]
-        themes.append(Theme(str(saved.get("label", "")), texts[chosen], sorted(indexes)))
+        label, other = str(saved.get("label", "")), bool(saved.get("other", False))
+        themes.append(Theme(label, texts[chosen], sorted(indexes), other=other))
         placed.update(indexes)
     new = [i for i in range(len(texts)) if i not in placed]
     if new:
         themes.append(Theme(_("New answers"), texts[new[0]], new))
-    return ThemeResult(themes, stored.method, len(themes), list(texts)), True
+    words_only = pure.words_only_of(stored.method, texts)
+    result = ThemeResult(themes, stored.method, len(themes), list(texts), words_only)
+    return _shown(result), True
+
+
+def themes_or_progress(
+    session: Session, question: Question
+) -> tuple[ThemeResult | None, bool, theme_jobs.Job | None]:
+    """Return what the themes page shows: the themes, or the job still finding them.
+
+    ``(result, edited, None)`` when the themes are at hand (edited ones, few answers, or a
+    finished background job); ``(None, False, job)`` while a background job (started here
+    if needed: ``BACKGROUND_FROM`` answers or more) embeds the answers.
+    """
+    if _stored(session, question.id) is not None:
+        result, edited = current_themes(session, question)
+        return result, edited, None
+    _keys, texts = answer_entries(session, question.id)
+    if len(texts) < theme_jobs.BACKGROUND_FROM:
+        return _shown(pure.find_themes(texts)), False, None
+    job = theme_jobs.job_for(question.id, texts)
+    if job.result is not None:
+        return _shown(job.result), False, None
+    return None, False, job
 
 
 def _shown(result: ThemeResult) -> ThemeResult:
-    """Return ``result`` with the label of themes without words in the reader's language."""
-    if all(theme.label != pure.NO_WORDS for theme in result.themes):
+    """Return ``result`` with the fixed labels ("(no words)", "Other answers") translated."""
+    fixed = {pure.NO_WORDS, pure.OTHER}
+    if all(theme.label not in fixed for theme in result.themes):
         return result
     themes = [
-        replace(theme, label=_(pure.NO_WORDS)) if theme.label == pure.NO_WORDS else theme
+        replace(theme, label=_(theme.label)) if theme.label in fixed else theme
         for theme in result.themes
     ]
     return replace(result, themes=themes)
@@ -119,7 +146,10 @@ def _save(session: Session, question: Question, result: ThemeResult) -> None:
             (keys[i] for i in theme.answer_indexes if texts[i] == theme.representative),
             members[0],
         )
-        saved.append({"label": theme.label, "representative": typical, "keys": members})
+        entry: dict[str, Any] = {"label": theme.label, "representative": typical, "keys": members}
+        if theme.other:
+            entry["other"] = True
+        saved.append(entry)
     stored = _stored(session, question.id)
     if stored is None:
         stored = QuestionThemes(question_id=question.id, method=result.method, themes=saved)

@@ -203,6 +203,12 @@ def _theme_lines(question: QuestionResult) -> list[str]:
     if question.languages:
         used = ", ".join(f"{md(code)} {n}" for code, n in question.languages.items())
         lines += [f"Languages of the answers: {used}.", ""]
+    if question.themes_words_only:
+        words = ", ".join(f"{md(code)} {n}" for code, n in question.themes_words_only.items())
+        lines += [
+            f"Grouped by shared words only, as the model does not know their language: {words}.",
+            "",
+        ]
     for theme in question.themes:
         lines += [
             f"#### {md(theme.label)} ({len(theme.answers)})",

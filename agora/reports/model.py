@@ -130,6 +130,9 @@ class QuestionResult:
     #: How the themes were found (names the word-based fallback when it was used).
     themes_method: str = ""
     themes_edited: bool = False
+    #: Open text: answers grouped by shared words only (a language the model does not
+    #: know), how many per ISO 639-1 code.
+    themes_words_only: dict[str, int] = field(default_factory=dict)
     #: Open text: the languages the answers are written in, by ISO 639-1 code.
     languages: dict[str, int] = field(default_factory=dict)
     #: Who could answer the poll (``polls.models.VotingRule``): "anyone", or one vote per
@@ -271,9 +274,11 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
             method = question.config.get("ranking_method") if tally.methods else None
             themes: list[ThemeEntry] = []
             themes_method, themes_edited = "", False
+            words_only: dict[str, int] = {}
             if kind.THEMED and answers:
                 found, themes_edited = current_themes(session, question)
                 themes_method = found.method
+                words_only = {code: len(rows) for code, rows in found.words_only.items()}
                 themes = [
                     ThemeEntry(
                         t.label, t.representative, [found.texts[i] for i in t.answer_indexes]
@@ -304,6 +309,7 @@ def _polls(session: Session, event: Event) -> list[QuestionResult]:
                     themes=themes,
                     themes_method=themes_method,
                     themes_edited=themes_edited,
+                    themes_words_only=words_only,
                     languages=languages_used(texts) if kind.THEMED else {},
                     rank_distribution=_rank_distribution(spec, tally) if tally.methods else [],
                     answer_details=[_described(t) for t in texts] if kind.THEMED else [],

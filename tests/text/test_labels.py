@@ -10,6 +10,7 @@ from agora.text import labels
 from agora.text.embeddings import WordEmbedder
 from agora.text.labels import MAX_CHARS, Lexicon, Word, in_dictionary, runs
 from agora.text.themes import NO_WORDS, SEPARATOR, ThemeResult, find_themes, theme_labels
+from agora.text.words import fold_word
 
 from .test_themes import REFERENCE
 
@@ -25,6 +26,8 @@ def flat(text: str) -> str:
 def assert_phrases_of_their_answers(result: ThemeResult) -> None:
     """Every label is a phrase found in one of its theme's answers (case aside)."""
     for theme in result.themes:
+        if theme.other:
+            continue
         assert SEPARATOR not in theme.label
         assert any(flat(theme.label) in flat(result.texts[i]) for i in theme.answer_indexes)
 
@@ -185,3 +188,113 @@ def test_word_positions() -> None:
     (run,) = runs("L'échange  de bonnes-pratiques")
     assert run[0] == Word("L'échange", 0, 9, "l'echange")
     assert [w.text for w in run] == ["L'échange", "de", "bonnes-pratiques"]
+
+
+# Per page language: two themes of three answers, full of the language's function words
+# (the Croatian theme once labelled "nakon · nije · nisu"), each with a typo of its own.
+PAGE_LANGUAGES = {
+    "en": (
+        ["After the project there was no follow-up, they were not interested",
+         "After the end of the project nothing happened, there was no folow-up",
+         "There was no follow-up after the project ended"],
+        ["The language barrier was the hardest part for us",
+         "For us the language barier was hard",
+         "We had a language barrier with all of them"],
+        ("folow", "barier"),
+    ),
+    "fr": (
+        ["Après le projet il n'y a pas eu de suite, ils ne sont pas revenus",
+         "Après la fin du projet rien, pas de suitte",
+         "Pas de suite après le projet"],
+        ["La barrière de la langue était difficile pour nous",
+         "Pour nous la barriere de la langue était dure",
+         "Nous avions une barrière de la lanque avec eux"],
+        ("suitte", "lanque"),
+    ),
+    "de": (
+        ["Nach dem Projekt gab es keine Fortsetzung, sie waren nicht interessiert",
+         "Nach dem Ende des Projekts gab es keine Fortsetzng",
+         "Keine Fortsetzung nach dem Projekt"],
+        ["Die Sprachbarriere war für uns das Schwierigste",
+         "Für uns war die Sprachbariere schwer",
+         "Wir hatten mit allen eine Sprachbarriere"],
+        ("fortsetzng", "sprachbariere"),
+    ),
+    "es": (
+        ["Después del proyecto no hubo continuidad, no estaban interesados",
+         "Después del final del proyecto no hubo continuidat",
+         "No hubo continuidad después del proyecto"],
+        ["La barrera del idioma fue lo más difícil para nosotros",
+         "Para nosotros la barrera del idoma fue dura",
+         "Tuvimos una barrera del idioma con todos ellos"],
+        ("continuidat", "idoma"),
+    ),
+    "it": (
+        ["Dopo il progetto non c'è stato seguito, non erano interessati",
+         "Dopo la fine del progetto non c'è stato segiuto",
+         "Nessun seguito dopo il progetto"],
+        ["La barriera linguistica è stata la parte più difficile per noi",
+         "Per noi la barriera linguistca è stata dura",
+         "Avevamo una barriera linguistica con tutti loro"],
+        ("segiuto", "linguistca"),
+    ),
+    "pt": (
+        ["Depois do projeto não houve continuidade, não estavam interessados",
+         "Depois do fim do projeto não houve continuidadde",
+         "Não houve continuidade depois do projeto"],
+        ["A barreira linguística foi a parte mais difícil para nós",
+         "Para nós a barreira linguistca foi dura",
+         "Tivemos uma barreira linguística com todos eles"],
+        ("continuidadde", "linguistca"),
+    ),
+    "hr": (
+        ["Nakon projekta nije bilo nastavka, nisu bili zainteresirani",
+         "Nakon kraja projekta nije bilo nastavaka i nisu se javili",
+         "Nisu nastavili nakon projekta, nije bilo nastavka"],
+        ["Jezična barijera je bila najteža za nas",
+         "Za nas je jezična barjera bila teška",
+         "Imali smo jezičnu barijeru sa svima njima"],
+        ("nastavaka", "barjera"),
+    ),
+    "ro": (
+        ["După proiect nu a existat continuare, nu au fost interesați",
+         "După sfârșitul proiectului nu a existat continuarre",
+         "Nu a existat continuare după proiect"],
+        ["Bariera lingvistică a fost cea mai grea parte pentru noi",
+         "Pentru noi bariera lingvistca a fost grea",
+         "Am avut o barieră lingvistică cu toți"],
+        ("continuarre", "lingvistca"),
+    ),
+}  # fmt: skip
+
+
+@needs_wordfreq
+@pytest.mark.parametrize("language", sorted(PAGE_LANGUAGES))
+def test_labels_in_every_page_language_have_no_stop_word_or_typo_as_a_label_word(
+    language: str,
+) -> None:
+    follow_up, barrier, typos = PAGE_LANGUAGES[language]
+    texts = follow_up + barrier
+    found = theme_labels(texts, [[0, 1, 2], [3, 4, 5]])
+    stops = labels.label_stop_words(language)
+    for label, group in zip(found, (follow_up, barrier), strict=True):
+        words = [fold_word(w) for w in label.split()]
+        for end in (words[0], words[-1]):
+            # A word with an apostrophe ("n'y", "c'è") is judged by its longest part.
+            part = max(end.replace("\u2019", "'").split("'"), key=len)
+            assert end not in stops, (language, label)
+            assert part not in stops, (language, label)
+            assert len(part) >= 3, (language, label)
+        assert any(w not in stops for w in words), (language, label)
+        assert not any(typo in label.casefold() for typo in typos), (language, label)
+        assert SEPARATOR not in label, (language, label)  # a phrase, not a word list
+        assert any(flat(label) in flat(answer) for answer in group), (language, label)
+
+
+def test_label_stop_words_come_from_word_frequencies_too() -> None:
+    if not labels.has_wordfreq():
+        pytest.skip("wordfreq missing")
+    assert {"nakon", "nije", "nisu"} <= labels.label_stop_words("hr")
+    assert {"hogy", "volt"} <= labels.label_stop_words("hu")
+    assert "barijera" not in labels.label_stop_words("hr")
+    assert labels.frequent_words("xx") == frozenset()

