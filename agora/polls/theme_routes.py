@@ -18,7 +18,7 @@ from agora.events.models import Event
 from agora.events.services import normalize_code
 from agora.polls.models import Poll, Question
 from agora.polls.services import get_question
-from agora.polls.themes import current_themes, edit_themes, is_number, themes_or_progress
+from agora.polls.themes import edit_themes, is_number, themes_or_progress
 from agora.web.deps import IdPath, StateDep
 
 router = APIRouter()
