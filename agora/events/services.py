@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from agora.accounts.team import co_moderated_event_ids
@@ -238,8 +239,18 @@ def join_event(
         registration_id=registration_id,
         organiser_id=None if registration_id is not None else organiser_id,
     )
-    session.add(participant)
-    session.flush()
+    if registration_id is None and organiser_id is None:
+        session.add(participant)
+        session.flush()
+        return participant
+    try:  # two devices joining for one registration or account at once: one row wins
+        with session.begin_nested():
+            session.add(participant)
+    except IntegrityError:
+        linked = _linked_participant(session, event, registration_id, organiser_id)
+        if linked is None:
+            raise
+        return linked
     return participant
 
 

@@ -112,6 +112,37 @@ def test_one_registration_is_one_participant_and_one_vote_on_every_device(
     assert laptop.cookies.get("agora_p") is not None
 
 
+def test_two_devices_joining_one_registration_at_once_get_one_participant(
+    client: TestClient,
+    db: Database,
+    make_event: EventFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from agora.events import services
+
+    event = make_event()
+    token = register(client, db, event)
+    first = joined_from_registration(client, event, token)
+    assert first.cookies.get("agora_p") is not None
+    with db.session() as session:
+        registration_id = session.scalars(select(Registration.id)).one()
+        stored = session.get_one(type(event), event.id)
+        looked = services._linked_participant
+        calls: list[int] = []
+
+        def late(*args: object) -> Participant | None:  # the other device not seen yet
+            calls.append(1)
+            return None if len(calls) == 1 else looked(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(services, "_linked_participant", late)
+        second = join_event(session, stored, registration_id=registration_id)
+        existing = session.scalars(
+            select(Participant).where(Participant.registration_id == registration_id)
+        ).one()
+        assert second.id == existing.id  # the insert lost the race and found the winner
+    assert len(calls) == 2
+
+
 def test_a_cancelled_registration_no_longer_votes(
     client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
 ) -> None:
