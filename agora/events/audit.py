@@ -134,6 +134,7 @@ def action_labels() -> dict[str, str]:
         "theme.split": _("split a theme"),
         "theme.move": _("moved answers to another theme"),
         "theme.reset": _("reset the themes of a question"),
+        "theme.regroup": _("grouped answers into a chosen number of themes"),
         # floor
         "floor.add": _("added a speaker to the floor queue"),
         "floor.next": _("called the next speaker"),

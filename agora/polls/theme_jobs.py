@@ -55,15 +55,15 @@ class Job:
         return self.finished.wait(timeout)
 
 
-def _key(question_id: int, texts: Sequence[str]) -> tuple[int, str]:
+def _key(question_id: int, texts: Sequence[str], k: int | None) -> tuple[int, str]:
     digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
-    return question_id, digest
+    return question_id, f"{digest}:{k or 'auto'}"
 
 
-def _run(job: Job, texts: list[str]) -> None:
+def _run(job: Job, texts: list[str], k: int | None) -> None:
     try:
         with _run_one:
-            job.result = find_themes(texts, progress=job.progress)
+            job.result = find_themes(texts, k=k, progress=job.progress)
     except Exception:  # a failure is shown on the page; the request thread is not there
         log.exception("finding themes failed")
         job.failed = True
@@ -71,13 +71,12 @@ def _run(job: Job, texts: list[str]) -> None:
         job.finished.set()
 
 
-def job_for(question_id: int, texts: Sequence[str]) -> Job:
-    """Return the job grouping these answers of the question, starting it if there is none.
-
-    A job that failed is started again.
+def job_for(question_id: int, texts: Sequence[str], k: int | None = None) -> Job:
+    """Return the job grouping these answers of the question (into ``k`` themes, or as many
+    as the method finds), starting it if there is none. A job that failed is started again.
     """
     texts = [str(text) for text in texts]
-    key = _key(question_id, texts)
+    key = _key(question_id, texts, k)
     with _lock:
         job = _jobs.get(key)
         if job is not None and not job.failed:
@@ -87,12 +86,14 @@ def job_for(question_id: int, texts: Sequence[str]) -> Job:
         _jobs[key] = job
         while len(_jobs) > KEPT:
             _jobs.popitem(last=False)
-    threading.Thread(target=_run, args=(job, texts), name="themes", daemon=True).start()
+    threading.Thread(target=_run, args=(job, texts, k), name="themes", daemon=True).start()
     return job
 
 
-def finished_result(question_id: int, texts: Sequence[str]) -> ThemeResult | None:
-    """Return the result of a finished job for these answers, if there is one."""
+def finished_result(
+    question_id: int, texts: Sequence[str], k: int | None = None
+) -> ThemeResult | None:
+    """Return the result of a finished job for these answers (and ``k``), if there is one."""
     with _lock:
-        job = _jobs.get(_key(question_id, [str(text) for text in texts]))
+        job = _jobs.get(_key(question_id, [str(text) for text in texts], k))
     return job.result if job is not None else None

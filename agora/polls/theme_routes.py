@@ -5,9 +5,9 @@ Part of the polls router (``agora.polls.routes`` includes it), kept apart for it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,8 @@ from agora.polls.themes import edit_themes, is_number, themes_or_progress
 from agora.web.deps import IdPath, StateDep
 
 router = APIRouter()
+#: The most themes a moderator may ask for.
+MAX_CHOSEN = 30
 
 
 def _question_of(session: Session, event: Event, question_id: int) -> Question:
@@ -34,19 +36,28 @@ def _question_of(session: Session, event: Event, question_id: int) -> Question:
 
 @router.get("/e/{code}/moderate/themes/{question_id}", include_in_schema=False)
 async def themes_page(
-    question_id: IdPath, request: Request, state: StateDep, event: ModeratedEventDep
+    question_id: IdPath,
+    request: Request,
+    state: StateDep,
+    event: ModeratedEventDep,
+    k: Annotated[int | None, Query(ge=1, le=MAX_CHOSEN)] = None,
 ) -> Response:
-    """Show an open-text question's themes with the forms that edit them."""
+    """Show an open-text question's themes with the forms that edit them.
+
+    ``k``: a preview of the answers grouped into that many themes, to keep or leave.
+    """
 
     def load(session: Session, event: Event) -> dict[str, Any]:
         question = _question_of(session, event, question_id)
-        result, edited, job = themes_or_progress(session, question)
+        result, edited, job = themes_or_progress(session, question, k)
         return {
             "event": event,
             "question": question,
             "result": result,
             "edited": edited,
             "job": job,
+            "chosen_k": k,
+            "max_k": MAX_CHOSEN,
         }
 
     context = await event.run(load)

@@ -24,7 +24,7 @@ from agora.text import themes as pure
 from agora.text.themes import Theme, ThemeError, ThemeResult
 
 #: What a moderator can do to themes.
-ACTIONS = ("rename", "merge", "split", "move", "reset")
+ACTIONS = ("rename", "merge", "split", "move", "reset", "regroup")
 
 
 def answer_entries(session: Session, question_id: int) -> tuple[list[str], list[str]]:
@@ -81,24 +81,51 @@ def current_themes(session: Session, question: Question) -> tuple[ThemeResult, b
 
 
 def themes_or_progress(
-    session: Session, question: Question
+    session: Session, question: Question, k: int | None = None
 ) -> tuple[ThemeResult | None, bool, theme_jobs.Job | None]:
     """Return what the themes page shows: the themes, or the job still finding them.
 
     ``(result, edited, None)`` when the themes are at hand (edited ones, few answers, or a
     finished background job); ``(None, False, job)`` while a background job (started here
-    if needed: ``BACKGROUND_FROM`` answers or more) embeds the answers.
+    if needed: ``BACKGROUND_FROM`` answers or more) embeds the answers. With ``k`` (the
+    moderator's number of themes) it is a preview of that grouping, even over edited
+    themes: ``regroup`` keeps it.
     """
-    if _stored(session, question.id) is not None:
+    if k is None and _stored(session, question.id) is not None:
         result, edited = current_themes(session, question)
         return result, edited, None
     _keys, texts = answer_entries(session, question.id)
     if len(texts) < theme_jobs.BACKGROUND_FROM:
-        return _shown(pure.find_themes(texts)), False, None
-    job = theme_jobs.job_for(question.id, texts)
+        return _shown(_grouped(texts, k)), False, None
+    job = theme_jobs.job_for(question.id, texts, k)
     if job.result is not None:
         return _shown(job.result), False, None
     return None, False, job
+
+
+def _grouped(texts: list[str], k: int | None) -> ThemeResult:
+    """Group a few answers within the request, the moderator's ``k`` checked."""
+    try:
+        return pure.find_themes(texts, k=k)
+    except ThemeError as error:
+        raise _invalid(error) from error
+
+
+def _regrouped(session: Session, question: Question, values: dict[str, str]) -> ThemeResult:
+    """Return the grouping into the moderator's number of themes, found or ready."""
+    k = _number(values, "k")
+    _keys, texts = answer_entries(session, question.id)
+    if len(texts) < theme_jobs.BACKGROUND_FROM:
+        return _grouped(texts, k)
+    ready = theme_jobs.finished_result(question.id, texts, k)
+    if ready is None:
+        raise InvalidInput(
+            _(
+                "The grouping into {k} themes is not ready yet: wait for it on the themes page."
+            ).format(k=k),
+            field="k",
+        )
+    return ready
 
 
 def _shown(result: ThemeResult) -> ThemeResult:
@@ -176,7 +203,8 @@ def _number(values: dict[str, str], name: str) -> int:
 def edit_themes(
     session: Session, question: Question, action: str, values: dict[str, str], answers: list[int]
 ) -> ThemeResult:
-    """Apply a moderator's edit (rename, merge, split, move, reset) and keep the result."""
+    """Apply a moderator's edit (rename, merge, split, move, reset, regroup into ``k``
+    themes) and keep the result."""
     if not kind_of(question.kind).THEMED:
         raise InvalidInput(_("Only open-text answers are grouped into themes."))
     if action not in ACTIONS:
@@ -191,6 +219,10 @@ def edit_themes(
             session.delete(stored)
             session.flush()
         return current_themes(session, question)[0]
+    if action == "regroup":  # the moderator's number of themes replaces every edit
+        result = _shown(_regrouped(session, question, values))
+        _save(session, question, result)
+        return result
     result, _edited = current_themes(session, question)
     try:
         result = _shown(_edited_result(result, action, values, answers))

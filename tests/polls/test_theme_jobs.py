@@ -31,6 +31,20 @@ def test_a_job_reports_progress_and_gives_the_same_themes() -> None:
     assert theme_jobs.finished_result(-1, [*TEXTS, "One more"]) is None
 
 
+def test_a_chosen_number_of_themes_is_a_job_of_its_own() -> None:
+    automatic = theme_jobs.job_for(-2, TEXTS)
+    chosen = theme_jobs.job_for(-2, TEXTS, 2)
+    assert chosen is not automatic
+    assert chosen.wait(600)
+    assert automatic.wait(600)
+    assert chosen.result is not None
+    assert chosen.result.k == 2
+    assert len(chosen.result.themes) == 2
+    assert theme_jobs.finished_result(-2, TEXTS, 2) == chosen.result
+    assert theme_jobs.finished_result(-2, TEXTS) == automatic.result
+    assert theme_jobs.finished_result(-2, TEXTS, 3) is None
+
+
 def test_progress_is_reported_in_batches() -> None:
     seen: list[tuple[int, int]] = []
     texts = [f"Answer {n} about trams and buses" for n in range(70)]
@@ -48,8 +62,8 @@ def test_themes_page_shows_progress_then_the_themes(
     started: list[theme_jobs.Job] = []
     job_for = theme_jobs.job_for
 
-    def recording(question_id: int, texts: list[str]) -> theme_jobs.Job:
-        job = job_for(question_id, texts)
+    def recording(question_id: int, texts: list[str], k: int | None = None) -> theme_jobs.Job:
+        job = job_for(question_id, texts, k)
         started.append(job)
         return job
 

@@ -167,7 +167,7 @@ def test_edit_errors_keep_their_english_message(session: Session) -> None:
     with pytest.raises(InvalidInput) as caught:
         edit_themes(session, question, "shuffle", {}, [])
     assert caught.value.message == (
-        "'shuffle' is not a theme action; use one of: rename, merge, split, move, reset."
+        "'shuffle' is not a theme action; use one of: rename, merge, split, move, reset, regroup."
     )
 
 
@@ -277,3 +277,47 @@ def test_themes_page_names_the_answers_grouped_by_words_only(
     if E5Encoder.available():  # multilingual-e5-small knows Croatian: no note
         page = client.get(f"/e/EUREG23/moderate/themes/{qid}")
         assert "Grouped by shared words only" not in page.text
+
+
+def test_the_moderator_previews_a_number_of_themes_then_keeps_it(
+    client: TestClient, db: Database
+) -> None:
+    with db.session() as session:
+        question = open_text_question(session)
+        qid = question.id
+        moderator_key = session.get_one(Event, question.poll.event_id).moderator_key
+    client.get(f"/e/EUREG23/moderate?key={moderator_key}")
+    page = client.get(f"/e/EUREG23/moderate/themes/{qid}")
+    assert 'id="choose-k"' in page.text
+    preview = client.get(f"/e/EUREG23/moderate/themes/{qid}?k=2")
+    assert preview.status_code == 200
+    assert "A preview in 2 themes" in preview.text
+    assert preview.text.count('<section class="card" aria-labelledby="theme-') == 2
+    assert f"/moderate/themes/{qid}/rename" not in preview.text  # edits wait for a choice
+    with db.session() as session:  # a preview stores nothing
+        assert session.scalars(select(QuestionThemes)).first() is None
+
+    kept = client.post(f"/e/EUREG23/moderate/themes/{qid}/regroup", data={"k": "2"})
+    assert kept.status_code == 200
+    assert "edited by a moderator" in kept.text
+    with db.session() as session:
+        stored = session.scalars(select(QuestionThemes)).one()
+        assert len(stored.themes) == 2
+        result, edited = current_themes(session, session.get_one(Question, qid))
+    assert edited
+    assert sorted(i for t in result.themes for i in t.answer_indexes) == list(range(6))
+
+
+@pytest.mark.parametrize("k", ["0", "7", "two", ""])
+def test_a_number_of_themes_outside_the_answers_is_refused_and_changes_nothing(
+    client: TestClient, db: Database, k: str
+) -> None:
+    with db.session() as session:
+        question = open_text_question(session)
+        qid = question.id
+        moderator_key = session.get_one(Event, question.poll.event_id).moderator_key
+    client.get(f"/e/EUREG23/moderate?key={moderator_key}")
+    refused = client.post(f"/e/EUREG23/moderate/themes/{qid}/regroup", data={"k": k})
+    assert refused.status_code == 422
+    with db.session() as session:
+        assert session.scalars(select(QuestionThemes)).first() is None
