@@ -37,13 +37,16 @@ class ProtocolFailure(Exception):
     """The server sent something this minimal client does not read."""
 
 
-class _Connection(asyncio.Protocol):
-    """One keep-alive HTTP/1.1 connection carrying one request at a time."""
+class Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection carrying one request at a time.
+
+    A request answers (status, head as sent, body, whether the connection stays open).
+    """
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
-        self.waiter: asyncio.Future[tuple[int, bytes, bool]] | None = None
+        self.waiter: asyncio.Future[tuple[int, bytes, bytes, bool]] | None = None
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -57,13 +60,14 @@ class _Connection(asyncio.Protocol):
         end = self.buffer.find(b"\r\n\r\n")
         if end < 0:
             return
-        head = bytes(self.buffer[:end]).lower()
-        start = head.find(b"\r\ncontent-length:")
-        stop = head.find(b"\r\n", start + 2)
+        head = bytes(self.buffer[:end])
+        lower = head.lower()
+        start = lower.find(b"\r\ncontent-length:")
+        stop = lower.find(b"\r\n", start + 2)
         try:
             if start < 0:
                 raise ValueError("no content-length")
-            length = int(head[start + 17 : stop if stop >= 0 else len(head)])
+            length = int(lower[start + 17 : stop if stop >= 0 else len(lower)])
             status = int(head[9:12])
         except ValueError as exc:
             self.waiter = None
@@ -75,16 +79,17 @@ class _Connection(asyncio.Protocol):
         body = bytes(self.buffer[end + 4 : total])
         del self.buffer[:total]
         self.waiter = None
-        waiter.set_result((status, body, b"\r\nconnection: close" not in head))
+        waiter.set_result((status, head, body, b"\r\nconnection: close" not in lower))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_exception(ConnectionError("the server closed the connection"))
 
-    def send(self, data: bytes) -> asyncio.Future[tuple[int, bytes, bool]]:
+    def send(self, data: bytes) -> asyncio.Future[tuple[int, bytes, bytes, bool]]:
         assert self.transport is not None
-        waiter: asyncio.Future[tuple[int, bytes, bool]] = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[tuple[int, bytes, bytes, bool]]
+        waiter = asyncio.get_running_loop().create_future()
         self.waiter = waiter
         self.transport.write(data)
         return waiter
@@ -138,7 +143,7 @@ async def _raw_worker(
     jobs: Iterator[tuple[Job, bytes]], port: int, deadline: float, tally: _Tally
 ) -> None:
     loop = asyncio.get_running_loop()
-    connection: _Connection | None = None
+    connection: Connection | None = None
     for job, data in jobs:
         if time.monotonic() >= deadline:
             break
@@ -146,9 +151,9 @@ async def _raw_worker(
         tally.inflight += 1
         try:
             if connection is None or connection.closed:
-                _transport, connection = await loop.create_connection(_Connection, HOST, port)
+                _transport, connection = await loop.create_connection(Connection, HOST, port)
             started = time.perf_counter()
-            status, body, keep = await connection.send(data)
+            status, _head, body, keep = await connection.send(data)
             # the raw client does not parse headers it does not need; the replay check
             # (run with httpx2) reads idempotency-replayed
             tally.record(job, status, body, False, time.perf_counter() - started)

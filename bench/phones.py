@@ -35,7 +35,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-HOST = "127.0.0.1"
+from loadgen import Connection, ProtocolFailure
+from servers import HOST
+
 RECONNECT_DELAY = 2.0  # the ``retry: 2000`` every Agora stream starts with
 #: The poll signature a page shows: (poll id, state, results visible) of open/closed polls.
 Signature = tuple[tuple[int, str, bool], ...]
@@ -118,63 +120,8 @@ def summarise(event: str, data: bytes) -> Summary:
 # -- HTTP ------------------------------------------------------------------------------------
 
 
-class HttpFailure(Exception):
-    """The server sent something this client does not read, or closed the connection."""
-
-
-class _Http(asyncio.Protocol):
-    """One keep-alive HTTP/1.1 connection for short requests (content-length bodies)."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
-        self.waiter: asyncio.Future[tuple[int, bytes, bytes, bool]] | None = None
-        self.closed = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        waiter = self.waiter
-        if waiter is None or waiter.done():
-            return
-        end = self.buffer.find(b"\r\n\r\n")
-        if end < 0:
-            return
-        head = bytes(self.buffer[:end])
-        lower = head.lower()
-        start = lower.find(b"\r\ncontent-length:")
-        try:
-            if start < 0:
-                raise ValueError("no content-length")
-            stop = lower.find(b"\r\n", start + 2)
-            length = int(lower[start + 17 : stop if stop >= 0 else len(lower)])
-            status = int(head[9:12])
-        except ValueError as exc:
-            self.waiter = None
-            waiter.set_exception(HttpFailure(f"unreadable response head: {exc}"))
-            return
-        total = end + 4 + length
-        if len(self.buffer) < total:
-            return
-        body = bytes(self.buffer[end + 4 : total])
-        del self.buffer[:total]
-        self.waiter = None
-        waiter.set_result((status, head, body, b"\r\nconnection: close" not in lower))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(HttpFailure("the server closed the connection"))
-
-    def send(self, data: bytes) -> asyncio.Future[tuple[int, bytes, bytes, bool]]:
-        assert self.transport is not None
-        waiter: asyncio.Future[tuple[int, bytes, bytes, bool]]
-        waiter = asyncio.get_running_loop().create_future()
-        self.waiter = waiter
-        self.transport.write(data)
-        return waiter
+#: The server sent something this client does not read (the connection is loadgen's).
+HttpFailure = ProtocolFailure
 
 
 class Pool:
@@ -183,7 +130,7 @@ class Pool:
     def __init__(self, port: int, size: int) -> None:
         self.port = port
         self._limit = asyncio.Semaphore(size)
-        self._idle: list[_Http] = []
+        self._idle: list[Connection] = []
 
     async def request(
         self, method: str, path: str, headers: tuple[tuple[str, str], ...] = (), body: bytes = b""
@@ -204,10 +151,12 @@ class Pool:
                 reused = connection is not None
                 if connection is None:
                     loop = asyncio.get_running_loop()
-                    _transport, connection = await loop.create_connection(_Http, HOST, self.port)
+                    _transport, connection = await loop.create_connection(
+                        Connection, HOST, self.port
+                    )
                 try:
                     status, head, content, keep = await connection.send(data)
-                except HttpFailure:
+                except (HttpFailure, ConnectionError):
                     if connection.transport is not None:
                         connection.transport.close()
                     if reused and attempt == 1 and not connection.buffer:
