@@ -25,7 +25,11 @@ from agora.events.models import AgendaItem, Event
 from agora.events.schemas import AgendaItemIn, AgendaItemOut
 from agora.events.times import clock, event_start, minutes_of_day, planned_starts
 from agora.web.deps import IdPath, StateDep
-from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
+from agora.web.notices import (
+    Notice,
+    redirect_with_notice,
+    render_page,
+)
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -74,13 +78,7 @@ def render(
     status_code: int = 200,
 ) -> Response:
     """Render an agenda builder page, showing the previous form's notice once."""
-    response = state.templates.TemplateResponse(
-        request,
-        f"agenda/{template}",
-        {"notice": take_notice(request, state), **context},
-        status_code=status_code,
-    )
-    return page_response(request, response)
+    return render_page(request, state, f"agenda/{template}", context, status_code)
 
 
 def _url(code: str, item_id: int | None = None) -> str:

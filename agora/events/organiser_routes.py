@@ -25,7 +25,11 @@ from agora.events.schemas import EventOut, EventSettingsIn
 from agora.events.times import offered_time_zones
 from agora.web.deps import StateDep, WorkDep
 from agora.web.links import event_links
-from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
+from agora.web.notices import (
+    Notice,
+    redirect_with_notice,
+    render_page,
+)
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -43,11 +47,8 @@ def render(
     status_code: int = 200,
 ) -> Response:
     """Render an organiser's page with the helpers its forms use, showing a notice once."""
-    helpers = {"time_zones": offered_time_zones(), "notice": take_notice(request, state)}
-    response = state.templates.TemplateResponse(
-        request, f"events/{template}", {**helpers, **context}, status_code=status_code
-    )
-    return page_response(request, response)
+    helpers = {"time_zones": offered_time_zones()}
+    return render_page(request, state, f"events/{template}", {**helpers, **context}, status_code)
 
 
 # -- the list, and creating an event -----------------------------------------------------

@@ -36,7 +36,11 @@ from agora.privacy.notice import (
 from agora.registrations import services as registrations
 from agora.web.deps import PARTICIPANT_COOKIE, IdPath, StateDep, participant_in
 from agora.web.links import base_url
-from agora.web.notices import Notice, page_response, redirect_with_notice, take_notice
+from agora.web.notices import (
+    Notice,
+    redirect_with_notice,
+    render_page,
+)
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -52,11 +56,8 @@ def render(
     context: dict[str, Any],
     status_code: int = 200,
 ) -> Response:
-    """Render a privacy page."""
-    response = state.templates.TemplateResponse(
-        request, f"privacy/{template}", context, status_code=status_code
-    )
-    return page_response(request, response)
+    """Render a privacy page, showing the previous form's notice once."""
+    return render_page(request, state, f"privacy/{template}", context, status_code)
 
 
 def event_language(request: Request, event: Event) -> None:
@@ -123,7 +124,6 @@ def _settings_context(
         "errors": {},
         "default_days": state.settings.retention_days,
         "default_notice": "" if default.written else default.text,
-        "notice": take_notice(request, state),
     }
 
 
@@ -333,7 +333,6 @@ def people_page(
             "event": e,
             "q": q,
             "found": data.find_people(session, e, q),
-            "notice": take_notice(request, state),
         }
         return render(request, state, "people.html", context)
 

@@ -11,6 +11,7 @@ forgets it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -69,3 +70,21 @@ def page_response(request: Request, response: Response) -> Response:
     if NOTICE_COOKIE in request.cookies:
         response.delete_cookie(NOTICE_COOKIE)
     return response
+
+
+def render_page(
+    request: Request,
+    state: AppState,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> Response:
+    """Render a page that shows the previous form's notice once (``notice``; the context's
+    own ``notice`` wins)."""
+    response = state.templates.TemplateResponse(
+        request,
+        template,
+        {"notice": take_notice(request, state), **context},
+        status_code=status_code,
+    )
+    return page_response(request, response)
