@@ -33,6 +33,7 @@ DOMAINS: tuple[str, ...] = (
     "floor",
     "takeaways",
     "registrations",
+    "knowledge",
 )
 
 #: Packages that serve pages but are no domain: the shared site (``web``), the report and

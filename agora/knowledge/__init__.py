@@ -1,0 +1,1 @@
+"""The cooperation knowledge base: actors, places, cooperations, topics, outcomes, search."""

@@ -1,0 +1,1 @@
+"""Partner matching: profiles, scoring with explanations, potential-benefit analysis."""
