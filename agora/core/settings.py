@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         description="Refuse floods with 429: per participant (answers, questions, upvotes, "
         "floor requests, takeaways) and per address (registrations, sign-in, code guessing).",
     )
+    knowledge_public: bool = Field(
+        False,
+        description="Whether anyone may read the knowledge base (directory, actors, "
+        "cooperations, search, map); by default only signed-in organisers may. Writing "
+        "always needs an organiser.",
+    )
     retention_days: int = Field(
         90,
         ge=1,
