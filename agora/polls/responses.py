@@ -9,9 +9,9 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,10 @@ class Recorded:
     new_answer: dict[str, Any] | None = None
     replayed: bool = False
 
+
+#: The tables themselves: the hot path writes them with Core statements.
+RESPONSES = cast(Table, Response.__table__)
+KEYS = cast(Table, SubmissionKey.__table__)
 
 _id_lock = threading.Lock()
 _last_id_time = 0
@@ -206,20 +210,31 @@ def record_responses(
         outcomes[index] = Recorded(status, body, s.event_id, s.question_id, old, s.answer)
 
     if inserts:
-        session.execute(
-            insert(Response).on_conflict_do_nothing(
-                index_elements=["question_id", "participant_id"]
-            ),
-            list(inserts.values()),
+        # Core inserts (not the ORM's bulk path: a third of the batch's time went there),
+        # and the ids written come back from the same statement: no read-back.
+        written = set(
+            session.connection()
+            .execute(
+                insert(RESPONSES)
+                .on_conflict_do_nothing(index_elements=["question_id", "participant_id"])
+                .returning(RESPONSES.c.id),
+                list(inserts.values()),
+            )
+            .scalars()
         )
-        written = set(session.scalars(select(Response.id).where(Response.id.in_(inserts.keys()))))
         lost = set(inserts) - written
         if lost:  # another process answered for this participant at the same moment
             for index, outcome in enumerate(outcomes):
                 if isinstance(outcome, Recorded) and outcome.body.get("id") in lost:
                     outcomes[index] = Conflict(_("You have already answered this question."))
     if updates:
-        session.execute(update(Response), list(updates.values()))
+        session.connection().execute(
+            update(RESPONSES).where(RESPONSES.c.id == bindparam("rid")),
+            [
+                {"rid": u["id"], "answer": u["answer"], "updated_at": u["updated_at"]}
+                for u in updates.values()
+            ],
+        )
 
     keys = []
     for pair, index in first_with_key.items():
@@ -236,9 +251,8 @@ def record_responses(
                 }
             )
     if keys:
-        session.execute(
-            insert(SubmissionKey).on_conflict_do_nothing(index_elements=["participant_id", "key"]),
-            keys,
+        session.connection().execute(
+            insert(KEYS).on_conflict_do_nothing(index_elements=["participant_id", "key"]), keys
         )
 
     for index, leader in followers.items():

@@ -215,3 +215,45 @@ def test_moderator_changes_the_ranking_method_the_results_use(
     )
     assert wrong.status_code == 422
     assert "dowdall" in wrong.json()["message"]
+
+
+def test_the_lean_route_serves_votes_and_refuses_as_the_documented_one_does(
+    client: TestClient, db: Database, make_event: EventFactory, make_poll: PollFactory
+) -> None:
+    from starlette.routing import Route
+
+    from agora.polls.routes import respond_lean, router
+
+    # the plain Starlette route comes first among polls' routes, so it is the one matched
+    first = router.routes[0]
+    assert isinstance(first, Route) and first.endpoint is respond_lean
+    event = make_event()
+    poll = make_poll(event, question("single_choice"))
+    qid = poll.questions[0].id
+    no_token = client.post(f"/api/v1/questions/{qid}/responses", json={"answer": {"option": "o1"}})
+    assert no_token.status_code == 401
+    assert no_token.json()["error"] == "NotAuthenticated"
+    auth = join(client, event.code)
+    for bad_id in (0, 2_147_483_648):
+        refused = client.post(
+            f"/api/v1/questions/{bad_id}/responses", json={"answer": {"option": "o1"}}, headers=auth
+        )
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "question_id"
+    not_a_number = client.post(
+        "/api/v1/questions/abc/responses", json={"answer": {"option": "o1"}}, headers=auth
+    )
+    assert not_a_number.status_code == 422  # FastAPI's documented route answers this one
+    bad_key = client.post(
+        f"/api/v1/questions/{qid}/responses",
+        json={"answer": {"option": "o1"}},
+        headers={**auth, "Idempotency-Key": "x" * 500},
+    )
+    assert bad_key.status_code == 422
+    assert bad_key.json()["field"] == "Idempotency-Key"
+    assert count_responses(db) == 0
+    ok = client.post(
+        f"/api/v1/questions/{qid}/responses", json={"answer": {"option": "o1"}}, headers=auth
+    )
+    assert ok.status_code == 201, ok.text
+    assert count_responses(db) == 1
