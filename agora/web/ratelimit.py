@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -107,13 +108,81 @@ _EVENT_PATH = re.compile(r"^/(?:e|api/v1/events)/[^/]+(?:/|$)")
 MISSES = parse("30/minute")
 
 
+class LocalWindows:
+    """Fixed windows counted in this process: what ``limits`` does in memory, without its cost.
+
+    ``limits``' memory storage starts a timer thread every 10 ms while requests come and
+    each one scans every key: with a room of phones that was a sixth of a vote's server time
+    (docs/performance.md). Here a window is a count and its end, and expired windows are
+    dropped at most once a second, on a hit. Same answers as ``FixedWindowRateLimiter``: a
+    window starts at its first hit and lasts the item's period.
+    """
+
+    def __init__(self) -> None:
+        self.windows: dict[str, list[float]] = {}  # key -> [end, count]
+        self.next_sweep = 0.0
+        self.lock = threading.Lock()
+
+    def _window(self, item: RateLimitItem, identifiers: tuple[str, ...], now: float) -> list[float]:
+        key = item.key_for(*identifiers)
+        window = self.windows.get(key)
+        if window is None or window[0] <= now:
+            window = self.windows[key] = [now + item.get_expiry(), 0]
+        return window
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Count one request; return whether it is within the limit."""
+        now = time.monotonic()
+        with self.lock:
+            if now >= self.next_sweep:
+                self.windows = {k: w for k, w in self.windows.items() if w[0] > now}
+                self.next_sweep = now + 1.0
+            window = self._window(item, identifiers, now)
+            if window[1] >= item.amount:
+                return False
+            window[1] += 1
+            return True
+
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Return whether one more request would be within the limit (counting nothing)."""
+        window = self.windows.get(item.key_for(*identifiers))
+        return window is None or window[0] <= time.monotonic() or window[1] < item.amount
+
+    def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        """Return the whole seconds until the window of ``identifiers`` ends."""
+        window = self.windows.get(item.key_for(*identifiers))
+        return max(1, math.ceil(window[0] - time.monotonic())) if window else 1
+
+
+class SharedWindows:
+    """Fixed windows counted in Redis, for several processes (the ``limits`` library)."""
+
+    def __init__(self, storage_uri: str) -> None:
+        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Count one request; return whether it is within the limit."""
+        return self.limiter.hit(item, *identifiers)
+
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Return whether one more request would be within the limit (counting nothing)."""
+        return self.limiter.test(item, *identifiers)
+
+    def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        """Return the whole seconds until the window of ``identifiers`` ends."""
+        reset = self.limiter.get_window_stats(item, *identifiers).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+
 class RateLimits:
     """Refuses requests past a rule's limits with 429 (and counts unknown event codes)."""
 
     def __init__(self, app: ASGIApp, *, enabled: bool, storage_uri: str = "memory://") -> None:
         self.app = app
         self.enabled = enabled
-        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self.limiter: LocalWindows | SharedWindows = (
+            LocalWindows() if storage_uri == "memory://" else SharedWindows(storage_uri)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.enabled:
@@ -133,13 +202,13 @@ class RateLimits:
             who = _participant(scope) if rule.per == "participant" else f"address:{address}"
             for item in rule.limits:
                 if not self.limiter.hit(item, rule.name, who):
-                    await _refuse(scope, send, self._retry_after(item, rule.name, who))
+                    await _refuse(scope, send, self.limiter.retry_after(item, rule.name, who))
                     return
         if not _EVENT_PATH.match(path):
             await self.app(scope, receive, send)
             return
         if not self.limiter.test(MISSES, "misses", address):
-            await _refuse(scope, send, self._retry_after(MISSES, "misses", address))
+            await _refuse(scope, send, self.limiter.retry_after(MISSES, "misses", address))
             return
 
         async def counting(message: Message) -> None:
@@ -148,10 +217,6 @@ class RateLimits:
             await send(message)
 
         await self.app(scope, receive, counting)
-
-    def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
-        reset = self.limiter.get_window_stats(item, *identifiers).reset_time
-        return max(1, math.ceil(reset - time.time()))
 
 
 def _participant(scope: Scope) -> str:

@@ -112,3 +112,47 @@ def test_guessing_join_codes_is_stopped_after_thirty_misses(
     assert set(misses) == {404}
     assert client.get(f"/api/v1/events/{event.code}").status_code == 429  # even a real one now
     assert client.get("/").status_code == 200  # the rest of the site still answers
+
+
+def test_local_windows_count_per_identity_and_end_with_their_period(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from limits import parse
+
+    from agora.web import ratelimit
+
+    clock = [1000.0]
+    monkeypatch.setattr("agora.web.ratelimit.time.monotonic", lambda: clock[0])
+    windows = ratelimit.LocalWindows()
+    item = parse("3/minute")
+    assert [windows.hit(item, "vote", "a") for _ in range(4)] == [True, True, True, False]
+    assert windows.hit(item, "vote", "b")  # another participant has a window of their own
+    assert not windows.test(item, "vote", "a")
+    assert windows.test(item, "vote", "b")
+    clock[0] += 20
+    assert windows.retry_after(item, "vote", "a") == 40
+    assert windows.test(item, "vote", "b")  # test() counted nothing
+    clock[0] += 40  # the window that started at the first hit has ended
+    assert windows.test(item, "vote", "a")
+    assert windows.hit(item, "vote", "a")
+    assert windows.retry_after(item, "vote", "zzz") == 1
+    clock[0] += 61  # a hit after a second sweeps the ended windows away
+    windows.hit(item, "vote", "c")
+    assert set(windows.windows) == {item.key_for("vote", "c")}
+
+
+def test_shared_windows_count_in_redis_for_every_process(redis_url: str) -> None:
+    import uuid
+
+    from limits import parse
+
+    from agora.web.ratelimit import SharedWindows
+
+    item = parse("2/minute")
+    who = uuid.uuid4().hex
+    first, second = SharedWindows(redis_url), SharedWindows(redis_url)  # two processes
+    assert first.hit(item, "vote", who)
+    assert second.hit(item, "vote", who)
+    assert not first.hit(item, "vote", who)
+    assert not second.test(item, "vote", who)
+    assert 1 <= second.retry_after(item, "vote", who) <= 60
