@@ -124,6 +124,8 @@ class _Channel:
     dirty: dict[str, set[Key]] = field(default_factory=dict)
     last_flush: float = 0.0
     flush_task: asyncio.Task[None] | None = None
+    #: Changes noted so far (each call of ``changed``), at once, before any flush.
+    changes: int = 0
     #: Per audience (public only?): the sequence number of its newest message.
     newest: dict[bool, int] = field(default_factory=dict)
     #: Per audience: its messages of the last flush that had any for it.
@@ -184,6 +186,15 @@ class Hub:
         """Return the events this process has live channels for."""
         return list(self._channels)
 
+    def changes(self, event_id: int) -> int:
+        """Return how many changes of an event were noted: it moves at once with each one.
+
+        Pages kept for a version of the room compare it (``agora.pages.fresh``). Safe to
+        read from a worker thread (one dictionary read).
+        """
+        channel = self._channels.get(event_id)
+        return 0 if channel is None else channel.changes
+
     def subscribers(self, event_id: int) -> int:
         """Return how many streams are open for an event."""
         channel = self._channels.get(event_id)
@@ -195,6 +206,7 @@ class Hub:
         With no keys the section is redrawn as a whole.
         """
         channel = self._channel(event_id)
+        channel.changes += 1
         channel.dirty.setdefault(section, set()).update(keys)
         self._schedule(channel)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from agora.core.errors import NotAllowed
@@ -20,6 +20,7 @@ from agora.events.deps import EventDep, can_moderate, check_moderator, team_acco
 from agora.events.models import Event
 from agora.events.services import join_event
 from agora.pages.duplicate import router as duplicate_router
+from agora.pages.fresh import KEY_MARK, FreshPages, is_fresh
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
 from agora.polls import voting
@@ -28,7 +29,7 @@ from agora.polls.models import Poll, PollState, VotingRule
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import all_answers_of
 from agora.polls.routes import PollsDep
-from agora.web.deps import MODERATOR_COOKIE, StateDep, participant_in
+from agora.web.deps import MODERATOR_COOKIE, ORGANISER_COOKIE, StateDep, participant_in
 from agora.web.links import (
     JOIN_COOKIE,
     event_links,
@@ -36,7 +37,7 @@ from agora.web.links import (
     set_join_ticket,
     set_participant_cookie,
 )
-from agora.web.notices import page_response, take_notice
+from agora.web.notices import NOTICE_COOKIE, page_response, take_notice
 from agora.web.state import AppState
 
 router = APIRouter()
@@ -73,9 +74,21 @@ async def participant_page(
 
     ticket = request.cookies.get(JOIN_COOKIE)
     ticket_event = state.signer.read_join_ticket(ticket) if ticket else None
+    kept_pages = _fresh_pages(request)
+    keep_as = _fresh_key(request)
 
     def load(session: Session, event: Event) -> dict[str, Any]:
         participant_id = participant_in(request, state, event.id)
+        if keep_as is not None and participant_id is not None and is_fresh(session, participant_id):
+            # a new participant's page is everyone's: drawn once per version of the room
+            version = state.hub.changes(event.id)
+            key = (event.id, event.language, *keep_as)
+            page = kept_pages.get(key, version)
+            if page is not None:
+                return {"event": event, "participant_id": participant_id, "kept": page}
+            keep = (key, version)
+        else:
+            keep = None
         account = team_account(request, session, event)
         if account is not None and not event.ask_identity:
             # a team member signed in is the participant linked to their account
@@ -106,12 +119,15 @@ async def participant_page(
             "refusals": (refused := voting.refusals(session, participant_id, VotingRule)),
             "refusals_by_rule": {rule.value: text for rule, text in refused.items()},
             "sections": section_contexts(session, event, participant_id, "participant"),
+            "keep": keep,
         }
 
     context = await event.run(load)
     loaded: Event = context["event"]
     if "agora_lang" not in request.cookies:  # the event's language unless the person chose
         set_language(loaded.language)
+    if "kept" in context:
+        return HTMLResponse(context["kept"])
     if context.get("ticket") and j is None:
         # The participant is created when the browser comes back with this cookie, so a
         # page load that keeps no cookie (a link preview, a script) creates nobody.
@@ -140,11 +156,37 @@ async def participant_page(
             "focus_question": q,
             "notice": take_notice(request, state),
             "results": visible,
-            "submission_key": secrets.token_urlsafe(12),
+            "submission_key": KEY_MARK if context["keep"] else secrets.token_urlsafe(12),
             "card_versions": {p.id: card_version(loaded.code, p) for p in context["polls"]},
         },
     )
+    if context["keep"]:
+        key, version = context["keep"]
+        body = bytes(response.body).decode()
+        kept_pages.keep(key, version, body)
+        return HTMLResponse(body.replace(KEY_MARK, secrets.token_urlsafe(12)))
     return page_response(request, response)
+
+
+def _fresh_pages(request: Request) -> FreshPages:
+    """Return this app's kept pages of new participants."""
+    kept: FreshPages | None = getattr(request.app.state, "fresh_pages", None)
+    if kept is None:
+        kept = request.app.state.fresh_pages = FreshPages()
+    return kept
+
+
+def _fresh_key(request: Request) -> tuple[str, ...] | None:
+    """Return what, beside the event, tells one kept page from another; None: draw it.
+
+    A request with a notice to show or an organiser's sign-in gets a page of its own.
+    """
+    cookies = request.cookies
+    if NOTICE_COOKIE in cookies or ORGANISER_COOKIE in cookies:
+        return None
+    if request.headers.get("authorization"):
+        return None
+    return (cookies.get("agora_lang", ""), request.headers.get("host", ""), request.url.query)
 
 
 # -- the projector -------------------------------------------------------------------------
