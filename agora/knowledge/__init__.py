@@ -1,0 +1,1 @@
+"""The knowledge base: actors, places, cooperations, topics and outcomes, and their search."""
