@@ -12,10 +12,10 @@ Lookup is pure: no database, no settings, no network. The index is built once, o
 call, and kept for the life of the process (``functools.cache``). Measured on the
 development machine (2 shared cores, December 2026) with the GeoNames cities of 5,000
 inhabitants or more (69,000 cities, 75,000 places, 540,000 distinct names): building takes
-6 s (10 s when the machine is busy) and the process keeps about 310 MB more memory; an
-exact lookup then takes about 0.015 ms and one that falls back to spelling tolerance about
-10 ms (20 ms with a country filter, whose names are listed once per country). With the
-cities of 1,000 or more (``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 and 20 ms.
+6 to 8 s (10 s when the machine is busy) and the process keeps about 310 MB more memory
+(peak 340 MB); an exact lookup then takes about 0.015 ms and one that falls back to
+spelling tolerance 10 to 15 ms (under 1 ms with a country filter). With the cities of 1,000
+or more (``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25 ms.
 Call ``warm_up()`` at start-up, or in a worker, to pay the build early.
 
 Matching and ranking (``lookup``): a query and every name are compared in a normalised form
@@ -23,8 +23,12 @@ Matching and ranking (``lookup``): a query and every name are compared in a norm
 into spaces; then words that only say what kind of place it is, such as County, Region,
 Province, Županija, Comunidad, Shi, removed). A name equal to the query before removing
 those words scores 100, equal only after removing them 98; otherwise a name within a small
-edit distance scores its ``rapidfuzz`` ratio times 0.95 (at most 95, at least 76). Matches
+edit distance scores its ``rapidfuzz`` ratio times 0.95 (at most 95, at least 76); only
+names sharing the query's first or last letter are compared, which keeps this fast. Matches
 with the same score are ranked country, subdivision, region, city, and cities by population.
+A query with a comma that no name matches exactly ("Zhong County, Chongqing", "Melbourne,
+Florida") looks for the part before the comma inside the countries, subdivisions or regions
+that the rest names exactly.
 
 Resolution (``resolve``): the plausible matches are those of the best score (within 3
 points when no name matched exactly), after two rules: (1) when one of them is a country,
@@ -47,7 +51,7 @@ import re
 import unicodedata
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -286,6 +290,25 @@ def lookup(
     coded = _by_code_query(query, index)
     if coded is not None:
         return [Match(coded, EXACT_SCORE, query.strip())] if allowed(coded) else []
+    if "," in query:
+        # "Zhong County, Chongqing": a name with a comma of its own ("Washington, D.C.")
+        # first, then the part before the comma inside what the rest names, then spelling.
+        matches = _search(query, index, allowed, wanted_country, limit, fuzzy=False)
+        matches = matches or _qualified(query, index, allowed, wanted_country, limit)
+        if matches:
+            return matches
+    return _search(query, index, allowed, wanted_country, limit)
+
+
+def _search(
+    query: str,
+    index: _Index,
+    allowed: Callable[[Place], bool],
+    country: str | None,
+    limit: int,
+    *,
+    fuzzy: bool = True,
+) -> list[Match]:
     full = normalise(query)
     key = comparable(query)
     if not key:
@@ -296,10 +319,10 @@ def lookup(
         if allowed(place):
             score = EXACT_SCORE if normalise(original) == full else TYPE_WORDS_SCORE
             _keep_best(best, number, Match(place, score, original))
-    if not best:
+    if not best and fuzzy:
         for found, ratio, _position in process.extract(
             key,
-            index.fuzzy_keys(key, wanted_country),
+            index.fuzzy_keys(key, country),
             scorer=fuzz.ratio,
             score_cutoff=_FUZZY_CUTOFF,
             limit=limit * 4 + 20,
@@ -310,6 +333,33 @@ def lookup(
                 if allowed(place):
                     _keep_best(best, number, Match(place, score, original))
     return sorted(best.values(), key=_rank)[:limit]
+
+
+def _qualified(
+    query: str,
+    index: _Index,
+    allowed: Callable[[Place], bool],
+    country: str | None,
+    limit: int,
+) -> list[Match]:
+    """Find "Zhong County, Chongqing": the places the part before the first comma names that
+    lie inside a country, subdivision or region that the rest names exactly."""
+    head, _, rest = query.partition(",")
+    containers = [
+        m.place
+        for m in lookup(rest, country=country, kinds=("country", "subdivision", "region"), limit=50)
+        if m.exact
+    ]
+    if not containers:
+        return []
+    countries = {c.country for c in containers}
+    return _search(
+        head,
+        index,
+        lambda place: allowed(place) and any(index.contains(c, place) for c in containers),
+        next(iter(countries)) if len(countries) == 1 else country,
+        limit,
+    )
 
 
 def resolve(
@@ -418,7 +468,8 @@ class _Index:
     entries: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     by_first: dict[str, list[str]] = field(default_factory=dict)
     by_last: dict[str, list[str]] = field(default_factory=dict)
-    _country_keys: dict[str, list[str]] = field(default_factory=dict)
+    by_country: dict[str, list[str]] = field(default_factory=dict)
+    members: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, place: Place, names: Iterable[str]) -> None:
         number = len(self.places)
@@ -436,10 +487,28 @@ class _Index:
         self.entries = dict(self.entries)
         by_first: dict[str, list[str]] = defaultdict(list)
         by_last: dict[str, list[str]] = defaultdict(list)
-        for key in self.entries:
+        by_country: dict[str, list[str]] = defaultdict(list)
+        for key, entries in self.entries.items():
             by_first[key[0]].append(key)
             by_last[key[-1]].append(key)
+            for country in {self.places[number].country for number, _ in entries}:
+                by_country[country].append(key)
         self.by_first, self.by_last = dict(by_first), dict(by_last)
+        self.by_country = dict(by_country)
+
+    def contains(self, container: Place, place: Place) -> bool:
+        """Whether ``place`` lies inside ``container`` (as far as the data says)."""
+        if place.code == container.code or place.country != container.country:
+            return False
+        if container.kind == "country":
+            return True
+        if container.kind == "region":
+            members = self.members.get(container.code, frozenset())
+            return place.code in members or place.subdivision in members
+        if container.code in (place.parent, place.subdivision):
+            return True
+        above = self.by_code.get(place.parent.upper())
+        return above is not None and above.parent == container.code
 
     def fuzzy_keys(self, key: str, country: str | None) -> list[str]:
         """Return the names worth comparing with ``key`` for spelling tolerance: those that
@@ -447,18 +516,10 @@ class _Index:
         every name would take ten times longer), in ``country`` when given."""
         first, last = key[0], key[-1]
         if country:
-            return [k for k in self._keys_of(country) if k[0] == first or k[-1] == last]
+            keys = self.by_country.get(country, ())
+            return [k for k in keys if k[0] == first or k[-1] == last]
         same_last = [k for k in self.by_last.get(last, ()) if k[0] != first]
         return self.by_first.get(first, []) + same_last
-
-    def _keys_of(self, country: str) -> list[str]:
-        if country not in self._country_keys:
-            self._country_keys[country] = [
-                key
-                for key, entries in self.entries.items()
-                if any(self.places[n].country == country for n, _ in entries)
-            ]
-        return self._country_keys[country]
 
 
 def _keep_best(best: dict[int, Match], number: int, match: Match) -> None:
@@ -684,6 +745,7 @@ def _index() -> _Index:
             ),
             [local, english_name, *others.split("|")],
         )
+        index.members[f"nuts:{nuts}"] = frozenset(members.split())
 
     # Cities
     for city in cities:

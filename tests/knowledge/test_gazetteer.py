@@ -328,6 +328,23 @@ def test_type_words_in_the_query_do_not_hide_an_exact_name() -> None:
     assert match.place.country == "ES"
 
 
+def test_a_comma_names_the_place_that_contains_it() -> None:
+    assert resolved("Zhong County, Chongqing").subdivision == "CN-CQ"
+    assert resolved("Melbourne, Florida").subdivision == "US-FL"
+    assert resolved("Melbourne, Australia").subdivision == "AU-VIC"
+    assert resolved("Graz, Styria, Austria").code == "geonames:2778067"
+    assert resolved("Iaşi, North East Romania", kinds=["city"]).subdivision == "RO-IS"
+    assert resolved("Extremadrua, Spain").code == "ES-EX"
+
+
+def test_a_comma_in_a_name_of_its_own_is_not_a_container() -> None:
+    assert "US-DC" in codes(lookup("Washington, D.C."))
+
+
+def test_a_container_that_holds_no_such_name_finds_nothing_exact() -> None:
+    assert not any(m.exact for m in lookup("Graz, Croatia"))
+
+
 def test_limit_bounds_the_matches() -> None:
     assert len(lookup("Hamburg", limit=3)) == 3
     assert lookup("Hamburg", limit=0) == []
