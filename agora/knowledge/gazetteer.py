@@ -48,6 +48,7 @@ import gettext
 import json
 import math
 import re
+import threading
 import unicodedata
 import zoneinfo
 from collections import defaultdict
@@ -86,6 +87,8 @@ _FUZZY_WEIGHT = 0.95
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio below which a name is not offered
 _FUZZY_RESOLVES = 85.0  # a single plausible spelling-tolerant match resolves from here
 _FUZZY_TIER = 3.0
+#: Longer queries are cut to this many characters (no place name is longer).
+MAX_QUERY_LENGTH: Final = 200
 _SMALL_CITY = 0.1
 
 DATA = Path(__file__).parent / "data"
@@ -267,7 +270,8 @@ def lookup(
 
     Args:
         query: a name in any language or script, or a code (``HR-02``, ``DE``,
-            ``geonames:2911298``, ``nuts:RO21``).
+            ``geonames:2911298``, ``nuts:RO21``); "Name, Container" narrows the search
+            (see the module docstring). Only its first ``MAX_QUERY_LENGTH`` characters count.
         country: only places in this country (alpha-2), the country included.
         kinds: only places of these kinds (``KINDS``).
         limit: at most this many matches.
@@ -287,17 +291,29 @@ def lookup(
             kinds is None or place.kind in kinds
         )
 
+    return _lookup(query[:MAX_QUERY_LENGTH], index, allowed, wanted_country, limit, fuzzy=True)
+
+
+def _lookup(
+    query: str,
+    index: _Index,
+    allowed: Callable[[Place], bool],
+    country: str | None,
+    limit: int,
+    *,
+    fuzzy: bool,
+) -> list[Match]:
     coded = _by_code_query(query, index)
     if coded is not None:
         return [Match(coded, EXACT_SCORE, query.strip())] if allowed(coded) else []
     if "," in query:
         # "Zhong County, Chongqing": a name with a comma of its own ("Washington, D.C.")
         # first, then the part before the comma inside what the rest names, then spelling.
-        matches = _search(query, index, allowed, wanted_country, limit, fuzzy=False)
-        matches = matches or _qualified(query, index, allowed, wanted_country, limit)
+        matches = _search(query, index, allowed, country, limit, fuzzy=False)
+        matches = matches or _qualified(query, index, allowed, country, limit)
         if matches:
             return matches
-    return _search(query, index, allowed, wanted_country, limit)
+    return _search(query, index, allowed, country, limit, fuzzy=fuzzy)
 
 
 def _search(
@@ -307,7 +323,7 @@ def _search(
     country: str | None,
     limit: int,
     *,
-    fuzzy: bool = True,
+    fuzzy: bool,
 ) -> list[Match]:
     full = normalise(query)
     key = comparable(query)
@@ -345,11 +361,12 @@ def _qualified(
     """Find "Zhong County, Chongqing": the places the part before the first comma names that
     lie inside a country, subdivision or region that the rest names exactly."""
     head, _, rest = query.partition(",")
-    containers = [
-        m.place
-        for m in lookup(rest, country=country, kinds=("country", "subdivision", "region"), limit=50)
-        if m.exact
-    ]
+
+    def container(place: Place) -> bool:
+        return place.kind != "city" and (country is None or place.country == country)
+
+    # Exact names only, so that a long list of commas costs no spelling searches.
+    containers = [m.place for m in _lookup(rest, index, container, country, 50, fuzzy=False)]
     if not containers:
         return []
     countries = {c.country for c in containers}
@@ -359,6 +376,7 @@ def _qualified(
         lambda place: allowed(place) and any(index.contains(c, place) for c in containers),
         next(iter(countries)) if len(countries) == 1 else country,
         limit,
+        fuzzy=True,
     )
 
 
@@ -410,7 +428,6 @@ def subdivisions_of(code: str) -> list[Place]:
     return [p for p in _index().places if p.parent == code and p.kind != "city"]
 
 
-@functools.cache
 def world_area(country_alpha2: str) -> str:
     """Return the world area of a country, one of ``WORLD_AREAS`` ("" for an unknown code)."""
     return _world_areas().get(country_alpha2.upper(), "")
@@ -614,8 +631,17 @@ def _city_names(record: dict[str, Any]) -> list[str]:
     return names
 
 
-@functools.cache
+_BUILDING = threading.Lock()
+
+
 def _index() -> _Index:
+    """Return the index, building it on the first call (once, even if threads race)."""
+    with _BUILDING:
+        return _build_index()
+
+
+@functools.cache
+def _build_index() -> _Index:
     index = _Index()
     areas = _world_areas()
     admin1 = _admin1_table()

@@ -345,6 +345,11 @@ def test_a_container_that_holds_no_such_name_finds_nothing_exact() -> None:
     assert not any(m.exact for m in lookup("Graz, Croatia"))
 
 
+def test_a_long_list_of_commas_is_answered() -> None:
+    assert lookup(", ".join(["Nowhere"] * 300)) == []
+    assert resolved(", ".join(["Graz", "Styria", "Austria"]) + " " * 500).kind == "city"
+
+
 def test_limit_bounds_the_matches() -> None:
     assert len(lookup("Hamburg", limit=3)) == 3
     assert lookup("Hamburg", limit=0) == []
