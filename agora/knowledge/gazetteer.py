@@ -19,8 +19,8 @@ or more (``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25
 Call ``warm_up()`` at start-up, or in a worker, to pay the build early.
 
 Matching and ranking (``lookup``): a query and every name are compared in a normalised form
-(case folded, accents and other marks removed, hyphens, apostrophes and punctuation turned
-into spaces; then words that only say what kind of place it is, such as County, Region,
+(case folded, accents and other marks and apostrophes removed, hyphens and punctuation
+turned into spaces; then words that only say what kind of place it is, such as County, Region,
 Province, Županija, Comunidad, Shi, removed). A name equal to the query before removing
 those words scores 100, equal only after removing them 98; otherwise a name within a small
 edit distance scores its ``rapidfuzz`` ratio times 0.95 (at most 95, at least 76); only
@@ -32,10 +32,11 @@ that the rest names exactly.
 
 Resolution (``resolve``): the plausible matches are those of the best score (within 3
 points when no name matched exactly), after two rules: (1) when one of them is a country,
-the places inside that country drop out (the query named the country, so "Luxembourg" is the
-country, not its capital; "Hamburg" stays ambiguous between the city and the Land); (2) a
-city with less than a tenth of the population of the largest plausible city drops out
-(Genoa in Italy, not Genoa in Nevada). Exactly one plausible match resolves the query,
+the places inside that country drop out (the query named the country, so "Mexico" is the
+country, not its capital or its state; "Georgia" stays ambiguous between the country and
+the US state; "Hamburg" between the Land and the city); (2) a city with less than a tenth
+of the population of the largest plausible city or country drops out (Melbourne in
+Australia, not Melbourne in Florida). Exactly one plausible match resolves the query,
 provided it matched exactly or scored 85 or more; otherwise the caller gets the ranked
 candidates and must choose (ambiguity is shown, never guessed).
 """
@@ -87,6 +88,7 @@ _FUZZY_WEIGHT = 0.95
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio below which a name is not offered
 _FUZZY_RESOLVES = 85.0  # a single plausible spelling-tolerant match resolves from here
 _FUZZY_TIER = 3.0
+_FUZZY_MIN_LENGTH = 4  # "UK" would be one letter away from hundreds of names
 #: Longer queries are cut to this many characters (no place name is longer).
 MAX_QUERY_LENGTH: Final = 200
 _SMALL_CITY = 0.1
@@ -116,7 +118,9 @@ class Place:
             in ("" when GeoNames' division could not be matched to ISO); for subdivisions,
             their own code; else "".
         subdivision_type: the ISO 3166-2 type ("County", "Province"…) of ``subdivision``.
-        nuts: the NUTS code where known ("" otherwise; callers may fill it).
+        geonames_id: the GeoNames id of a city or country (None for the others).
+        nuts: the NUTS code where known, "" otherwise; a caller that knows it fills it with
+            ``dataclasses.replace(place, nuts="HR042")``.
         parent: code of the place that contains this one (subdivision or country; "" for a
             country).
     """
@@ -294,92 +298,6 @@ def lookup(
     return _lookup(query[:MAX_QUERY_LENGTH], index, allowed, wanted_country, limit, fuzzy=True)
 
 
-def _lookup(
-    query: str,
-    index: _Index,
-    allowed: Callable[[Place], bool],
-    country: str | None,
-    limit: int,
-    *,
-    fuzzy: bool,
-) -> list[Match]:
-    coded = _by_code_query(query, index)
-    if coded is not None:
-        return [Match(coded, EXACT_SCORE, query.strip())] if allowed(coded) else []
-    if "," in query:
-        # "Zhong County, Chongqing": a name with a comma of its own ("Washington, D.C.")
-        # first, then the part before the comma inside what the rest names, then spelling.
-        matches = _search(query, index, allowed, country, limit, fuzzy=False)
-        matches = matches or _qualified(query, index, allowed, country, limit)
-        if matches:
-            return matches
-    return _search(query, index, allowed, country, limit, fuzzy=fuzzy)
-
-
-def _search(
-    query: str,
-    index: _Index,
-    allowed: Callable[[Place], bool],
-    country: str | None,
-    limit: int,
-    *,
-    fuzzy: bool,
-) -> list[Match]:
-    full = normalise(query)
-    key = comparable(query)
-    if not key:
-        return []
-    best: dict[int, Match] = {}
-    for number, original in index.entries.get(key, ()):
-        place = index.places[number]
-        if allowed(place):
-            score = EXACT_SCORE if normalise(original) == full else TYPE_WORDS_SCORE
-            _keep_best(best, number, Match(place, score, original))
-    if not best and fuzzy:
-        for found, ratio, _position in process.extract(
-            key,
-            index.fuzzy_keys(key, country),
-            scorer=fuzz.ratio,
-            score_cutoff=_FUZZY_CUTOFF,
-            limit=limit * 4 + 20,
-        ):
-            score = round(ratio * _FUZZY_WEIGHT, 1)
-            for number, original in index.entries[found]:
-                place = index.places[number]
-                if allowed(place):
-                    _keep_best(best, number, Match(place, score, original))
-    return sorted(best.values(), key=_rank)[:limit]
-
-
-def _qualified(
-    query: str,
-    index: _Index,
-    allowed: Callable[[Place], bool],
-    country: str | None,
-    limit: int,
-) -> list[Match]:
-    """Find "Zhong County, Chongqing": the places the part before the first comma names that
-    lie inside a country, subdivision or region that the rest names exactly."""
-    head, _, rest = query.partition(",")
-
-    def container(place: Place) -> bool:
-        return place.kind != "city" and (country is None or place.country == country)
-
-    # Exact names only, so that a long list of commas costs no spelling searches.
-    containers = [m.place for m in _lookup(rest, index, container, country, 50, fuzzy=False)]
-    if not containers:
-        return []
-    countries = {c.country for c in containers}
-    return _search(
-        head,
-        index,
-        lambda place: allowed(place) and any(index.contains(c, place) for c in containers),
-        next(iter(countries)) if len(countries) == 1 else country,
-        limit,
-        fuzzy=True,
-    )
-
-
 def resolve(
     query: str,
     *,
@@ -471,6 +389,92 @@ def timezone_offset_hours(tz_a: str, tz_b: str, at: dt.datetime | None = None) -
 def warm_up() -> None:
     """Build the index now rather than on the first lookup (for start-up or a worker)."""
     _index()
+
+
+def _lookup(
+    query: str,
+    index: _Index,
+    allowed: Callable[[Place], bool],
+    country: str | None,
+    limit: int,
+    *,
+    fuzzy: bool,
+) -> list[Match]:
+    coded = _by_code_query(query, index)
+    if coded is not None:
+        return [Match(coded, EXACT_SCORE, query.strip())] if allowed(coded) else []
+    if "," in query:
+        # "Zhong County, Chongqing": a name with a comma of its own ("Washington, D.C.")
+        # first, then the part before the comma inside what the rest names, then spelling.
+        matches = _search(query, index, allowed, country, limit, fuzzy=False)
+        matches = matches or _qualified(query, index, allowed, country, limit)
+        if matches:
+            return matches
+    return _search(query, index, allowed, country, limit, fuzzy=fuzzy)
+
+
+def _search(
+    query: str,
+    index: _Index,
+    allowed: Callable[[Place], bool],
+    country: str | None,
+    limit: int,
+    *,
+    fuzzy: bool,
+) -> list[Match]:
+    full = normalise(query)
+    key = comparable(query)
+    if not key:
+        return []
+    best: dict[int, Match] = {}
+    for number, original in index.entries.get(key, ()):
+        place = index.places[number]
+        if allowed(place):
+            score = EXACT_SCORE if normalise(original) == full else TYPE_WORDS_SCORE
+            _keep_best(best, number, Match(place, score, original))
+    if not best and fuzzy and len(key) >= _FUZZY_MIN_LENGTH:
+        for found, ratio, _position in process.extract(
+            key,
+            index.fuzzy_keys(key, country),
+            scorer=fuzz.ratio,
+            score_cutoff=_FUZZY_CUTOFF,
+            limit=limit * 4 + 20,
+        ):
+            score = round(ratio * _FUZZY_WEIGHT, 1)
+            for number, original in index.entries[found]:
+                place = index.places[number]
+                if allowed(place):
+                    _keep_best(best, number, Match(place, score, original))
+    return sorted(best.values(), key=_rank)[:limit]
+
+
+def _qualified(
+    query: str,
+    index: _Index,
+    allowed: Callable[[Place], bool],
+    country: str | None,
+    limit: int,
+) -> list[Match]:
+    """Find "Zhong County, Chongqing": the places the part before the first comma names that
+    lie inside a country, subdivision or region that the rest names exactly."""
+    head, _, rest = query.partition(",")
+
+    def container(place: Place) -> bool:
+        return place.kind != "city" and (country is None or place.country == country)
+
+    # Exact names only, so that a long list of commas costs no spelling searches.
+    containers = [m.place for m in _lookup(rest, index, container, country, 50, fuzzy=False)]
+    if not containers:
+        return []
+    countries = {c.country for c in containers}
+    return _search(
+        head,
+        index,
+        lambda place: allowed(place) and any(index.contains(c, place) for c in containers),
+        next(iter(countries)) if len(countries) == 1 else country,
+        limit,
+        fuzzy=True,
+    )
 
 
 # --- the index --------------------------------------------------------------------------
@@ -723,6 +727,10 @@ def _build_index() -> _Index:
         )
         if getattr(country, "alpha_3", None):
             index.by_code.setdefault(country.alpha_3, index.places[-1])
+    # Codes that ISO 3166/MA reserves for these countries and that EU texts use: Eurostat
+    # writes EL for Greece, and UK is everyone's code for the United Kingdom.
+    for reserved, alpha2 in (("UK", "GB"), ("EL", "GR")):
+        index.by_code.setdefault(reserved, index.by_code[alpha2])
 
     # Subdivisions
     iso2 = _translations("iso3166-2")

@@ -397,6 +397,16 @@ def test_codes_find_places() -> None:
     assert by_code("geonames:1") is None
 
 
+def test_codes_reserved_for_eu_usage_find_their_country() -> None:
+    assert resolved("UK").code == "GB"
+    assert resolved("EL").code == "GR"
+    assert by_code("uk") == by_code("GB")
+
+
+def test_short_queries_get_no_spelling_tolerance() -> None:
+    assert lookup("Qk") == []
+
+
 def test_lowercase_two_letters_are_a_name_not_a_code() -> None:
     assert all(m.place.code != "DE" for m in lookup("de"))
 
