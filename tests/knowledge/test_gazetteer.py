@@ -29,6 +29,7 @@ from agora.takeaways.fields import world_areas
 GENOA = "geonames:3176219"
 HAMBURG_CITY = "geonames:2911298"
 CHONGQING_CITY = "geonames:1814906"
+_ISO_SUBDIVISIONS = {s.code: s for s in pycountry.subdivisions}
 
 
 def codes(matches: list[Match] | tuple[Match, ...]) -> list[str]:
@@ -442,6 +443,21 @@ def test_cities_point_to_existing_subdivisions() -> None:
     assert with_subdivision > 0.8 * len(list(gazetteer.places("city"))[::53])
 
 
+def test_the_geonames_pairing_table_is_one_to_one_and_names_real_codes() -> None:
+    rows = list(gazetteer._read_table("geonames_admin1_iso3166_2.tsv"))
+    assert len({row[0] for row in rows}) == len(rows)
+    assert len({row[1] for row in rows}) == len(rows)
+    assert {row[1] for row in rows} <= set(_ISO_SUBDIVISIONS)
+    assert all(row[0].split(".")[0] == row[1].split("-")[0] for row in rows)
+
+
+def test_english_names_of_divisions_find_the_right_subdivision() -> None:
+    assert resolved("Moscow Oblast").code == "RU-MOS"
+    assert resolved("Styria").code == "AT-6"
+    assert resolved("Lower Saxony").code == "DE-NI"
+    assert resolved("Basque Country").code == "ES-PV"
+
+
 def test_subdivisions_of_lists_the_children() -> None:
     children = {p.code for p in gazetteer.subdivisions_of("ES-MC")}
     assert children == {"ES-MU"}
@@ -545,7 +561,6 @@ def test_places_have_time_zones_from_their_largest_city() -> None:
 
 # --- properties -------------------------------------------------------------------------
 
-_ISO_SUBDIVISIONS = {s.code: s for s in pycountry.subdivisions}
 _SUBDIVISIONS = sorted(_ISO_SUBDIVISIONS)
 
 

@@ -49,6 +49,12 @@ BY_HAND = {
     "UA.09": "UA-68", "UA.11": "UA-43", "UA.12": "UA-30", "UA.20": "UA-40",
     "UA.21": "UA-59", "UA.24": "UA-07", "UA.27": "UA-18", "US.DC": "US-DC",
     "ZA.03": "ZA-FS",
+    # Two GeoNames divisions with the same name once "Oblast", "Krai"… are set aside.
+    "LA.24": "LA-VT", "LA.27": "LA-VI", "PE.LMA": "PE-LMA", "RU.03": "RU-AL",
+    "RU.04": "RU-ALT", "RU.47": "RU-MOS", "RU.48": "RU-MOW",
+    "RU.12": "RU-CE", "RU.16": "RU-CU", "RU.29": "RU-KEM", "RU.32": "RU-KHM",
+    "RU.50": "RU-NEN", "RU.51": "RU-NIZ", "RU.59": "RU-PRI", "RU.68": "RU-SE",
+    "RU.80": "RU-UD", "RU.87": "RU-YAN", "RU.89": "RU-YEV", "RU.93": "RU-ZAB",
 }  # fmt: skip
 HEADER = """\
 # GeoNames first-level divisions paired with ISO 3166-2 subdivisions.
