@@ -12,11 +12,13 @@ Lookup is pure: no database, no settings, no network. The index is built once, o
 call, and kept for the life of the process (``functools.cache``). Measured on the
 development machine (2 shared cores, December 2026) with the GeoNames cities of 5,000
 inhabitants or more (69,000 cities, 75,000 places, 540,000 distinct names): building takes
-6 to 8 s (10 s when the machine is busy) and the process keeps about 310 MB more memory
-(peak 340 MB); an exact lookup then takes about 0.015 ms and one that falls back to
-spelling tolerance 10 to 15 ms (under 1 ms with a country filter). With the cities of 1,000
-or more (``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25 ms.
-Call ``warm_up()`` at start-up, or in a worker, to pay the build early.
+6 to 8 s on a quiet machine, 15 s on a busy one (8 to 17 times as long as ``json.load``
+of the cities file), and the process keeps about 310 MB more memory (peak 345 MB); an
+exact lookup then takes 0.015 to 0.03 ms and one that falls back to spelling tolerance 10
+to 20 ms (under 1 ms with a country filter). With the cities of 1,000 or more
+(``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25 ms.
+``bench/bench_gazetteer.py`` measures again. Call ``warm_up()`` at start-up, or in a
+worker, to pay the build early.
 
 Matching and ranking (``lookup``): a query and every name are compared in a normalised form
 (case folded, accents and other marks and apostrophes removed, hyphens and punctuation
