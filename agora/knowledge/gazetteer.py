@@ -283,10 +283,13 @@ def lookup(
         limit: at most this many matches.
 
     Raises:
-        ValueError: ``kinds`` names a kind that is not in ``KINDS``.
+        ValueError: ``country`` is not two letters, or ``kinds`` names a kind that is not
+            in ``KINDS``.
     """
     if kinds is not None and not set(kinds) <= set(KINDS):
         raise ValueError(f"unknown kinds of place: {sorted(set(kinds) - set(KINDS))}")
+    if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+        raise ValueError(f"country must be an alpha-2 code such as 'HR', not {country!r}")
     if limit <= 0:
         return []
     index = _index()

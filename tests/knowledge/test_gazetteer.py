@@ -381,6 +381,11 @@ def test_murcia_as_a_subdivision_is_still_ambiguous() -> None:
     assert set(codes(resolve("Murcia", kinds=["subdivision"]).plausible)) == {"ES-MC", "ES-MU"}
 
 
+def test_a_country_filter_that_is_not_a_code_is_refused() -> None:
+    with pytest.raises(ValueError, match="alpha-2"):
+        lookup("Graz", country="Austria")
+
+
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="town"):
         lookup("Graz", kinds=["town"])
