@@ -13,9 +13,9 @@ call, and kept for the life of the process (``functools.cache``). Measured on th
 development machine (2 shared cores, December 2026) with the GeoNames cities of 5,000
 inhabitants or more (69,000 cities, 75,000 places, 540,000 distinct names): building takes
 6 to 8 s on a quiet machine, 15 s on a busy one (8 to 17 times as long as ``json.load``
-of the cities file), and the process keeps about 310 MB more memory (peak 345 MB); an
-exact lookup then takes 0.015 to 0.03 ms and one that falls back to spelling tolerance 10
-to 20 ms (under 1 ms with a country filter). With the cities of 1,000 or more
+of the cities file), and the process keeps 300 to 315 MB more memory (peak 345 MB); an
+exact lookup then takes 0.015 to 0.04 ms and one that falls back to spelling tolerance 10
+to 20 ms, 45 ms on a busy machine (under 1 ms with a country filter). With the cities of 1,000 or more
 (``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25 ms.
 ``bench/bench_gazetteer.py`` measures again. Call ``warm_up()`` at start-up, or in a
 worker, to pay the build early.
@@ -506,11 +506,16 @@ class _Index:
             full = normalise(name)
             if full and full not in seen:
                 seen.add(full)
-                self.entries[_without_type_words(full)].append((number, name))
+                key = _without_type_words(full)
+                # The key itself when it is the name as written ("zhong xian"): one string.
+                self.entries[key].append((number, key if name == key else name))
 
     def finish(self) -> None:
         """Freeze the names and file them by first and last letter for spelling tolerance."""
-        self.entries = dict(self.entries)
+        # Looking up an unknown name must add nothing. Not copied into a plain dict, nor the
+        # lists into tuples: the copy would raise the peak of memory, which the process keeps.
+        if isinstance(self.entries, defaultdict):
+            self.entries.default_factory = None
         by_first: dict[str, list[str]] = defaultdict(list)
         by_last: dict[str, list[str]] = defaultdict(list)
         by_country: dict[str, list[str]] = defaultdict(list)
