@@ -15,8 +15,8 @@ inhabitants or more (69,000 cities, 75,000 places, 540,000 distinct names): buil
 6 to 8 s on a quiet machine, 15 s on a busy one (8 to 17 times as long as ``json.load``
 of the cities file), and the process keeps 300 to 315 MB more memory (peak 345 MB); an
 exact lookup then takes 0.015 to 0.04 ms and one that falls back to spelling tolerance 10
-to 20 ms, 45 ms on a busy machine (under 1 ms with a country filter). With the cities of 1,000 or more
-(``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25 ms.
+to 20 ms, 45 ms on a busy machine (under 1 ms with a country filter). With the cities of
+1,000 or more (``CITY_MIN_POPULATION``) it is 12 to 30 s, 530 MB, 0.02 ms and 20 to 25 ms.
 ``bench/bench_gazetteer.py`` measures again. Call ``warm_up()`` at start-up, or in a
 worker, to pay the build early.
 
