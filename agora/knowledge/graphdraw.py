@@ -101,7 +101,7 @@ def layout(count: int, edges: Sequence[Edge], aspect: float = 2.2) -> list[tuple
             positions[node] = (x + pad + lx * (side - 2 * pad), y + pad + ly * (side - 2 * pad))
         x += side
         row_height = max(row_height, side)
-    return positions if count < 2 else normalise(positions)
+    return normalise(positions) if count > 1 else [(0.5, 0.5)] * count
 
 
 def group_layout(count: int, edges: Sequence[Edge]) -> list[tuple[float, float]]:
