@@ -33,39 +33,48 @@ ActorFactory = Callable[..., Actor]
 CooperationFactory = Callable[..., Cooperation]
 
 
+def add_actor(db: Database, name: str = "Krapina-Zagorje County", **fields: Any) -> Actor:
+    """Create and commit an actor; keyword arguments override the defaults."""
+    values: dict[str, Any] = {"kind": ActorKind.region, "country": "HR", "world_area": "europe"}
+    values.update(fields)
+    with db.session() as session:
+        actor = Actor(name=name, **values)
+        session.add(actor)
+        session.flush()
+        return actor
+
+
+def add_topic(
+    db: Database, slug: str = "mobility", name: str = "Urban mobility", **fields: Any
+) -> Topic:
+    """Create and commit a topic of the taxonomy."""
+    with db.session() as session:
+        topic = Topic(slug=slug, name=name, **fields)
+        session.add(topic)
+        session.flush()
+        return topic
+
+
 @pytest.fixture
 def pages_actor(db: Database) -> ActorFactory:
     """Create and commit an actor; keyword arguments override the defaults."""
-
-    def factory(name: str = "Krapina-Zagorje County", **fields: Any) -> Actor:
-        values: dict[str, Any] = {"kind": ActorKind.region, "country": "HR", "world_area": "europe"}
-        values.update(fields)
-        with db.session() as session:
-            actor = Actor(name=name, **values)
-            session.add(actor)
-            session.flush()
-            return actor
-
-    return factory
+    return lambda *args, **fields: add_actor(db, *args, **fields)
 
 
 @pytest.fixture
 def pages_topic(db: Database) -> Callable[..., Topic]:
     """Create and commit a topic of the taxonomy."""
-
-    def factory(slug: str = "mobility", name: str = "Urban mobility", **fields: Any) -> Topic:
-        with db.session() as session:
-            topic = Topic(slug=slug, name=name, **fields)
-            session.add(topic)
-            session.flush()
-            return topic
-
-    return factory
+    return lambda *args, **fields: add_topic(db, *args, **fields)
 
 
 @pytest.fixture
 def pages_cooperation(db: Database) -> CooperationFactory:
-    """Create and commit a cooperation between actors (the first one leads).
+    """Create and commit a cooperation between actors (see ``cooperation_factory``)."""
+    return cooperation_factory(db)
+
+
+def cooperation_factory(db: Database) -> CooperationFactory:
+    """Return a function that creates and commits a cooperation (the first actor leads).
 
     ``outcomes`` is a list of (kind, description, evidence_url); ``topics`` of topic ids;
     ``activities`` of (kind, date, description); ``lessons`` of (text, language).
@@ -100,10 +109,13 @@ def pages_cooperation(db: Database) -> CooperationFactory:
                 )
             for topic_id in topics or []:
                 session.add(CooperationTopic(cooperation_id=cooperation.id, topic_id=topic_id))
-            for kind, date, description in activities or []:
+            for activity, date, description in activities or []:
                 session.add(
                     CooperationActivity(
-                        cooperation_id=cooperation.id, kind=kind, date=date, description=description
+                        cooperation_id=cooperation.id,
+                        kind=activity,
+                        date=date,
+                        description=description,
                     )
                 )
             for text, language in lessons or []:
@@ -134,13 +146,21 @@ class PagesWorld:
 
 
 @pytest.fixture
-def pages_world(
-    db: Database,
-    pages_actor: ActorFactory,
-    pages_topic: Callable[..., Topic],
-    pages_cooperation: CooperationFactory,
-) -> PagesWorld:
+def pages_world(db: Database) -> PagesWorld:
     """Create the small knowledge base the page tests read."""
+    return seed_world(db)
+
+
+def seed_world(db: Database) -> PagesWorld:
+    """Create the small knowledge base of ``PagesWorld`` in ``db``."""
+
+    def pages_actor(name: str, **fields: Any) -> Actor:
+        return add_actor(db, name, **fields)
+
+    def pages_topic(slug: str, name: str, **fields: Any) -> Topic:
+        return add_topic(db, slug, name, **fields)
+
+    pages_cooperation = cooperation_factory(db)
     zagorje = pages_actor(
         "Krapina-Zagorje County", latitude=46.1, longitude=15.9, subdivision="HR-02"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -46,7 +47,7 @@ def test_a_shape_across_the_antimeridian_is_drawn_on_both_edges() -> None:
     rings = mapdraw.across_antimeridian(ring)
     assert len(rings) == 2
     for drawn in rings:
-        steps = [abs(b[0] - a[0]) for a, b in zip(drawn, drawn[1:], strict=False)]
+        steps = [abs(b[0] - a[0]) for a, b in itertools.pairwise(drawn)]
         assert max(steps) < 180
     assert mapdraw.across_antimeridian([(10.0, 0.0), (11.0, 0.0)]) == [[(10.0, 0.0), (11.0, 0.0)]]
 
@@ -87,8 +88,10 @@ def test_croatia_is_drawn_where_croatia_is() -> None:
     # Croatia spans about 13.5°–19.4° E and 42.4°–46.6° N
     west, north = mapdraw.project(13.3, 46.7)
     east, south = mapdraw.project(19.6, 42.3)
-    assert west <= min(xs) and max(xs) <= east
-    assert north <= min(ys) and max(ys) <= south
+    assert west <= min(xs)
+    assert max(xs) <= east
+    assert north <= min(ys)
+    assert max(ys) <= south
     # and is not a speck: it fills most of that box
     assert max(xs) - min(xs) > 0.8 * (east - west)
 
@@ -127,7 +130,8 @@ def test_countries_parses_a_small_topology() -> None:
     }
     [square] = mapdraw.countries(json.loads(json.dumps(topology)))
     assert square.name == "Square"
-    assert square.path.startswith("M500.0,") and square.path.endswith("Z")
+    assert square.path.startswith("M500.0,")
+    assert square.path.endswith("Z")
 
 
 def test_fit_frames_the_points_at_the_maps_proportions() -> None:

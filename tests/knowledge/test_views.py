@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy.orm import Session
 
 from agora.core.errors import InvalidInput, NotFound
-from agora.knowledge import figures, graphdraw, views
+from agora.knowledge import figures, graphdraw, mapdraw, views
 from agora.knowledge.models import ActorKind
 from agora.knowledge.views import Filters
 from tests.knowledge.conftest import ActorFactory, PagesWorld
@@ -63,7 +65,7 @@ def test_filters_are_checked_and_named(session: Session, pages_world: PagesWorld
         session, kind="city", country="hr ", world_area="europe", topic="mobility", page=1
     )
     assert checked == Filters("city", "HR", "europe", "mobility", 1)
-    bad = [
+    bad: list[tuple[dict[str, Any], str]] = [
         ({"kind": "castle"}, "kind"),
         ({"country": "HRV"}, "country"),
         ({"world_area": "atlantis"}, "world_area"),
@@ -71,9 +73,16 @@ def test_filters_are_checked_and_named(session: Session, pages_world: PagesWorld
         ({"page": 0}, "page"),
     ]
     for change, field in bad:
-        arguments = {"kind": "", "country": "", "world_area": "", "topic": "", "page": 1, **change}
+        arguments: dict[str, Any] = {
+            "kind": "",
+            "country": "",
+            "world_area": "",
+            "topic": "",
+            "page": 1,
+            **change,
+        }
         with pytest.raises(InvalidInput) as refused:
-            views.check_filters(session, **arguments)  # type: ignore[arg-type]
+            views.check_filters(session, **arguments)
         assert refused.value.field == field
 
 
@@ -97,16 +106,13 @@ def test_actor_profile(session: Session, pages_world: PagesWorld) -> None:
     second = next(c for c in profile.cooperations if c.id == w.second.id)
     assert second.role == "partner"
     assert [p.role for p in second.partners] == ["lead", "partner"]
-    assert (
-        profile.outcomes_by_kind
-        == {
-            "memorandum": 1,
-            "delegation_visit": 1,
-            "guideline": 1,
-            "joint_project": 1,
-        }
-        and list(profile.outcomes_by_kind)[0] == "memorandum"
-    )
+    assert profile.outcomes_by_kind == {
+        "memorandum": 1,
+        "delegation_visit": 1,
+        "guideline": 1,
+        "joint_project": 1,
+    }
+    assert next(iter(profile.outcomes_by_kind)) == "memorandum"
     assert [n.name for n in profile.networks] == ["EUROCITIES"]
     assert profile.placed
     network = views.actor_profile(session, w.eurocities.id)
@@ -230,7 +236,7 @@ def test_figures_of_the_map_and_graph(session: Session, pages_world: PagesWorld)
     heavy = max(drawn.lines, key=lambda line: line.link.outcomes)
     light = min(drawn.lines, key=lambda line: line.link.outcomes)
     assert heavy.width > light.width
-    assert figures.map_figure(placed, links, whole_world=True).view == figures.mapdraw.WORLD
+    assert figures.map_figure(placed, links, whole_world=True).view == mapdraw.WORLD
     data = views.graph_data(session)
     graph = figures.graph_figure(data.nodes, data.links)
     assert len(graph.nodes) == 5
@@ -243,10 +249,13 @@ def test_figures_of_the_map_and_graph(session: Session, pages_world: PagesWorld)
 def test_names_that_would_cover_each_other_are_left_out() -> None:
     dots = [(100.0, 100.0, 2.0, "First place"), (101.0, 100.0, 2.0, "Second place")]
     labels = figures.place_labels(dots, 10.0, (0.0, 0.0, 400.0, 400.0))
-    assert labels[0].shown and labels[0].anchor == "start"
-    assert labels[1].shown and labels[1].anchor != "start"  # moved to another side
+    assert labels[0].shown
+    assert labels[0].anchor == "start"
+    assert labels[1].shown
+    assert labels[1].anchor != "start"
     crowd = [(100.0, 100.0 + i * 0.5, 2.0, f"Place {i}") for i in range(10)]
     shown = [label.shown for label in figures.place_labels(crowd, 10.0, (0.0, 0.0, 400.0, 400.0))]
-    assert shown[0] and not all(shown)
+    assert shown[0]
+    assert not all(shown)
     edge = figures.place_labels([(395.0, 50.0, 2.0, "At the edge")], 10.0, (0, 0, 400, 400))
     assert edge[0].anchor == "end"
