@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from agora.knowledge import graphdraw, mapdraw
 from agora.knowledge.models import ActorKind
-from agora.knowledge.views import ActorRef, Link, Placed
+from agora.knowledge.network_views import Link, Placed
+from agora.knowledge.views import ActorRef
 
 #: The map tries to write the names of this many places, the most active first; a name
 #: that would cover another is left out (the dot's title and the table still give it).

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from agora.accounts.models import Organiser
 from agora.core.errors import NotAuthenticated
 from agora.core.i18n import current_language
-from agora.knowledge import figures, page_labels, views
+from agora.knowledge import figures, network_views, page_labels, views
 from agora.knowledge.deps import KnowledgeReaderDep, knowledge_reader
 from agora.takeaways.fields import outcome_kinds, world_areas
 from agora.web.deps import IdPath, StateDep, WorkDep
@@ -155,11 +155,10 @@ def actor_page(
         profile = views.actor_profile(session, actor_id)
         if not profile.placed:
             return profile, None
-        placed, links = views.map_data(session)
         partners = {p.id for c in profile.cooperations for p in c.partners} | {actor_id}
-        mine = [p for p in placed if p.actor.id in partners]
+        placed, links = network_views.map_data(session, partners)
         shown = [link for link in links if actor_id in (link.a, link.b)]
-        return profile, figures.map_figure(mine, shown, focus=actor_id, least=60.0)
+        return profile, figures.map_figure(placed, shown, focus=actor_id, least=60.0)
 
     profile, locator = work.sync(load)
     context = {
@@ -194,7 +193,7 @@ def map_page(
     """Show the actors on a world map, with lines for their cooperations."""
     if reader.must_sign_in:
         return sign_in_first(request)
-    placed, links = work.sync(views.map_data)
+    placed, links = work.sync(network_views.map_data)
     figure = figures.map_figure(placed, links, whole_world=view == "world")
     names = {p.actor.id: p.actor.name for p in placed}
     return render(request, state, "map.html", reader, {"figure": figure, "names": names})
@@ -205,7 +204,7 @@ def graph_page(request: Request, state: StateDep, work: WorkDep, reader: PageRea
     """Show the actors and their cooperations as a network, weighted by outcomes."""
     if reader.must_sign_in:
         return sign_in_first(request)
-    data = work.sync(views.graph_data)
+    data = work.sync(network_views.graph_data)
     figure = figures.graph_figure(data.nodes, data.links)
     return render(request, state, "graph.html", reader, {"figure": figure, "data": data})
 
@@ -242,7 +241,9 @@ class KnowledgeNetwork(BaseModel):
     links: list[ActorLink]
 
 
-def _network(points: list[views.Placed], links: list[views.Link], placed: bool) -> KnowledgeNetwork:
+def _network(
+    points: list[network_views.Placed], links: list[network_views.Link], placed: bool
+) -> KnowledgeNetwork:
     return KnowledgeNetwork(
         actors=[
             ActorPoint(
@@ -267,12 +268,12 @@ def _network(points: list[views.Placed], links: list[views.Link], placed: bool) 
 @router.get("/api/v1/knowledge/map", tags=["knowledge"])
 def map_api(reader: KnowledgeReaderDep, work: WorkDep) -> KnowledgeNetwork:
     """Return the actors that have a place, and the cooperations between them."""
-    placed, links = work.sync(views.map_data)
+    placed, links = work.sync(network_views.map_data)
     return _network(placed, links, placed=True)
 
 
 @router.get("/api/v1/knowledge/graph", tags=["knowledge"])
 def graph_api(reader: KnowledgeReaderDep, work: WorkDep) -> KnowledgeNetwork:
     """Return the actors in cooperations and their links, weighted by outcomes."""
-    data = work.sync(views.graph_data)
+    data = work.sync(network_views.graph_data)
     return _network(data.nodes, data.links, placed=False)

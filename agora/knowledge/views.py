@@ -1,4 +1,4 @@
-"""What the knowledge base's pages read: the directory, an actor, a cooperation, map and graph.
+"""What the knowledge base's pages read: the directory, an actor, a cooperation.
 
 Read-only queries that return plain dataclasses, so templates and tests see data, not
 sessions. Filters are checked here and refused with ``InvalidInput`` naming the field.
@@ -7,7 +7,6 @@ sessions. Filters are checked here and refused with ``InvalidInput`` naming the 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -37,8 +36,6 @@ from agora.takeaways.fields import outcome_kinds, world_areas
 
 #: Actors per page of the directory.
 PER_PAGE = 40
-#: The graph shows at most this many actors (those with most outcomes, then cooperations).
-GRAPH_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ class ActorRef:
     role: str = ""
 
 
-def _ref(actor: Actor, role: str = "") -> ActorRef:
+def actor_ref(actor: Actor, role: str = "") -> ActorRef:
     return ActorRef(actor.id, actor.name, actor.kind.value, actor.country, role)
 
 
@@ -142,7 +139,7 @@ class Directory:
     topics: list[Topic]
 
 
-def _cooperation_counts(session: Session, actor_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+def cooperation_counts(session: Session, actor_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Return, per actor, its number of cooperations and of their outcomes."""
     ids = list(actor_ids)
     if not ids:
@@ -194,9 +191,9 @@ def directory(session: Session, filters: Filters, per_page: int = PER_PAGE) -> D
         .offset((filters.page - 1) * per_page)
         .limit(per_page)
     ).all()
-    counts = _cooperation_counts(session, (a.id for a in actors))
+    counts = cooperation_counts(session, (a.id for a in actors))
     rows = [
-        DirectoryRow(_ref(a), a.world_area, a.subdivision, *counts.get(a.id, (0, 0)))
+        DirectoryRow(actor_ref(a), a.world_area, a.subdivision, *counts.get(a.id, (0, 0)))
         for a in actors
     ]
 
@@ -273,7 +270,7 @@ def actor_profile(session: Session, actor_id: int) -> ActorProfile:
         .where(CooperationActor.cooperation_id.in_(ids), Actor.id != actor_id)
         .order_by(CooperationActor.role, func.lower(Actor.name))
     ).all():
-        partners[cooperation_id].append(_ref(other, role))
+        partners[cooperation_id].append(actor_ref(other, role))
     outcome_rows = session.execute(
         select(CooperationOutcome.cooperation_id, CooperationOutcome.kind).where(
             CooperationOutcome.cooperation_id.in_(ids)
@@ -309,8 +306,8 @@ def actor_profile(session: Session, actor_id: int) -> ActorProfile:
             for c, role in mine
         ],
         outcomes_by_kind={k: by_kind[k] for k in outcome_kinds() if by_kind.get(k)},
-        networks=[_ref(n) for n in networks],
-        members=[_ref(m) for m in members],
+        networks=[actor_ref(n) for n in networks],
+        members=[actor_ref(m) for m in members],
     )
 
 
@@ -413,7 +410,7 @@ def cooperation_detail(
             code, title = event.code, event.title
     return CooperationDetail(
         cooperation=cooperation,
-        actors=[_ref(a, role) for a, role in actors],
+        actors=[actor_ref(a, role) for a, role in actors],
         topics=[TopicLine(t.slug, topic_name(t, language), list(t.sdgs or [])) for t in topics],
         activities=list(activities),
         outcomes=[
@@ -427,104 +424,3 @@ def cooperation_detail(
         event_title=title,
         source=cooperation.source.value,
     )
-
-
-# -- the map and the graph -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Placed:
-    """An actor with a position, and how much it cooperated."""
-
-    actor: ActorRef
-    latitude: float
-    longitude: float
-    cooperations: int
-    outcomes: int
-
-
-@dataclass(frozen=True)
-class Link:
-    """Two actors that cooperated: in how many cooperations, with how many outcomes."""
-
-    a: int
-    b: int
-    cooperations: int
-    outcomes: int
-    titles: list[str]
-
-
-def _pairs(session: Session, actor_ids: set[int] | None = None) -> list[Link]:
-    """Return every pair of actors that share a cooperation, weighted by outcomes."""
-    members: dict[int, list[int]] = defaultdict(list)
-    for cooperation_id, actor_id in session.execute(
-        select(CooperationActor.cooperation_id, CooperationActor.actor_id).order_by(
-            CooperationActor.cooperation_id, CooperationActor.actor_id
-        )
-    ).all():
-        if actor_ids is None or actor_id in actor_ids:
-            members[cooperation_id].append(actor_id)
-    outcomes = dict(
-        session.execute(
-            select(CooperationOutcome.cooperation_id, func.count(CooperationOutcome.id)).group_by(
-                CooperationOutcome.cooperation_id
-            )
-        ).all()
-    )
-    titles = dict(session.execute(select(Cooperation.id, Cooperation.title)).all())
-    found: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for cooperation_id, ids in members.items():
-        for a, b in itertools.combinations(sorted(set(ids)), 2):
-            found[(a, b)].append(cooperation_id)
-    return [
-        Link(
-            a,
-            b,
-            len(cids),
-            sum(int(outcomes.get(c, 0)) for c in cids),
-            [str(titles.get(c, "")) for c in cids],
-        )
-        for (a, b), cids in sorted(found.items())
-    ]
-
-
-def map_data(session: Session) -> tuple[list[Placed], list[Link]]:
-    """Return the actors that have a position, and the links between them."""
-    actors = session.scalars(
-        select(Actor)
-        .where(Actor.latitude.is_not(None), Actor.longitude.is_not(None))
-        .order_by(func.lower(Actor.name), Actor.id)
-    ).all()
-    counts = _cooperation_counts(session, (a.id for a in actors))
-    placed = [
-        Placed(_ref(a), float(a.latitude or 0), float(a.longitude or 0), *counts.get(a.id, (0, 0)))
-        for a in actors
-        if -90 <= (a.latitude or 0) <= 90 and -180 <= (a.longitude or 0) <= 180
-    ]
-    return placed, _pairs(session, {p.actor.id for p in placed})
-
-
-@dataclass(frozen=True)
-class GraphData:
-    """Actors that cooperated (at most ``GRAPH_LIMIT``), the links between them, and how many
-    actors were left out."""
-
-    nodes: list[Placed]
-    links: list[Link]
-    left_out: int
-
-
-def graph_data(session: Session, limit: int = GRAPH_LIMIT) -> GraphData:
-    """Return the actors in at least one cooperation and the cooperations between them."""
-    ids = session.scalars(select(CooperationActor.actor_id).distinct()).all()
-    counts = _cooperation_counts(session, ids)
-    ranked = sorted(ids, key=lambda i: (-counts[i][1], -counts[i][0], i))
-    kept = set(ranked[:limit])
-    actors = session.scalars(
-        select(Actor).where(Actor.id.in_(kept)).order_by(func.lower(Actor.name), Actor.id)
-    ).all()
-    nodes = [
-        Placed(_ref(a), float(a.latitude or 0), float(a.longitude or 0), *counts[a.id])
-        for a in actors
-    ]
-    return GraphData(nodes, _pairs(session, kept), max(0, len(ids) - len(kept)))

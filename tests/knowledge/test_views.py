@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from agora.core.errors import InvalidInput, NotFound
-from agora.knowledge import figures, graphdraw, mapdraw, views
+from agora.knowledge import figures, graphdraw, mapdraw, network_views, views
 from agora.knowledge.models import ActorKind
 from agora.knowledge.views import Filters
 from tests.knowledge.conftest import ActorFactory, PagesWorld
@@ -168,7 +168,7 @@ def test_map_data_holds_placed_actors_and_weighted_links(
     session: Session, pages_world: PagesWorld
 ) -> None:
     w = pages_world
-    placed, links = views.map_data(session)
+    placed, links = network_views.map_data(session)
     assert w.unplaced.id not in {p.actor.id for p in placed}
     assert len(placed) == 6
     pairs = {(link.a, link.b): link for link in links}
@@ -184,10 +184,10 @@ def test_map_data_holds_placed_actors_and_weighted_links(
 def test_graph_data_keeps_the_actors_with_most_outcomes(
     session: Session, pages_world: PagesWorld
 ) -> None:
-    full = views.graph_data(session)
+    full = network_views.graph_data(session)
     assert len(full.nodes) == 5
     assert full.left_out == 0
-    top = views.graph_data(session, limit=2)
+    top = network_views.graph_data(session, limit=2)
     assert {n.actor.name for n in top.nodes} == {"Krapina-Zagorje County", "Guangdong"}
     assert top.left_out == 3
     assert [(link.a, link.b) for link in top.links] == [
@@ -228,7 +228,7 @@ def test_linked_nodes_sit_closer_than_unlinked_ones() -> None:
 
 
 def test_figures_of_the_map_and_graph(session: Session, pages_world: PagesWorld) -> None:
-    placed, links = views.map_data(session)
+    placed, links = network_views.map_data(session)
     drawn = figures.map_figure(placed, links)
     assert len(drawn.dots) == 6
     assert len(drawn.lines) == 5
@@ -237,7 +237,7 @@ def test_figures_of_the_map_and_graph(session: Session, pages_world: PagesWorld)
     light = min(drawn.lines, key=lambda line: line.link.outcomes)
     assert heavy.width > light.width
     assert figures.map_figure(placed, links, whole_world=True).view == mapdraw.WORLD
-    data = views.graph_data(session)
+    data = network_views.graph_data(session)
     graph = figures.graph_figure(data.nodes, data.links)
     assert len(graph.nodes) == 5
     assert {kind for kind, _colour in graph.legend} == {"region", "province"}
