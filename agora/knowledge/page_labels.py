@@ -76,6 +76,24 @@ def country_name(code: str) -> str:
     return _iso3166(current_language()).gettext(name)
 
 
+def subdivision_name(code: str) -> str:
+    """Return the name of an ISO 3166-2 subdivision (``HR-02``) in the current language, or
+    the code when pycountry does not know it."""
+    if not code:
+        return ""
+    subdivision = pycountry.subdivisions.get(code=code.upper())  # type: ignore[no-untyped-call]
+    if subdivision is None:
+        return code
+    return _iso3166_2(current_language()).gettext(str(subdivision.name))
+
+
+@lru_cache(maxsize=16)
+def _iso3166_2(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 

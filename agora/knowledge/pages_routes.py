@@ -91,6 +91,7 @@ def render(
         "roles": page_labels.roles(),
         "sources": page_labels.sources(),
         "country_name": page_labels.country_name,
+        "subdivision_name": page_labels.subdivision_name,
         "language_tag": page_labels.language_tag,
         "language_name": page_labels.language_name,
         "number": number,

@@ -80,6 +80,7 @@ def test_directory_lists_and_filters_actors(
     assert 'action="/knowledge/search"' in everyone
     asia = client.get("/knowledge?world_area=asia", headers=officer.headers).text
     assert "Guangdong" in asia
+    assert '<input type="hidden" name="world_area" value="asia">' in asia  # search keeps it
     assert "Catalonia" not in asia
     assert "1 actor" in asia
     energy = client.get("/knowledge?topic=energy_circular", headers=officer.headers).text
