@@ -259,3 +259,22 @@ def test_names_that_would_cover_each_other_are_left_out() -> None:
     assert not all(shown)
     edge = figures.place_labels([(395.0, 50.0, 2.0, "At the edge")], 10.0, (0, 0, 400, 400))
     assert edge[0].anchor == "end"
+
+
+def test_codes_are_named_in_the_readers_language() -> None:
+    from agora.core.i18n import set_language
+    from agora.knowledge import page_labels
+
+    set_language("fr")
+    try:
+        assert page_labels.country_name("HR") == "Croatie"
+        assert page_labels.language_name("es") == "espagnol"
+        assert page_labels.subdivision_name("HR-02") == "Krapina-Zagorje"
+        assert page_labels.actor_kinds()["region"] == "Région"
+    finally:
+        set_language("en")
+    assert page_labels.country_name("ZZ") == "ZZ"
+    assert page_labels.subdivision_name("XX-99") == "XX-99"
+    assert page_labels.language_tag("pt_PT") == "pt-PT"
+    assert page_labels.language_tag('"><b>') == ""
+    assert page_labels.language_name("not a language") == "not a language"
