@@ -278,3 +278,13 @@ def test_codes_are_named_in_the_readers_language() -> None:
     assert page_labels.language_tag("pt_PT") == "pt-PT"
     assert page_labels.language_tag('"><b>') == ""
     assert page_labels.language_name("not a language") == "not a language"
+
+
+def test_two_partners_of_the_same_hub_get_spots_of_their_own() -> None:
+    # 1 and 2 have the same links (to 0 and to each other): classical scaling alone puts
+    # them on one spot; stress majorisation parts them by about one link's length
+    edges = [graphdraw.Edge(a, b, 1) for a, b in [(0, 1), (0, 2), (1, 2), (0, 3)]]
+    spots = graphdraw.layout(4, edges)
+    apart = ((spots[1][0] - spots[2][0]) ** 2 + (spots[1][1] - spots[2][1]) ** 2) ** 0.5
+    hub = ((spots[0][0] - spots[1][0]) ** 2 + (spots[0][1] - spots[1][1]) ** 2) ** 0.5
+    assert apart > 0.5 * hub
