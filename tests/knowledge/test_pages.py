@@ -70,6 +70,7 @@ def test_public_knowledge_base_is_read_without_signing_in(
     for path in [*PAGES, f"/knowledge/cooperations/{pages_world.first.id}"]:
         assert public_client.get(path).status_code == 200, path
     assert public_client.get("/api/v1/knowledge/map").status_code == 200
+    assert 'href="/knowledge/import"' not in public_client.get("/knowledge").text
 
 
 def test_directory_lists_and_filters_actors(
@@ -78,6 +79,7 @@ def test_directory_lists_and_filters_actors(
     everyone = client.get("/knowledge", headers=officer.headers).text
     assert "7 actors" in everyone
     assert 'action="/knowledge/search"' in everyone
+    assert 'href="/knowledge/import"' in everyone  # an organiser keeps the knowledge base
     asia = client.get("/knowledge?world_area=asia", headers=officer.headers).text
     assert "Guangdong" in asia
     assert '<input type="hidden" name="world_area" value="asia">' in asia  # search keeps it
