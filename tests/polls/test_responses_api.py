@@ -226,7 +226,8 @@ def test_the_lean_route_serves_votes_and_refuses_as_the_documented_one_does(
 
     # the plain Starlette route comes first among polls' routes, so it is the one matched
     first = router.routes[0]
-    assert isinstance(first, Route) and first.endpoint is respond_lean
+    assert isinstance(first, Route)
+    assert first.endpoint is respond_lean
     event = make_event()
     poll = make_poll(event, question("single_choice"))
     qid = poll.questions[0].id
