@@ -10,11 +10,21 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from agora.core.i18n import _, current_language, gettext, ngettext, set_language, supported
+from agora.core.i18n import (
+    _,
+    babel_locale,
+    current_language,
+    gettext,
+    ngettext,
+    npgettext,
+    pgettext,
+    set_language,
+    supported,
+)
 from agora.events.times import in_zone
 from agora.polls.kinds.table import Format, Scalar, say
 from agora.polls.voting import rule_labels
@@ -39,16 +49,15 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     return env
 
 
 def _locale(language: str) -> Locale:
-    """Return the Babel locale of ``language`` (English when Babel does not know it)."""
-    try:
-        return Locale.parse(language or "en")
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
+    """Return the Babel locale of ``language`` (``pt`` is ``pt_PT``; English for others)."""
+    return babel_locale(language)
 
 
 def format_dates(report: Report) -> str:
