@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -26,7 +25,7 @@ from agora.core.errors import InvalidInput
 from agora.core.i18n import _, ngettext
 from agora.events.models import Event
 from agora.registrations import services
-from agora.registrations.countries import fold
+from agora.registrations.countries import country_code_in_any_language, fold
 from agora.registrations.details import Details, InvalidDetails, clean_details
 from agora.registrations.models import Registration, RegistrationStatus
 
@@ -377,6 +376,8 @@ def _cell_text(value: object) -> str:
 
 def _xlsx_text(data: bytes) -> str:
     """Return the first sheet of an XLSX workbook as CSV text (values, not formulas)."""
+    import openpyxl  # type: ignore[import-untyped]  # only when a workbook is imported
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
@@ -545,6 +546,13 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             yield start, record
 
 
+def _country(value: str) -> str:
+    """Return a country's code when any of Agora's languages names it, else the text as is."""
+    if not value.strip():
+        return value
+    return country_code_in_any_language(value) or value
+
+
 def parse(text: str) -> tuple[Columns, str, list[_Row], list[RowProblem]]:
     """Read and check every row of a CSV text, without touching the database."""
     delimiter = _delimiter(text)
@@ -588,7 +596,7 @@ def parse(text: str) -> tuple[Columns, str, list[_Row], list[RowProblem]]:
                 email=columns.value(record, "email"),
                 organisation=columns.value(record, "organisation"),
                 organisation_type=columns.value(record, "organisation_type"),
-                country=columns.value(record, "country"),
+                country=_country(columns.value(record, "country")),
                 place=columns.value(record, "place"),
             )
         except InvalidDetails as exc:

@@ -66,9 +66,12 @@ def format_dates(report: Report) -> str:
     E.g. ``10 October 2023, 14:30 (Europe/Brussels)``.
     """
     locale = _locale(report.language)
-    days = format_date(report.starts_on, "d MMMM y", locale=locale)
+    # each language's own long date ("10 de outubro de 2023", "10. listopada 2023."); English
+    # keeps the day first, as the programme writes it, rather than Babel's American order
+    pattern = "d MMMM y" if locale.language == "en" else "long"
+    days = format_date(report.starts_on, pattern, locale=locale)
     if report.ends_on and report.ends_on != report.starts_on:
-        days = f"{days} – {format_date(report.ends_on, 'd MMMM y', locale=locale)}"
+        days = f"{days} – {format_date(report.ends_on, pattern, locale=locale)}"
     if report.start_time is not None:
         days = f"{days}, {report.start_time:%H:%M}"
     return f"{days} ({report.time_zone})"

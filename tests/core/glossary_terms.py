@@ -47,7 +47,8 @@ TERMS: tuple[Term, ...] = (
     Term(
         "take the floor / ask to speak",
         re.compile(
-            r"\b(has|have|give|gives|gave|take|takes|took) the floor\b|\b(ask\w*|requests?) to speak\b",
+            r"\b(has|have|give|gives|gave|take|takes|took) the floor\b"
+            r"|\b(ask\w*|requests?) to speak\b",
             re.IGNORECASE,
         ),
         _words(

@@ -67,7 +67,7 @@ def about(term: Term, message: Message) -> bool:
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("term", TERMS, ids=[t.english.split(" (")[0] for t in TERMS])
 def test_catalogue_uses_the_glossary_word(language: str, term: Term) -> None:
-    wrong = []
+    wrong: list[str] = []
     for message in catalogue(language):
         if not message.id or not about(term, message):
             continue
