@@ -7,7 +7,6 @@ picks one with ``Intl.PluralRules`` of its ``<html lang>`` (``live.js`` ``countT
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -44,12 +43,12 @@ DRAW = """async (counts) => {
 
 
 @pytest.fixture
-def event_code(live_server: LiveServer) -> Iterator[str]:
+def event_code(live_server: LiveServer) -> str:
     database = Database(live_server.settings.database_url)
     with database.session() as session:
         code = create_event(session, title="Words", starts_on=dt.date(2023, 10, 10)).code
     database.dispose()
-    yield code
+    return code
 
 
 def server_words(language: str) -> dict[str, list[str]]:
