@@ -70,7 +70,7 @@ typecheck: install
 ## After changing user-facing strings: update the template and every catalogue, then
 ## translate the new entries (tests/core/test_i18n.py fails until all are translated).
 i18n: install
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k N_plural:1,2 -o agora/locale/messages.pot --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k N_plural:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -o agora/locale/messages.pot --no-location \
 		--sort-output --project Agora --version 0.1.0 --msgid-bugs-address "" .
 	$(BIN)/pybabel update -i agora/locale/messages.pot -d agora/locale \
 		--no-fuzzy-matching --ignore-obsolete

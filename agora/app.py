@@ -19,7 +19,17 @@ from agora import __version__
 from agora.core.broker import make_broker
 from agora.core.db import Database
 from agora.core.errors import AgoraError
-from agora.core.i18n import LANGUAGES, current_language, gettext, ngettext, set_language, supported
+from agora.core.i18n import (
+    LANGUAGES,
+    current_language,
+    gettext,
+    ngettext,
+    npgettext,
+    pgettext,
+    plural_forms,
+    set_language,
+    supported,
+)
 from agora.core.security import Signer
 from agora.core.settings import Settings, get_settings
 from agora.domains import PACKAGE, live_sections, routers, template_dirs
@@ -118,12 +128,15 @@ def make_templates() -> Jinja2Templates:
     # edited template)
     env.auto_reload = False
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     env.globals["agora_version"] = __version__
     env.globals["static"] = static_url
     env.globals.update(POLL_TEMPLATE_GLOBALS)
     env.globals.update(EVENT_TEMPLATE_GLOBALS)  # local_time(moment, event): the event's zone
     env.globals["current_language"] = current_language
+    env.globals["plural_forms"] = plural_forms  # a count's words by category, for page scripts
     env.globals["languages"] = LANGUAGES
     env.globals["section_names"] = page_sections()
     return templates

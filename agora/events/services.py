@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from agora.accounts.team import co_moderated_event_ids
 from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from agora.core.i18n import _
+from agora.core.i18n import _, supported
 from agora.core.security import new_key
 from agora.events.models import Event, Participant
 from agora.events.times import DEFAULT_TIME_ZONE, check_time_zone, in_zone
@@ -74,6 +74,7 @@ def create_event(
     ends_on = _check_days(starts_on, ends_on)
     _check_capacity(capacity)
     time_zone = check_time_zone(time_zone)
+    language = supported(language) or language  # "pt" and "pt-BR" are Agora's "pt-PT"
     if code is None:
         code = new_join_code(session)
     else:
@@ -151,6 +152,7 @@ def update_event(
     time_zone = check_time_zone(time_zone)
     event.title, event.starts_on, event.ends_on = title, starts_on, ends_on
     event.start_time, event.time_zone = _minutes(start_time), time_zone
+    language = supported(language) or language
     event.venue, event.capacity, event.language = plain(venue), capacity, language
     event.registration_open = registration_open
     session.flush()

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from babel.dates import format_date
 
 from agora.core.errors import InvalidInput
-from agora.core.i18n import _, current_language
+from agora.core.i18n import _, babel_locale, current_language
 
 #: The reference session was in Brussels; an event created without a zone is there too.
 DEFAULT_TIME_ZONE = "Europe/Brussels"
@@ -154,7 +154,7 @@ def event_when(event: Zoned) -> str:
 
     "10 October 2023, 14:30 (Europe/Brussels)", or the date and zone without a start time.
     """
-    day = format_date(event.starts_on, "long", locale=current_language())
+    day = format_date(event.starts_on, "long", locale=babel_locale(current_language()))
     zone_name = event.time_zone or DEFAULT_TIME_ZONE
     if event.start_time is None:
         return f"{day} ({zone_name})"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotFound
-from agora.core.i18n import _
+from agora.core.i18n import _, pgettext
 from agora.events.agenda import current_item
 from agora.events.models import Event, Participant
 from agora.qa.models import AudienceQuestion, QuestionState, QuestionVote
@@ -62,11 +62,11 @@ HIGHLIGHTABLE = frozenset({_S.approved})
 def state_label(state: QuestionState) -> str:
     """Return a question state's name in the current language."""
     labels = {
-        _S.pending: _("waiting for approval"),
-        _S.approved: _("approved"),
-        _S.rejected: _("rejected"),
-        _S.answered: _("answered"),
-        _S.archived: _("archived"),
+        _S.pending: pgettext("audience question state", "waiting for approval"),
+        _S.approved: pgettext("audience question state", "approved"),
+        _S.rejected: pgettext("audience question state", "rejected"),
+        _S.answered: pgettext("audience question state", "answered"),
+        _S.archived: pgettext("audience question state", "archived"),
     }
     return labels[state]
 

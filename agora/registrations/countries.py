@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
+from agora.core.i18n import LANGUAGES
+
 #: CLDR territories with two-letter codes that ISO 3166-1 does not assign to a country.
 NOT_COUNTRIES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
@@ -72,6 +74,15 @@ def country_code(text: str, language: str = "en") -> str | None:
         code = ALIASES.get(text.upper(), text.upper())
         return code if code in COUNTRY_CODES else None
     return _codes_by_name(language).get(fold(text))
+
+
+def country_code_in_any_language(text: str) -> str | None:
+    """Return the ISO code of a country named in any of Agora's languages ("Deutschland")."""
+    for language in LANGUAGES:
+        code = country_code(text, language)
+        if code is not None:
+            return code
+    return None
 
 
 def sorted_countries(language: str) -> list[tuple[str, str]]:

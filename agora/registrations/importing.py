@@ -1,4 +1,4 @@
-"""CSV import of registrations from another tool: every row checked, all or nothing.
+"""CSV or XLSX import of registrations from another tool: every row checked, all or nothing.
 
 A file with any bad row is refused with a report of each problem (line number, column,
 message) and nothing is stored. A good file is imported in one transaction, in file order:
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +25,7 @@ from agora.core.errors import InvalidInput
 from agora.core.i18n import _, ngettext
 from agora.events.models import Event
 from agora.registrations import services
-from agora.registrations.countries import fold
+from agora.registrations.countries import country_code_in_any_language, fold
 from agora.registrations.details import Details, InvalidDetails, clean_details
 from agora.registrations.models import Registration, RegistrationStatus
 
@@ -33,12 +35,122 @@ MAX_ROWS = 10_000
 MAX_REPORTED = 1000
 DELIMITERS = ",;\t"
 
-#: Header names each field is recognised by, after folding case, accents and punctuation.
+#: Header names each field is recognised by, after folding case, accents and punctuation:
+#: the headers of registration exports in Agora's eight languages (en, de, fr, es, it, pt,
+#: hr, ro). A lone first-name or last-name column stands for the whole name ("Nombre" in a
+#: Spanish file, "Nom" in a French one, "Nome" in a Portuguese one): see ``Columns.value``.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("name", "full name", "participant", "participant name", "attendee", "attendee name"),
-    "first_name": ("first name", "firstname", "given name", "forename"),
-    "last_name": ("last name", "lastname", "surname", "family name"),
-    "email": ("email", "e mail", "email address", "e mail address", "mail"),
+    "name": (
+        "name",
+        "full name",
+        "participant",
+        "participant name",
+        "attendee",
+        "attendee name",
+        # de
+        "vollstandiger name",
+        "vor und nachname",
+        "teilnehmer",
+        "teilnehmerin",
+        "teilnehmende",
+        # fr
+        "nom complet",
+        "nom et prenom",
+        "prenom et nom",
+        "nom prenom",
+        "prenom nom",
+        # es
+        "nombre completo",
+        "nombre y apellidos",
+        "nombre y apellido",
+        "participante",
+        # it
+        "nome e cognome",
+        "cognome e nome",
+        "nome completo",
+        "partecipante",
+        # pt
+        "nome completo",
+        "nome e apelido",
+        # hr
+        "ime i prezime",
+        "prezime i ime",
+        "puno ime",
+        "sudionik",
+        "sudionica",
+        # ro
+        "nume si prenume",
+        "prenume si nume",
+        "nume complet",
+    ),
+    "first_name": (
+        "first name",
+        "firstname",
+        "given name",
+        "forename",
+        "vorname",
+        "prenom",
+        "nombre",
+        "nome",
+        "primeiro nome",
+        "nome proprio",
+        "ime",
+        "prenume",
+    ),
+    "last_name": (
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+        "nachname",
+        "familienname",
+        "nom",
+        "nom de famille",
+        "apellido",
+        "apellidos",
+        "cognome",
+        "apelido",
+        "apelidos",
+        "sobrenome",
+        "ultimo nome",
+        "prezime",
+        "nume",
+        "nume de familie",
+    ),
+    "email": (
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "mail",
+        "e mail adresse",
+        "email adresse",
+        "mailadresse",
+        "courriel",
+        "adresse electronique",
+        "adresse courriel",
+        "adresse e mail",
+        "adresse mail",
+        "mel",
+        "correo",
+        "correo electronico",
+        "direccion de correo",
+        "direccion de correo electronico",
+        "direccion de email",
+        "indirizzo e mail",
+        "indirizzo email",
+        "posta elettronica",
+        "correio eletronico",
+        "correio electronico",
+        "endereco de e mail",
+        "endereco de email",
+        "endereco de correio eletronico",
+        "e posta",
+        "adresa e poste",
+        "adresa e mail",
+        "adresa de e mail",
+        "adresa de email",
+    ),
     "organisation": (
         "organisation",
         "organization",
@@ -47,17 +159,86 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "institution",
         "affiliation",
         "company",
+        "einrichtung",
+        "behorde",
+        "firma",
+        "unternehmen",
+        "organisme",
+        "structure",
+        "entreprise",
+        "societe",
+        "organizacion",
+        "organismo",
+        "entidad",
+        "institucion",
+        "empresa",
+        "organizzazione",
+        "ente",
+        "istituzione",
+        "azienda",
+        "organizacao",
+        "entidade",
+        "instituicao",
+        "organizacija",
+        "institucija",
+        "ustanova",
+        "tvrtka",
+        "organizatie",
+        "institutie",
+        "companie",
     ),
     "organisation_type": (
         "organisation type",
         "organization type",
         "type of organisation",
         "type of organization",
+        "kind of organisation",
+        "kind of organization",
         "org type",
         "type",
         "category",
+        "organisationstyp",
+        "organisationsart",
+        "art der organisation",
+        "typ der organisation",
+        "art der einrichtung",
+        "typ",
+        "kategorie",
+        "type d organisation",
+        "type d organisme",
+        "type de structure",
+        "categorie",
+        "tipo de organizacion",
+        "tipo de entidad",
+        "tipo di organizzazione",
+        "tipo di ente",
+        "categoria",
+        "tipo de organizacao",
+        "tipo de entidade",
+        "tipo",
+        "vrsta organizacije",
+        "tip organizacije",
+        "vrsta ustanove",
+        "kategorija",
+        "tip de organizatie",
+        "tipul organizatiei",
+        "tip",
     ),
-    "country": ("country", "country code", "country iso code"),
+    "country": (
+        "country",
+        "country code",
+        "country iso code",
+        "land",
+        "staat",
+        "pays",
+        "pais",
+        "paese",
+        "nazione",
+        "stato",
+        "drzava",
+        "zemlja",
+        "tara",
+    ),
     "place": (
         "region",
         "city",
@@ -69,6 +250,33 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "town",
         "municipality",
         "location",
+        "stadt",
+        "ort",
+        "gemeinde",
+        "bundesland",
+        "ville",
+        "commune",
+        "localite",
+        "ciudad",
+        "municipio",
+        "localidad",
+        "regione",
+        "citta",
+        "comune",
+        "localita",
+        "cidade",
+        "localidade",
+        "regiao",
+        "regija",
+        "grad",
+        "opcina",
+        "zupanija",
+        "mjesto",
+        "regiune",
+        "oras",
+        "localitate",
+        "judet",
+        "municipiu",
     ),
 }
 _FIELD_OF_HEADER = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
@@ -151,6 +359,45 @@ def _header_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
 
 
+#: How an XLSX file (a ZIP archive) begins.
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _cell_text(value: object) -> str:
+    """Return a spreadsheet cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_text(data: bytes) -> str:
+    """Return the first sheet of an XLSX workbook as CSV text (values, not formulas)."""
+    import openpyxl  # type: ignore[import-untyped]  # only when a workbook is imported
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        raise InvalidInput(
+            _("The file cannot be read as an XLSX workbook; save it as XLSX or CSV UTF-8."),
+            field="file",
+        ) from None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    try:
+        sheet = workbook.worksheets[0]
+        for count, row in enumerate(sheet.iter_rows(values_only=True)):
+            if count > MAX_ROWS + 1:
+                break  # parse() says the file has too many rows
+            writer.writerow([_cell_text(value) for value in row])
+    finally:
+        workbook.close()
+    return out.getvalue()
+
+
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise InvalidInput(
@@ -159,6 +406,11 @@ def _decode(data: bytes) -> str:
             ),
             field="file",
         )
+    if data.startswith(_ZIP_MAGIC):
+        text = _xlsx_text(data)
+        if not text.strip():
+            raise InvalidInput(_("The file is empty."), field="file")
+        return text
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -210,22 +462,22 @@ def _columns(headers: list[str], line: int) -> Columns:
 
 def _check_required(columns: Columns) -> None:
     found = ", ".join(f"'{h}'" for h in columns.headers if h) or _("none")
-    has_name = "name" in columns.by_field or (
-        "first_name" in columns.by_field and "last_name" in columns.by_field
-    )
+    has_name = any(name in columns.by_field for name in ("name", "first_name", "last_name"))
     if not has_name:
         raise InvalidInput(
             _(
                 "The file has no name column: name it 'Name' (or give 'First name' and "
-                "'Last name'). Columns found: {found}."
+                "'Last name'). Headers in Agora's eight languages are recognised, such as "
+                "'Vorname' and 'Nachname' or 'Prénom' and 'Nom'. Columns found: {found}."
             ).format(found=found),
             field="file",
         )
     if "email" not in columns.by_field:
         raise InvalidInput(
-            _("The file has no e-mail column: name it 'E-mail'. Columns found: {found}.").format(
-                found=found
-            ),
+            _(
+                "The file has no e-mail column: name it 'E-mail' ('E-Mail', 'Courriel', "
+                "'Correo electrónico' and the like are recognised too). Columns found: {found}."
+            ).format(found=found),
             field="file",
         )
 
@@ -294,6 +546,13 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             yield start, record
 
 
+def _country(value: str) -> str:
+    """Return a country's code when any of Agora's languages names it, else the text as is."""
+    if not value.strip():
+        return value
+    return country_code_in_any_language(value) or value
+
+
 def parse(text: str) -> tuple[Columns, str, list[_Row], list[RowProblem]]:
     """Read and check every row of a CSV text, without touching the database."""
     delimiter = _delimiter(text)
@@ -337,7 +596,7 @@ def parse(text: str) -> tuple[Columns, str, list[_Row], list[RowProblem]]:
                 email=columns.value(record, "email"),
                 organisation=columns.value(record, "organisation"),
                 organisation_type=columns.value(record, "organisation_type"),
-                country=columns.value(record, "country"),
+                country=_country(columns.value(record, "country")),
                 place=columns.value(record, "place"),
             )
         except InvalidDetails as exc:
@@ -386,7 +645,7 @@ def _duplicates(
 
 
 def import_registrations(session: Session, event: Event, data: bytes) -> ImportResult:
-    """Import a CSV file of registrations into ``event``, or raise with every bad row."""
+    """Import a CSV or XLSX file of registrations into ``event``, or raise with every bad row."""
     columns, delimiter, rows, problems = parse(_decode(data))
     services.lock_event(session, event.id)
     problems.extend(_duplicates(session, event, rows, columns))

@@ -124,7 +124,7 @@ def list_context(
 
 
 async def read_upload(request: Request) -> bytes:
-    """Return the CSV file of a multipart upload, refusing a body too large to import."""
+    """Return the CSV or XLSX file of a multipart upload, refusing a body too large to import."""
     declared = request.headers.get("content-length", "")
     if not declared.isdigit():
         raise InvalidInput(_("Send the file as a form upload with a Content-Length."), field="file")
@@ -139,5 +139,5 @@ async def read_upload(request: Request) -> bytes:
         else:
             data = (upload or "").encode()
     if not data:
-        raise InvalidInput(_("Choose a CSV file to import."), field="file")
+        raise InvalidInput(_("Choose a CSV or XLSX file to import."), field="file")
     return data

@@ -16,7 +16,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from agora.core.i18n import current_language, gettext, ngettext, set_language, supported
+from agora.core.i18n import (
+    current_language,
+    gettext,
+    ngettext,
+    pgettext,
+    set_language,
+    supported,
+)
 from agora.polls.kinds.table import Chart, say
 from agora.polls.models import VotingRule
 from agora.polls.voting import rule_labels
@@ -310,7 +317,11 @@ def _render(report: Report) -> bytes:
             )
         _table(
             document,
-            [_("Question"), _("Votes"), _("Answered")],
+            [
+                _("Question"),
+                pgettext("audience question", "Votes"),
+                pgettext("report column", "Answered"),
+            ],
             [
                 (
                     (f"[{_('Simulated')}] " if e.simulated else "") + e.text,

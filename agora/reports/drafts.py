@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
-from agora.core.i18n import _, current_language, ngettext, set_language, supported
+from agora.core.i18n import _, babel_locale, current_language, ngettext, set_language, supported
 from agora.registrations.pages import organisation_types
 from agora.reports.html import humanize
 from agora.reports.model import QuestionResult, Report
@@ -40,12 +40,14 @@ class Draft:
 
 def percent(part: float, whole: float) -> str:
     """Return ``part`` of ``whole`` as a whole percentage, as the language writes it."""
-    return format_percent(part / whole if whole else 0, locale=current_language())
+    return format_percent(part / whole if whole else 0, locale=babel_locale(current_language()))
 
 
 def number(value: float) -> str:
     """Return a score with at most two decimals, as the language writes it (``3,48``)."""
-    return format_decimal(round(value, 2), format="#,##0.##", locale=current_language())
+    return format_decimal(
+        round(value, 2), format="#,##0.##", locale=babel_locale(current_language())
+    )
 
 
 def _listed(items: list[str]) -> str:
@@ -54,7 +56,7 @@ def _listed(items: list[str]) -> str:
     if len(items) > LISTED:
         more = len(items) - LISTED
         shown.append(ngettext("{count} other", "{count} others", more).format(count=more))
-    return format_list(shown, locale=current_language()) if shown else ""
+    return format_list(shown, locale=babel_locale(current_language())) if shown else ""
 
 
 def drafts(report: Report) -> list[Draft]:

@@ -10,11 +10,21 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from agora.core.i18n import _, current_language, gettext, ngettext, set_language, supported
+from agora.core.i18n import (
+    _,
+    babel_locale,
+    current_language,
+    gettext,
+    ngettext,
+    npgettext,
+    pgettext,
+    set_language,
+    supported,
+)
 from agora.events.times import in_zone
 from agora.polls.kinds.table import Format, Scalar, say
 from agora.polls.voting import rule_labels
@@ -39,16 +49,15 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     return env
 
 
 def _locale(language: str) -> Locale:
-    """Return the Babel locale of ``language`` (English when Babel does not know it)."""
-    try:
-        return Locale.parse(language or "en")
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
+    """Return the Babel locale of ``language`` (``pt`` is ``pt_PT``; English for others)."""
+    return babel_locale(language)
 
 
 def format_dates(report: Report) -> str:
@@ -57,9 +66,12 @@ def format_dates(report: Report) -> str:
     E.g. ``10 October 2023, 14:30 (Europe/Brussels)``.
     """
     locale = _locale(report.language)
-    days = format_date(report.starts_on, "d MMMM y", locale=locale)
+    # each language's own long date ("10 de outubro de 2023", "10. listopada 2023."); English
+    # keeps the day first, as the programme writes it, rather than Babel's American order
+    pattern = "d MMMM y" if locale.language == "en" else "long"
+    days = format_date(report.starts_on, pattern, locale=locale)
     if report.ends_on and report.ends_on != report.starts_on:
-        days = f"{days} – {format_date(report.ends_on, 'd MMMM y', locale=locale)}"
+        days = f"{days} – {format_date(report.ends_on, pattern, locale=locale)}"
     if report.start_time is not None:
         days = f"{days}, {report.start_time:%H:%M}"
     return f"{days} ({report.time_zone})"

@@ -12,7 +12,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from agora.core.i18n import LANGUAGES, LOCALE_DIR, catalogue_path, translations
+from agora.core.i18n import LANGUAGES, LOCALE_DIR, catalogue_path, locale_name, translations
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+(?::[^}]*)?\}")
@@ -28,14 +28,18 @@ def as_tuple(value: object) -> tuple[object, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
-def ids(catalog: Catalog) -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+Key = tuple[str | None, str]
+
+
+def ids(catalog: Catalog) -> set[Key]:
+    """Return each message's (context, id): "Answered" as a tab and as a column are two."""
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
 
 
 def test_template_lists_every_marked_string() -> None:
     found = {
-        message if isinstance(message, str) else message[0]
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        (context, message if isinstance(message, str) else message[0])
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT / "agora"),
             method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
             options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
@@ -49,11 +53,11 @@ def test_template_lists_every_marked_string() -> None:
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogue_is_complete_with_the_same_placeholders(language: str) -> None:
     with catalogue_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language)
+        catalog = read_po(po, locale=locale_name(language))
     wanted = ids(template())
     problems = []
-    by_id = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
-    for msgid in sorted(wanted):
+    by_id = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+    for msgid in sorted(wanted, key=lambda key: (key[0] or "", key[1])):
         message = by_id.get(msgid)
         if message is None:
             problems.append(f"missing: {msgid!r}")
@@ -76,7 +80,7 @@ def test_catalogue_is_complete_with_the_same_placeholders(language: str) -> None
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogue_compiles_and_translates(language: str) -> None:
     with catalogue_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language)
+        catalog = read_po(po, locale=locale_name(language))
     write_mo(io.BytesIO(), catalog)
     translations.cache_clear()
     assert translations(language).gettext("Join a session") != "Join a session"

@@ -309,7 +309,7 @@ def test_import_is_for_moderators_and_needs_a_file(
 
     assert error_of(client.post(url, files=upload(data)), 403)["message"] == NOT_A_MODERATOR
     no_file = client.post(url, data={"other": "x"}, headers=moderator(event))
-    assert error_of(no_file, 422)["message"] == "Choose a CSV file to import."
+    assert error_of(no_file, 422)["message"] == "Choose a CSV or XLSX file to import."
     assert count_registrations(db) == 0
 
 

@@ -336,10 +336,13 @@ def test_missing_name_or_email_column_is_refused_naming_the_columns_found(
 
     assert refused(db, event, csv_file("Email,Organisation", "a@example.org,X")) == (
         "The file has no name column: name it 'Name' (or give 'First name' and 'Last name'). "
-        "Columns found: 'Email', 'Organisation'."
+        "Headers in Agora's eight languages are recognised, such as 'Vorname' and 'Nachname' "
+        "or 'Prénom' and 'Nom'. Columns found: 'Email', 'Organisation'."
     )
     assert refused(db, event, csv_file("Name;Organisation", "Ana;X")) == (
-        "The file has no e-mail column: name it 'E-mail'. Columns found: 'Name', 'Organisation'."
+        "The file has no e-mail column: name it 'E-mail' ('E-Mail', 'Courriel', "
+        "'Correo electrónico' and the like are recognised too). "
+        "Columns found: 'Name', 'Organisation'."
     )
     assert count_registrations(db) == 0
 

@@ -341,7 +341,7 @@ def test_import_form_refuses_an_empty_file_with_a_message(
     )
 
     assert page.status_code == 422
-    assert "Choose a CSV file to import." in page.text
+    assert "Choose a CSV or XLSX file to import." in page.text
 
 
 # -- the door ------------------------------------------------------------------------------

@@ -228,3 +228,9 @@ def test_the_reference_sessions_sentences(reference: Report) -> None:
         "and the Caribbean (3), and Oceania (2)."
     )
     assert found["partners"].text.startswith("The lessons name 11 partners: City of Melbourne")
+
+
+@pytest.mark.parametrize("language", ["pt", "pt-PT"])
+def test_a_portuguese_report_is_written_in_european_portuguese(language: str) -> None:
+    found = by_key(drafts(small_report(language=language)))
+    assert found["attendance"].text == "Participaram 9 pessoas: 90% das 10 inscrições."

@@ -11,7 +11,8 @@ from tests.conftest import EventFactory
 
 def test_supported_languages_fold_regions_and_refuse_others() -> None:
     assert supported("fr-BE") == "fr"
-    assert supported("PT_br") == "pt"
+    assert supported("PT_br") == "pt-PT"  # Portuguese is European Portuguese (docs/operating.md)
+    assert supported("pt") == "pt-PT"
     assert supported("nl") is None
     assert supported("") is None
     set_language("xx")
@@ -42,3 +43,5 @@ def test_pages_declare_the_chosen_language(client: TestClient, make_event: Event
     assert '<html lang="ro">' in client.get(f"/e/{event.code}").text  # the person's choice
     fresh = TestClient(client.app)
     assert '<html lang="it">' in fresh.get("/", headers={"accept-language": "it-IT,it;q=0.9"}).text
+    brazil = fresh.get("/", headers={"accept-language": "pt-BR,pt;q=0.9"}).text
+    assert '<html lang="pt-PT">' in brazil  # the European text, not English

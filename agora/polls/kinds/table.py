@@ -278,13 +278,14 @@ def number(value: float | None) -> str:
 def words() -> dict[str, str | dict[str, str]]:
     """Return every message id a table may hold, translated into the current language.
 
-    A message that depends on a count gives its words for 1, 3 and 20, which the live
-    script picks by the language's plural category (one, few, other).
+    A message that depends on a count gives its words by plural category (one, few,
+    many, other: :func:`agora.core.i18n.plural_forms`), which the live script picks with
+    ``Intl.PluralRules``.
     """
     out: dict[str, str | dict[str, str]] = {}
     for singular, plural in _WORDS.items():
         if plural:
-            out[singular] = {n: i18n.ngettext(singular, plural, int(n)) for n in ("1", "3", "20")}
+            out[singular] = i18n.plural_forms(singular, plural)
         else:
             out[singular] = i18n.gettext(singular)
     return out

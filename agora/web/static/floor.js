@@ -1,12 +1,11 @@
 // The floor queue on the three pages: who speaks (with a running timer), who waits, and the
 // moderator's buttons. Names and topics come from people: they are written with
 // textContent only, never as HTML.
-import { choosePane, isTyping, on, readJSON } from "./live.js";
+import { choosePane, countText, isTyping, on, readJSON } from "./live.js";
 
 const root = document.querySelector("[data-floor]");
 const role = root ? root.dataset.floor : "";
 const strings = readJSON("floor-strings", {});
-const plural = new Intl.PluralRules(document.documentElement.lang || "en");
 const fill = (template, n) => String(template || "").replace("{n}", String(n));
 const named = (template, name) => String(template || "").replace("{name}", name);
 
@@ -91,8 +90,7 @@ function drawPhone(view) {
   } else {
     now.textContent = strings.nobody;
   }
-  const many = plural.select(view.waiting) === "one" ? strings.waiting_one : strings.waiting_many;
-  root.querySelector("[data-floor-count]").textContent = fill(many, view.waiting);
+  root.querySelector("[data-floor-count]").textContent = countText(strings.waiting, view.waiting);
   const mine = Number(root.dataset.mine || 0);
   const status = root.querySelector("[data-floor-mine-status]");
   if (!mine || !status) return;

@@ -74,11 +74,27 @@ export function connect(url, named) {
   return start(url);
 }
 
+// A count's words: the server sends a message's forms by CLDR plural category
+// (agora.core.i18n.plural_forms: {"one": "%(num)s vote", "few": …, "other": …}) and the
+// page picks one with the rules of its <html lang> ("pt-PT": 0 is plural; "hr" and "ro":
+// three forms). A plain string is used for every count.
+const pluralRules = new Map();
+
+export function pluralCategory(n, lang = document.documentElement.lang || "en") {
+  if (!pluralRules.has(lang)) pluralRules.set(lang, new Intl.PluralRules(lang));
+  return pluralRules.get(lang).select(n);
+}
+
+export function countText(forms, n, lang) {
+  const words = forms && typeof forms === "object"
+    ? forms[pluralCategory(n, lang)] ?? forms.other ?? Object.values(forms)[0]
+    : forms;
+  return String(words ?? "").replace(/%\((num|n|count)\)s|\{(num|n|count)\}/g, String(n));
+}
+
 // Results arrive as neutral tables (agora/polls/kinds/table.py) whose words are message
 // ids: the page sends their translations in strings.words; a word that depends on a count
-// has its forms for 1, 3 and 20, picked by the language's plural category.
-const plural = new Intl.PluralRules(document.documentElement.lang || "en");
-const SAMPLE = { zero: "20", one: "1", two: "3", few: "3", many: "20", other: "20" };
+// has its forms by plural category (countText).
 
 function word(msgid) {
   const entry = strings.words[msgid];
@@ -108,7 +124,7 @@ export function say(text) {
   if ("number" in text) {
     const forms = strings.words[text.singular];
     const words = forms && typeof forms === "object"
-      ? forms[SAMPLE[plural.select(text.number)]]
+      ? countText(forms, text.number)
       : (text.number === 1 ? text.singular : text.plural);
     return fill(words, { num: text.number, count: text.number });
   }

@@ -2,12 +2,12 @@
 // questions), and on the phone asking and upvoting go through the JSON API without a
 // reload. The plain forms of the page keep working without this script.
 // Every text that came from a person is inserted with textContent, never as HTML.
-import { on, readJSON } from "./live.js";
+import { countText, on, readJSON } from "./live.js";
 
 const root = document.getElementById("live");
 const box = document.querySelector("[data-qa]");
 const t = {
-  vote: "vote", votes: "votes", anonymous: "Anonymous", answered: "Answered", on_screen: "On the screen now",
+  votes: { one: "%(num)s vote", other: "%(num)s votes" }, anonymous: "Anonymous", answered: "Answered", on_screen: "On the screen now",
   upvote: "Upvote", approve: "Approve", reject: "Reject", highlight: "Show on the screen",
   unhighlight: "Take off the screen", answer: "Mark answered", archive: "Archive", restore: "Restore",
   reopen: "Not answered yet", rejected: "rejected", archived: "archived", sending: "Sending…",
@@ -15,8 +15,7 @@ const t = {
   offline: "You are offline. Your question is kept.",
   ...readJSON("qa-strings", {}),
 };
-const plural = new Intl.PluralRules(document.documentElement.lang || "en");
-const votesText = (n) => `${n} ${plural.select(n) === "one" ? t.vote : t.votes}`;
+const votesText = (n) => countText(t.votes, n);
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 function el(tag, className, text) {
