@@ -159,9 +159,7 @@ def _benefits(c: Candidates, s: Scores, row: int, names: dict[str, str]) -> list
     out = []
     for topic in s.goal.topics:
         label = names.get(topic, topic)
-        coops = [
-            c.cooperations[p] for p in c.involved[row] if topic in c.cooperations[p].topics
-        ]
+        coops = [c.cooperations[p] for p in c.involved[row] if topic in c.cooperations[p].topics]
         outcomes = Counter(o for coop in coops for o in coop.outcomes)
         kinds = outcome_kinds()
         if topic in them.offers and coops:
@@ -181,16 +179,16 @@ def _benefits(c: Candidates, s: Scores, row: int, names: dict[str, str]) -> list
                 topic=label, candidate=them.actor.name
             )
         else:
-            text = _(
-                "{topic}: {candidate} does not list it; a benefit here is uncertain."
-            ).format(topic=label, candidate=them.actor.name)
+            text = _("{topic}: {candidate} does not list it; a benefit here is uncertain.").format(
+                topic=label, candidate=them.actor.name
+            )
         out.append(text)
     theirs = [t for t in them.seeks if t in s.seeker.offers]
     if theirs:
         out.append(
-            _("In return, {actor} can share its experience in {topics}: a two-way partnership.").format(
-                actor=s.seeker.actor.name, topics=", ".join(names.get(t, t) for t in theirs)
-            )
+            _(
+                "In return, {actor} can share its experience in {topics}: a two-way partnership."
+            ).format(actor=s.seeker.actor.name, topics=", ".join(names.get(t, t) for t in theirs))
         )
     if not out:
         out.append(_("No topics sought: add topics to the goal to see expected benefits."))
@@ -213,14 +211,17 @@ def _risks(s: Scores, row: int, them: MatchProfile) -> list[str]:
             _("Legal framework: a similar tradition, but different national laws and strategies.")
         )
     mine_gov, their_gov = me.value("governance"), them.value("governance")
-    if isinstance(mine_gov, float | int) and isinstance(their_gov, float | int):
-        if abs(float(mine_gov) - float(their_gov)) >= 0.3:
-            out.append(
-                _(
-                    "Governance: the degree of local self-government differs; the counterpart "
-                    "may need the approval of another level of government."
-                )
+    if (
+        isinstance(mine_gov, float | int)
+        and isinstance(their_gov, float | int)
+        and abs(float(mine_gov) - float(their_gov)) >= 0.3
+    ):
+        out.append(
+            _(
+                "Governance: the degree of local self-government differs; the counterpart "
+                "may need the approval of another level of government."
             )
+        )
     shared = [x for x in me.languages if x in them.languages]
     if me.languages and them.languages and not shared:
         out.append(
@@ -231,17 +232,17 @@ def _risks(s: Scores, row: int, them: MatchProfile) -> list[str]:
     distance = float(s.distance[row])
     if not math.isnan(distance) and distance >= 5000:
         out.append(
-            _(
-                "Distance: {km} km; travel is costly and slow, so plan most meetings online."
-            ).format(km=f"{round(distance, -2):,.0f}")
+            _("Distance: {km} km; travel is costly and slow, so plan most meetings online.").format(
+                km=f"{round(distance, -2):,.0f}"
+            )
         )
     hours = float(s.hours[row])
     if not math.isnan(hours) and hours >= 5:
         overlap = max(0.0, 8.0 - hours)
         out.append(
-            _(
-                "Time zones: {hours} hours apart, about {overlap} shared office hours a day."
-            ).format(hours=f"{hours:g}", overlap=f"{overlap:g}")
+            _("Time zones: {hours} hours apart, about {overlap} shared office hours a day.").format(
+                hours=f"{hours:g}", overlap=f"{overlap:g}"
+            )
         )
     unknown = [component_name(d) for d, v in them.dimensions.items() if v.value is None]
     if unknown:
@@ -264,13 +265,13 @@ def _evidence(c: Candidates, s: Scores, row: int) -> list[Evidence]:
             continue
         with_candidate = position in theirs
         success = len(SUCCESS & set(coop.outcomes))
-        rows.append(((not with_candidate, -success, -len(coop.outcomes), coop.id), coop, with_candidate))
+        rows.append(
+            ((not with_candidate, -success, -len(coop.outcomes), coop.id), coop, with_candidate)
+        )
     rows.sort(key=lambda r: r[0])
     out = []
     for _key, coop, with_candidate in rows[:6]:
-        partners = tuple(
-            c.profiles[c.index[a]].actor.name for a in coop.actors if a in c.index
-        )
+        partners = tuple(c.profiles[c.index[a]].actor.name for a in coop.actors if a in c.index)
         out.append(
             Evidence(coop.id, coop.title, partners, coop.topics, coop.outcomes, with_candidate)
         )
@@ -321,9 +322,7 @@ def evidence_line(item: Evidence, names: dict[str, str]) -> str:
     )
 
 
-def generate(
-    c: Candidates, s: Scores, row: int, found: Match, names: dict[str, str]
-) -> Generated:
+def generate(c: Candidates, s: Scores, row: int, found: Match, names: dict[str, str]) -> Generated:
     """Draft the analysis of candidate ``row`` for the scored goal."""
     them = c.profiles[row]
     benefits = _benefits(c, s, row, names)

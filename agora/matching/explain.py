@@ -143,19 +143,15 @@ def _names(c: Candidates, rows: list[int], limit: int = 3) -> str:
     return text
 
 
-def _dimension(name: str, seeker: MatchProfile, them: MatchProfile, score: float) -> str:
+def _dimension(name: str, seeker: MatchProfile, them: MatchProfile) -> str:
     mine = seeker.dimensions.get(name, Value(None, "unknown"))
     theirs = them.dimensions.get(name, Value(None, "unknown"))
-    label = component_name(name)
     if mine.value is None or theirs.value is None:
         who = seeker.actor.name if mine.value is None else them.actor.name
-        return _("{dimension}: no value for {who}, so it counts as neutral ({neutral}).").format(
-            dimension=label, who=who, neutral=f"{NEUTRAL:.1f}"
+        return _("No value for {who}, so it counts as neutral ({neutral}).").format(
+            who=who, neutral=f"{NEUTRAL:.1f}"
         )
-    return _(
-        "{dimension}: {candidate} {theirs} ({their_source}), {actor} {mine} ({my_source})."
-    ).format(
-        dimension=label,
+    return _("{candidate}: {theirs} ({their_source}); {actor}: {mine} ({my_source}).").format(
         candidate=them.actor.name,
         theirs=show_value(name, theirs),
         their_source=source_label(theirs),
@@ -166,7 +162,7 @@ def _dimension(name: str, seeker: MatchProfile, them: MatchProfile, score: float
 
 
 def _legal(seeker: MatchProfile, them: MatchProfile) -> str:
-    text = _dimension("legal", seeker, them, 0.0)
+    text = _dimension("legal", seeker, them)
     mine, theirs = seeker.value("legal"), them.value("legal")
     if mine is not None and theirs is not None and mine != theirs:
         text += " " + _("Expect differences in procedures, contracts and public procurement.")
@@ -177,7 +173,7 @@ def _legal(seeker: MatchProfile, them: MatchProfile) -> str:
 
 
 def _culture(c: Candidates, seeker: MatchProfile, them: MatchProfile) -> str:
-    text = _dimension("culture", seeker, them, 0.0)
+    text = _dimension("culture", seeker, them)
     shared = [x for x in seeker.languages if x in them.languages]
     if shared:
         text += " " + _("Shared languages: {languages}.").format(
@@ -188,16 +184,16 @@ def _culture(c: Candidates, seeker: MatchProfile, them: MatchProfile) -> str:
     return text
 
 
-def _complementarity(c: Candidates, s: Scores, them: MatchProfile, topic_names: dict[str, str]) -> str:
+def _complementarity(
+    c: Candidates, s: Scores, them: MatchProfile, topic_names: dict[str, str]
+) -> str:
     wanted = list(s.goal.topics)
     if not wanted:
         return _("No topics sought: give topics in the goal to measure complementarity.")
     if them.offers_source == "unknown":
         return _("Nothing is known of what {candidate} offers.").format(candidate=them.actor.name)
     offered = [t for t in wanted if t in them.offers]
-    how = (
-        _("(from its profile)") if them.offers_source == "self" else _("(from its cooperations)")
-    )
+    how = _("(from its profile)") if them.offers_source == "self" else _("(from its cooperations)")
     if offered:
         text = _("{candidate} offers {count} of the {total} topics sought: {topics} {how}.").format(
             candidate=them.actor.name,
@@ -256,13 +252,9 @@ def _network(c: Candidates, s: Scores, row: int) -> str:
     common = sorted(c.partners[me] & c.partners[row])
     parts = []
     if networks:
-        parts.append(
-            _("Networks in common: {names}.").format(names=_names(c, networks))
-        )
+        parts.append(_("Networks in common: {names}.").format(names=_names(c, networks)))
     if common:
-        parts.append(
-            _("Partners in common: {names}.").format(names=_names(c, common))
-        )
+        parts.append(_("Partners in common: {names}.").format(names=_names(c, common)))
     if not parts:
         return _("No network or partner in common.")
     return " ".join(parts)
@@ -281,17 +273,16 @@ def _practicalities(s: Scores, row: int, them: MatchProfile) -> str:
     elif hours < 0.5:
         parts.append(_("same time zone"))
     else:
-        parts.append(_("{hours} hours of time difference").format(hours=f"{hours:g}"))
+        parts.append(_("time difference: {hours} h").format(hours=f"{hours:g}"))
     shared = [x for x in s.seeker.languages if x in them.languages]
     if shared:
-        parts.append(
-            _("a shared language ({language})").format(language=language_name(shared[0]))
-        )
+        parts.append(_("a shared language ({language})").format(language=language_name(shared[0])))
     elif s.seeker.languages and them.languages:
         parts.append(_("no shared language: plan for interpreting"))
     else:
         parts.append(_("languages unknown"))
-    return _("Practicalities: {parts}.").format(parts="; ".join(parts))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
 
 
 def explain(
@@ -309,7 +300,7 @@ def explain(
         "practicalities": _practicalities(s, row, them),
     }
     for name in NUMERIC:
-        texts[name] = _dimension(name, s.seeker, them, 0.0)
+        texts[name] = _dimension(name, s.seeker, them)
     components = tuple(
         Component(
             name=name,

@@ -26,9 +26,7 @@ class Profile(Base):
     __tablename__ = "matching_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int] = mapped_column(
-        ForeignKey("actors.id", ondelete="CASCADE"), unique=True
-    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), unique=True)
     #: Topic slugs the actor can share experience on.
     offers: Mapped[list[str]] = mapped_column(default=list)
     #: Topic slugs the actor wants to learn about.

@@ -43,9 +43,7 @@ def _values(request: Request, name: str) -> list[str]:
     for raw in request.query_params.getlist(name):
         out.extend(part.strip() for part in raw.split(",") if part.strip())
     if len(out) > MAX_VALUES:
-        raise InvalidInput(
-            _("Give at most {max} values.").format(max=MAX_VALUES), field=name
-        )
+        raise InvalidInput(_("Give at most {max} values.").format(max=MAX_VALUES), field=name)
     return out
 
 
@@ -65,7 +63,8 @@ def _weights(request: Request) -> dict[str, float | None]:
     return out
 
 
-def _goal(request: Request, session: Session) -> Goal:
+def goal_from(request: Request, session: Session) -> Goal:
+    """Return the goal a request's query gives (``topics``, ``world_areas``, ``kinds``)."""
     return services.check_goal(
         session,
         _values(request, "topics"),
@@ -114,10 +113,8 @@ def read_matches(
     """
 
     def run(session: Session) -> MatchesOut:
-        goal = _goal(request, session)
-        result = services.match(
-            session, actor_id, goal, _weights(request), limit=_limit(request)
-        )
+        goal = goal_from(request, session)
+        result = services.match(session, actor_id, goal, _weights(request), limit=_limit(request))
         return MatchesOut.of(result)
 
     return work.sync(run)
@@ -133,9 +130,7 @@ def read_benefit(
 ) -> BenefitOut:
     """Return the potential-benefit analysis of a candidate (as edited, and the draft)."""
     return work.sync(
-        lambda s: BenefitOut.of(
-            services.analysis(s, actor_id, candidate_id, _goal(request, s))
-        )
+        lambda s: BenefitOut.of(services.analysis(s, actor_id, candidate_id, goal_from(request, s)))
     )
 
 
@@ -189,7 +184,7 @@ def _match_context(request: Request, session: Session, actor_id: int) -> dict[st
     given = _raw_weights(request)
     searched = bool(request.query_params)
     try:
-        goal = _goal(request, session)
+        goal = goal_from(request, session)
         if searched:
             result = services.match(session, actor_id, goal, _weights(request))
             goal = result.goal
@@ -256,7 +251,7 @@ def benefit_url(actor_id: int, candidate_id: int, query: str = "", anchor: str =
 def _benefit_context(
     request: Request, session: Session, actor_id: int, candidate_id: int
 ) -> dict[str, Any]:
-    goal = _goal(request, session)
+    goal = goal_from(request, session)
     found = services.analysis(session, actor_id, candidate_id, goal)
     query = _query(found.goal)
     return {
@@ -349,9 +344,11 @@ async def restore_benefit_revision(
     form = await request.form()
     query = str(form.get("query") or "")[:500]
     section = work.sync(
-        lambda s: services.restore_benefit_revision(
-            s, actor_id, candidate_id, revision_id, editor.id
-        ).section
+        lambda s: (
+            services.restore_benefit_revision(
+                s, actor_id, candidate_id, revision_id, editor.id
+            ).section
+        )
     )
     return redirect_with_notice(
         state,

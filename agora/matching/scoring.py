@@ -377,7 +377,9 @@ def score(
     if family in LEGAL_FAMILIES:
         mine = LEGAL_FAMILIES.index(str(family))
         mixed = LEGAL_FAMILIES.index("mixed")
-        fam = np.where(c.legal == mine, 1.0, np.where((c.legal == mixed) | (mine == mixed), 0.5, 0.0))
+        fam = np.where(
+            c.legal == mine, 1.0, np.where((c.legal == mixed) | (mine == mixed), 0.5, 0.0)
+        )
         fam = np.where(c.legal < 0, NEUTRAL, fam)
     else:
         fam = np.full(n, NEUTRAL)
@@ -396,7 +398,9 @@ def score(
     if seeker.languages:
         shared = c.language[:, my_langs].sum(axis=1) if my_langs else np.zeros(n)
         share = np.where(
-            counts > 0, np.minimum(1.0, shared / np.maximum(1, np.minimum(counts, len(seeker.languages)))), NEUTRAL
+            counts > 0,
+            np.minimum(1.0, shared / np.maximum(1, np.minimum(counts, len(seeker.languages)))),
+            NEUTRAL,
         )
         any_language = np.where(counts > 0, (shared > 0).astype(float), NEUTRAL)
     else:
@@ -412,7 +416,9 @@ def score(
     mine_offered = [c.topics.index(t) for t in seeker.offers if t in c.topics]
     their_seeks = c.seeks.sum(axis=1)
     they_seek = (
-        np.where(their_seeks > 0, c.seeks[:, mine_offered].sum(axis=1) / np.maximum(their_seeks, 1), 0.0)
+        np.where(
+            their_seeks > 0, c.seeks[:, mine_offered].sum(axis=1) / np.maximum(their_seeks, 1), 0.0
+        )
         if mine_offered
         else np.zeros(n)
     )
@@ -448,7 +454,13 @@ def score(
     hours = hours_apart(my_offset, c.offset) if not np.isnan(my_offset) else np.full(n, np.nan)
     near = np.exp(-distance / DISTANCE_SCALE_KM)
     close = 1.0 - hours / 12.0
-    parts = np.stack([np.where(np.isnan(near), NEUTRAL, near), np.where(np.isnan(close), NEUTRAL, close), any_language])
+    parts = np.stack(
+        [
+            np.where(np.isnan(near), NEUTRAL, near),
+            np.where(np.isnan(close), NEUTRAL, close),
+            any_language,
+        ]
+    )
     matrix[:, COMPONENTS.index("practicalities")] = parts.mean(axis=0)
 
     weight_vector = np.array([w[name] for name in COMPONENTS])

@@ -108,9 +108,9 @@ def cooperations(session: Session) -> list[CooperationFacts]:
             CooperationOutcome.id
         )
     ):
-        outcomes[cid].append(str(kind.value if hasattr(kind, "value") else kind))
+        outcomes[cid].append(str(getattr(kind, "value", kind)))
     activities: dict[int, list[str]] = defaultdict(list)
-    for cid, kind in session.execute(
+    for cid, activity in session.execute(
         select(CooperationActivity.cooperation_id, CooperationActivity.kind).order_by(
             CooperationActivity.cooperation_id,
             CooperationActivity.date.is_(None),
@@ -118,7 +118,7 @@ def cooperations(session: Session) -> list[CooperationFacts]:
             CooperationActivity.id,
         )
     ):
-        activities[cid].append(str(kind.value if hasattr(kind, "value") else kind))
+        activities[cid].append(str(getattr(activity, "value", activity)))
     return [
         CooperationFacts(
             id=cid,
@@ -340,7 +340,9 @@ def analysis(
     names = topic_names(session)
     found = explain(c, scores, row, 0, names)
     generated = benefit.generate(c, scores, row, found, names)
-    history = {name: benefit_revisions(session, actor_id, candidate_id, name) for name in benefit.SECTIONS}
+    history = {
+        name: benefit_revisions(session, actor_id, candidate_id, name) for name in benefit.SECTIONS
+    }
     return benefit.Analysis(
         seeker=seeker,
         candidate=found,
