@@ -23,7 +23,8 @@ def test_country_facts_cover_the_demo_countries_with_known_codes() -> None:
     assert facts["DE"].income_group == "H"
     assert facts["DE"].legal_system == "civil"
     assert facts["AU"].legal_system == "common"
-    assert "EU" in facts["HR"].blocs and "EU" not in facts["AU"].blocs
+    assert "EU" in facts["HR"].blocs
+    assert "EU" not in facts["AU"].blocs
     assert facts["PE"].income_group == "UM"
 
 

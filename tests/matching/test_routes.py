@@ -86,7 +86,8 @@ def test_the_match_page_shows_the_form_and_explained_candidates(
     assert empty.status_code == 200
     assert "Find partners" in empty.text
     assert "Illustrative demonstration values" in empty.text
-    assert "Self-assessed" in empty.text and "Derived" in empty.text
+    assert "Self-assessed" in empty.text
+    assert "Derived" in empty.text
     page = client.get(f"/knowledge/actors/{hamburg}/match?{GOAL}&w_track_record=50")
     assert page.status_code == 200
     assert "Potential-benefit analysis" in page.text
@@ -106,7 +107,8 @@ def test_the_benefit_page_edits_restores_and_downloads(
     base = f"/knowledge/actors/{hamburg}/match/{seoul}/benefit"
     page = client.get(f"{base}?{GOAL}")
     assert page.status_code == 200
-    assert "Expected benefits" in page.text and "Suggested first steps" in page.text
+    assert "Expected benefits" in page.text
+    assert "Suggested first steps" in page.text
     saved = client.post(
         f"{base}/sections/risks",
         data={"text": "- <b>Time zones</b>: plan calls early.", "query": GOAL},

@@ -14,6 +14,7 @@ from agora.matching.scoring import (
     Candidates,
     CooperationFacts,
     Goal,
+    Scores,
     build,
     haversine_km,
     hours_apart,
@@ -220,7 +221,10 @@ def test_the_actor_its_partners_and_networks_are_not_candidates(
     region = match_profile(4, "Region", kind="region", area="europe")
     network = match_profile(5, "Network", kind="network")
     c = build([hamburg, partner, other, region, network], [CooperationFacts(1, (1, 2))])
-    names = lambda s: sorted(c.profiles[r].actor.name for r in s.top(10))  # noqa: E731
+
+    def names(s: Scores) -> list[str]:
+        return sorted(c.profiles[r].actor.name for r in s.top(10))
+
     assert names(score(c, hamburg, GOAL)) == ["Other", "Region"]
     assert names(score(c, hamburg, GOAL, exclude_partners=False)) == ["Other", "Partner", "Region"]
     assert names(score(c, hamburg, Goal(GOAL.topics, world_areas=("europe",)))) == ["Region"]

@@ -98,8 +98,8 @@ def test_benefit_sections_keep_their_revisions_and_restore(
         )
         assert same is None
         services.save_benefit_section(session, hamburg, seoul, "risks", "Other", organiser.id)
+        current = services.benefit_revisions(session, hamburg, seoul, "risks")[0]
         with pytest.raises(Conflict):
-            current = services.benefit_revisions(session, hamburg, seoul, "risks")[0]
             services.restore_benefit_revision(session, hamburg, seoul, current.id, organiser.id)
         services.restore_benefit_revision(session, hamburg, seoul, first.id, organiser.id)
         edited = services.analysis(session, hamburg, seoul, goal)
