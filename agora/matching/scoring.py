@@ -170,6 +170,11 @@ class Candidates:
     latitude: Floats
     longitude: Floats
     offset: Floats  # hours from UTC, NaN unknown
+    kind_names: list[str] = field(default_factory=list)
+    area_names: list[str] = field(default_factory=list)
+    kind_code: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    area_code: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    member_rows: dict[int, Ints] = field(default_factory=dict)  # network → members' rows
     partners: list[set[int]] = field(default_factory=list)
     networks: list[set[int]] = field(default_factory=list)  # networks each actor belongs to
     members: dict[int, set[int]] = field(default_factory=dict)  # network → members
@@ -266,7 +271,14 @@ def build(
         if member in index and network in index:
             networks[index[member]].add(index[network])
             member_sets.setdefault(index[network], set()).add(index[member])
+    kinds = sorted(set(p.actor.kind for p in rows))
+    areas = sorted(set(p.actor.world_area for p in rows))
     return Candidates(
+        kind_names=kinds,
+        area_names=areas,
+        kind_code=_code([p.actor.kind for p in rows], kinds),
+        area_code=_code([p.actor.world_area for p in rows], areas),
+        member_rows={k: np.array(sorted(v), dtype=np.int64) for k, v in member_sets.items()},
         profiles=rows,
         cooperations=coops,
         topics=topic_list,
@@ -432,8 +444,7 @@ def score(
     mine_partners: set[int] = set()
     if me is not None:
         for network in c.networks[me]:
-            for j in c.members.get(network, ()):
-                shared_networks[j] += 1
+            np.add.at(shared_networks, c.member_rows[network], 1)
         mine_partners = c.partners[me]
         for p in mine_partners:
             for j in c.partners[p]:
@@ -471,13 +482,16 @@ def score(
         eligible[me] = False
         if exclude_partners and mine_partners:
             eligible[list(mine_partners)] = False
-    kinds = np.array(c.kind, dtype=object)
+    kinds = c.kind_names
     if goal.kinds:
-        eligible &= np.isin(kinds, list(goal.kinds))
-    else:
-        eligible &= kinds != "network"
+        wanted_kinds = [kinds.index(k) for k in goal.kinds if k in kinds]
+        eligible &= np.isin(c.kind_code, wanted_kinds)
+    elif "network" in kinds:
+        eligible &= c.kind_code != kinds.index("network")
     if goal.world_areas:
-        eligible &= np.isin(np.array(c.area, dtype=object), list(goal.world_areas))
+        areas = c.area_names
+        wanted_areas = [areas.index(a) for a in goal.world_areas if a in areas]
+        eligible &= np.isin(c.area_code, wanted_areas)
     return Scores(
         seeker=seeker,
         goal=goal,
