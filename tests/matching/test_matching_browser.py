@@ -77,7 +77,7 @@ def test_the_match_and_benefit_pages_pass_axe_and_work_by_their_forms(
             page.screenshot(path=str(Path(SHOTS) / "benefit-page.png"), full_page=True)
         assert errors == []
         context.close()
-    assert found == dict.fromkeys(found, [])
+    assert found == {key: [] for key in found}
 
     context = browser.new_context(viewport=LAPTOP)  # type: ignore[arg-type]
     page = context.new_page()
