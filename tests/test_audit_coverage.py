@@ -40,6 +40,7 @@ MATCHING = (
 OWNER = "the organiser's own event record (settings, archive, copy); deleting takes the log too"
 EXEMPT: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/matching/actors/{actor_id}/profile"): MATCHING,
+    ("POST", "/knowledge/actors/{actor_id}/match/profile"): MATCHING,
     (
         "PUT",
         "/api/v1/matching/actors/{actor_id}/benefit/{candidate_id}/sections/{section}",

@@ -20,8 +20,15 @@ from agora.core.i18n import _
 from agora.knowledge.deps import KnowledgeEditorDep, KnowledgeReaderDep
 from agora.knowledge.models import ActorKind
 from agora.matching import benefit, services
-from agora.matching.explain import COMPONENT_NAMES, kind_name, show_value, source_label
-from agora.matching.profiles import DIMENSIONS
+from agora.matching.explain import (
+    COMPONENT_NAMES,
+    LEGAL_NAMES,
+    REGION_NAMES,
+    kind_name,
+    show_value,
+    source_label,
+)
+from agora.matching.profiles import DIMENSIONS, LEGAL_FAMILIES, NUMERIC, REGIONS
 from agora.matching.schemas import BenefitOut, MatchesOut, ProfileIn, ProfileOut, SectionIn
 from agora.matching.scoring import COMPONENTS, DEFAULT_WEIGHTS, Goal
 from agora.takeaways.fields import world_areas
@@ -236,7 +243,13 @@ def match_page(
     response = state.templates.TemplateResponse(
         request,
         "matching/match.html",
-        {**context, "notice": Notice("goal", error.message, error=True) if error else None},
+        {
+            **context,
+            "notice": Notice("goal", error.message, error=True)
+            if error
+            else take_notice(request, state),
+            "can_edit": reader is not None,
+        },
         status_code=error.status_code if error else 200,
     )
     return page_response(request, response)
@@ -354,4 +367,117 @@ async def restore_benefit_revision(
         state,
         benefit_url(actor_id, candidate_id, query, f"section-{section}"),
         Notice(f"section-{section}", _("The earlier text is current again.")),
+    )
+
+
+# -- the profile form ------------------------------------------------------------------------
+
+PROFILE_PAGE = PAGE + "/profile"
+
+
+def _profile_form_context(
+    session: Session, actor_id: int, typed: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    profile = services.profile_of(session, actor_id)
+    own = {d: v.value for d, v in profile.dimensions.items() if v.source == "self"}
+    values = typed or {
+        "offers": list(profile.offers) if profile.offers_source == "self" else [],
+        "seeks": list(profile.seeks),
+        "priorities": profile.priorities,
+        "partner_kinds": list(profile.partner_kinds),
+        "world_areas": list(profile.world_areas),
+        "languages": ", ".join(profile.languages) if profile.languages_source == "self" else "",
+        "dimensions": own,
+    }
+    return {
+        "seeker": profile,
+        "profile_rows": profile_rows(profile),
+        "values": values,
+        "topics": services.topic_names(session),
+        "areas": world_areas(),
+        "kinds": [(k.value, kind_name(k.value)) for k in ActorKind],
+        "legal_families": [(f, _(LEGAL_NAMES[f])) for f in LEGAL_FAMILIES],
+        "regions": [(r, _(REGION_NAMES[r])) for r in REGIONS],
+        "numeric": [(d, _(COMPONENT_NAMES[d])) for d in NUMERIC],
+    }
+
+
+@router.get(PROFILE_PAGE, include_in_schema=False)
+def profile_page(
+    actor_id: IdPath,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
+    editor: KnowledgeEditorDep,
+) -> Response:
+    """Show the form of an actor's profile: what it offers and seeks, its own assessment."""
+    context = work.sync(lambda s: _profile_form_context(s, actor_id))
+    response = state.templates.TemplateResponse(
+        request, "matching/profile.html", {**context, "notice": take_notice(request, state)}
+    )
+    return page_response(request, response)
+
+
+def _form_fields(form: Any) -> dict[str, Any]:
+    """Return the profile's fields as typed in the form (checked by the service)."""
+    dimensions: dict[str, Any] = {}
+    for name in DIMENSIONS:
+        raw = str(form.get(f"dim_{name}") or "").strip()
+        if not raw:
+            continue
+        if name in NUMERIC:
+            try:
+                dimensions[name] = float(raw.replace(",", "."))
+            except ValueError:
+                raise InvalidInput(
+                    _("The value of {name} must be a number from 0 to 1.").format(name=name),
+                    field=f"dimensions.{name}",
+                ) from None
+        else:
+            dimensions[name] = raw
+    languages = str(form.get("languages") or "")
+    return {
+        "offers": [str(v) for v in form.getlist("offers")],
+        "seeks": [str(v) for v in form.getlist("seeks")],
+        "priorities": str(form.get("priorities") or ""),
+        "partner_kinds": [str(v) for v in form.getlist("partner_kinds")],
+        "world_areas": [str(v) for v in form.getlist("world_areas")],
+        "languages": [x.strip() for x in languages.replace(";", ",").split(",") if x.strip()],
+        "dimensions": dimensions,
+    }
+
+
+@router.post(PROFILE_PAGE, include_in_schema=False)
+async def save_profile_form(
+    actor_id: IdPath,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
+    editor: KnowledgeEditorDep,
+) -> Response:
+    """Save an actor's profile from the form; refused, the form keeps what was typed."""
+    form = await request.form()
+    typed = {
+        "offers": [str(v) for v in form.getlist("offers")],
+        "seeks": [str(v) for v in form.getlist("seeks")],
+        "priorities": str(form.get("priorities") or "")[:4000],
+        "partner_kinds": [str(v) for v in form.getlist("partner_kinds")],
+        "world_areas": [str(v) for v in form.getlist("world_areas")],
+        "languages": str(form.get("languages") or "")[:200],
+        "dimensions": {d: str(form.get(f"dim_{d}") or "")[:20] for d in DIMENSIONS},
+    }
+    try:
+        work.sync(lambda s: services.save_profile(s, actor_id, _form_fields(form)))
+    except AgoraError as exc:
+        context = work.sync(lambda s: _profile_form_context(s, actor_id, typed))
+        return state.templates.TemplateResponse(
+            request,
+            "matching/profile.html",
+            {**context, "notice": Notice("profile", exc.message, error=True)},
+            status_code=exc.status_code,
+        )
+    return redirect_with_notice(
+        state,
+        f"/knowledge/actors/{actor_id}/match",
+        Notice("goal", _("The profile is saved.")),
     )

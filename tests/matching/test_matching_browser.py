@@ -75,6 +75,10 @@ def test_the_match_and_benefit_pages_pass_axe_and_work_by_their_forms(
         found[f"benefit-{name}"] = violations(page)
         if SHOTS and name == "laptop":
             page.screenshot(path=str(Path(SHOTS) / "benefit-page.png"), full_page=True)
+        page.goto(f"{base}/knowledge/actors/{hamburg}/match")
+        page.get_by_role("link", name="Edit the profile").click()
+        expect(page.get_by_role("heading", name="Profile of Hamburg")).to_be_visible()
+        found[f"profile-{name}"] = violations(page)
         assert errors == []
         context.close()
     assert found == {key: [] for key in found}

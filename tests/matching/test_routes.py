@@ -165,3 +165,40 @@ def test_editing_an_analysis_needs_an_organiser(
     )
     assert response.status_code in (401, 303)
     assert client.get(f"/knowledge/actors/{hamburg}/match/{seoul}/benefit.pdf").status_code == 401
+
+
+def test_the_profile_form_saves_self_assessed_values_and_keeps_a_refused_form(
+    client: TestClient, match_demo: dict[str, int], make_organiser: OrganiserFactory
+) -> None:
+    who = make_organiser()
+    sign_in(client, who.email, who.password)
+    graz = match_demo["Graz"]
+    form = client.get(f"/knowledge/actors/{graz}/match/profile")
+    assert form.status_code == 200
+    assert "Save the profile" in form.text
+    saved = client.post(
+        f"/knowledge/actors/{graz}/match/profile",
+        data={
+            "offers": ["health", "innovation_ecosystems"],
+            "seeks": "mobility",
+            "languages": "de, en",
+            "dim_technology": "0,8",
+            "dim_legal": "civil",
+            "dim_culture": "",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"/knowledge/actors/{graz}/match"
+    body = client.get(f"/api/v1/matching/actors/{graz}/profile").json()
+    assert body["offers"] == ["health", "innovation_ecosystems"]
+    assert body["languages"] == ["de", "en"]
+    assert body["dimensions"]["technology"] == {"value": 0.8, "source": "self", "basis": ""}
+    assert body["dimensions"]["culture"]["source"] == "derived"
+    refused = client.post(
+        f"/knowledge/actors/{graz}/match/profile",
+        data={"priorities": "Keep <this>", "dim_governance": "7"},
+    )
+    assert refused.status_code == 422
+    assert "must be a number from 0 to 1" in refused.text
+    assert "Keep &lt;this&gt;" in refused.text
