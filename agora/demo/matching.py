@@ -529,9 +529,17 @@ def seed_matching(session: Session) -> dict[str, Actor]:
         if exists is None:
             session.add(ActorMembership(member_id=m.id, network_id=n.id))
     known = set(session.scalars(select(Cooperation.title)))
+    linked: dict[int, set[int]] = {}
+    for cid, aid in session.execute(
+        select(CooperationActor.cooperation_id, CooperationActor.actor_id)
+    ):
+        linked.setdefault(cid, set()).add(aid)
+    # a partnership the knowledge base already holds (promoted from the session's
+    # takeaways, say) is not added a second time under another title
+    pairs = {frozenset(ids) for ids in linked.values()}
     start = dt.date(2019, 3, 1)
     for number, (title, partners, slugs, activities, outcomes) in enumerate(COOPERATIONS):
-        if title in known:
+        if title in known or frozenset(actors[p].id for p in partners) in pairs:
             continue
         first = start + dt.timedelta(days=61 * number)
         coop = Cooperation(

@@ -111,3 +111,38 @@ def test_benefit_sections_keep_their_revisions_and_restore(
         assert error.value.field == "section"
         with pytest.raises(InvalidInput):
             services.analysis(session, hamburg, hamburg, goal)
+
+
+def test_the_seed_reuses_actors_and_partnerships_already_in_the_knowledge_base(
+    db: Database,
+) -> None:
+    from sqlalchemy import func, select
+
+    from agora.knowledge.models import Actor, ActorKind, Cooperation, CooperationActor
+
+    with db.session() as session:
+        hamburg = Actor(kind=ActorKind.city, name="Hamburg", country="DE")
+        melbourne = Actor(kind=ActorKind.city, name="Melbourne", country="AU")
+        session.add_all([hamburg, melbourne])
+        session.flush()
+        told = Cooperation(title="Told in the session")
+        session.add(told)
+        session.flush()
+        session.add_all(
+            [
+                CooperationActor(cooperation_id=told.id, actor_id=hamburg.id, role="lead"),
+                CooperationActor(cooperation_id=told.id, actor_id=melbourne.id),
+            ]
+        )
+        session.flush()
+        actors = seed_matching(session)
+        assert actors["Hamburg"].id == hamburg.id
+        assert actors["City of Melbourne"].id == melbourne.id
+        assert melbourne.timezone == "Australia/Melbourne"  # completed, not replaced
+        titles = session.scalars(select(Cooperation.title)).all()
+        assert "Told in the session" in titles
+        assert "Hamburg and Melbourne: digital public services and mobility" not in titles
+        assert (
+            session.scalar(select(func.count()).select_from(Actor).where(Actor.name == "Hamburg"))
+            == 1
+        )
