@@ -177,7 +177,7 @@ def profile_rows(profile: Any) -> list[dict[str, str]]:
             "name": _(COMPONENT_NAMES[d]),
             "value": show_value(d, profile.dimensions[d]),
             "source": profile.dimensions[d].source,
-            "source_label": source_label(profile.dimensions[d]),
+            "source_label": profile.dimensions[d].basis or source_label(profile.dimensions[d]),
         }
         for d in DIMENSIONS
     ]

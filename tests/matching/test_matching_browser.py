@@ -68,8 +68,8 @@ def test_the_match_and_benefit_pages_pass_axe_and_work_by_their_forms(
         expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
         expect(page.locator(".match").first).to_contain_text("Network proximity")
         found[f"match-{name}"] = violations(page)
-        if SHOTS and name == "laptop":
-            page.screenshot(path=str(Path(SHOTS) / "match-page.png"), full_page=True)
+        if SHOTS:
+            page.screenshot(path=str(Path(SHOTS) / f"match-page-{name}.png"), full_page=True)
         page.locator(".match").first.get_by_role("link", name="Potential-benefit analysis").click()
         expect(page.get_by_role("heading", name="Expected benefits")).to_be_visible()
         found[f"benefit-{name}"] = violations(page)
