@@ -253,6 +253,12 @@ def match(
     kind: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="A kind of partner (repeatable).")
     ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight", "-W", help="A component's relative weight, e.g. network=0 (repeatable)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many candidates.")] = 10,
     format: Annotated[
         MatchFormat, typer.Option("--format", "-f", help="table or json.")
@@ -268,6 +274,14 @@ def match(
     from agora.matching import services
     from agora.matching.schemas import MatchesOut
 
+    weights: dict[str, float | None] = {}
+    for given in weight or []:
+        name, _sep, value = given.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            console.print(f"[red]--weight takes component=number, not {given!r}.[/red]")
+            raise typer.Exit(2) from None
     import_models()
     database = Database(get_settings().database_url)
     try:
@@ -279,7 +293,7 @@ def match(
                 world_area or [],
                 kind or [],
             )
-            result = services.match(session, found.id, goal, limit=limit)
+            result = services.match(session, found.id, goal, weights, limit=limit)
     except AgoraError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None

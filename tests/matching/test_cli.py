@@ -58,3 +58,13 @@ def test_match_refuses_unknown_actors_and_topics(demo_url: str) -> None:
     code, out = run("match", "Hamburg", "--topics", "quantum_farming")
     assert code == 1
     assert "quantum_farming" in out
+
+
+def test_match_takes_weights(demo_url: str) -> None:
+    code, out = run("match", "Hamburg", "-t", "mobility", "-W", "network=0", "-f", "json")
+    assert code == 0, out
+    assert json.loads(out)["weights"]["network"] == 0
+    assert run("match", "Hamburg", "-W", "network=lots")[0] == 2
+    code, out = run("match", "Hamburg", "-W", "charm=1")
+    assert code == 1
+    assert "charm" in out
