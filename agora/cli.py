@@ -1,4 +1,4 @@
-"""The ``agora`` command: ``serve`` (default), ``demo``, ``db``, accounts, reports, purge."""
+"""The ``agora`` command: ``serve`` (default), ``demo``, ``db``, accounts, reports, match, purge."""
 
 from __future__ import annotations
 
@@ -231,6 +231,101 @@ def report(
         console.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/red]")
         raise typer.Exit(1) from None
     console.print(f"{fmt} report of {built.code} written to {path} ({len(content):,} bytes)")
+
+
+class MatchFormat(StrEnum):
+    """How ``agora match`` prints its ranking."""
+
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def match(
+    actor: Annotated[str, typer.Argument(help="The actor: its id or its name.")],
+    topics: Annotated[
+        str, typer.Option("--topics", "-t", help="Topic slugs sought, comma-separated.")
+    ] = "",
+    world_area: Annotated[
+        list[str] | None,
+        typer.Option("--world-area", "-w", help="A world area to look in (repeatable)."),
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="A kind of partner (repeatable).")
+    ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight", "-W", help="A component's relative weight, e.g. network=0 (repeatable)."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many candidates.")] = 10,
+    format: Annotated[
+        MatchFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = MatchFormat.table,
+) -> None:
+    """Rank candidate partners for an actor and a goal, every score explained."""
+    from rich.table import Table
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+    from agora.domains import import_models
+    from agora.matching import services
+    from agora.matching.schemas import MatchesOut
+
+    weights: dict[str, float | None] = {}
+    for given in weight or []:
+        name, _sep, value = given.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            console.print(f"[red]--weight takes component=number, not {given!r}.[/red]")
+            raise typer.Exit(2) from None
+    import_models()
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            found = services.find_actor(session, actor)
+            goal = services.check_goal(
+                session,
+                [t for t in topics.split(",") if t.strip()],
+                world_area or [],
+                kind or [],
+            )
+            result = services.match(session, found.id, goal, weights, limit=limit)
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    if format is MatchFormat.json:
+        typer.echo(MatchesOut.of(result).model_dump_json(indent=2))
+        return
+    console.print(
+        f"Partners for [bold]{result.seeker.actor.name}[/bold] "
+        f"(topics: {', '.join(result.goal.topics) or 'none'}; "
+        f"{result.considered} candidates considered)"
+    )
+    table = Table("#", "Candidate", "Country", "Score", "Components")
+    for m in result.matches:
+        table.add_row(
+            str(m.rank),
+            m.name,
+            m.country,
+            f"{m.total * 100:.0f}%",
+            " ".join(f"{c.name}={c.score * 100:.0f}" for c in m.components),
+        )
+    console.print(table)
+    for m in result.matches:
+        console.print(f"\n[bold]{m.rank}. {m.name}[/bold] — {m.total * 100:.0f}%")
+        for c in m.components:
+            console.print(
+                f"  {c.label} ({c.score * 100:.0f}%, weight {c.weight * 100:.0f}%): {c.explanation}"
+            )
 
 
 @app.command()

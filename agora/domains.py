@@ -34,6 +34,7 @@ DOMAINS: tuple[str, ...] = (
     "takeaways",
     "registrations",
     "knowledge",
+    "matching",
 )
 
 #: Packages that serve pages but are no domain: the shared site (``web``), the report and

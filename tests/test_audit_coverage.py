@@ -33,8 +33,26 @@ from tests.takeaways.conftest import hamburg
 PARTICIPANT = "a participant's own contribution, not moderation"
 AUTHORING = "a moderator writing or arranging content (drafts, agenda, report text)"
 ACCOUNT = "an account's own sign-in or password: no event is concerned"
+MATCHING = (
+    "an organiser writing a partner profile or a benefit analysis: no event is concerned, "
+    "and each analysis revision keeps its author and time"
+)
 OWNER = "the organiser's own event record (settings, archive, copy); deleting takes the log too"
 EXEMPT: dict[tuple[str, str], str] = {
+    ("PUT", "/api/v1/matching/actors/{actor_id}/profile"): MATCHING,
+    ("POST", "/knowledge/actors/{actor_id}/match/profile"): MATCHING,
+    (
+        "PUT",
+        "/api/v1/matching/actors/{actor_id}/benefit/{candidate_id}/sections/{section}",
+    ): MATCHING,
+    (
+        "POST",
+        "/knowledge/actors/{actor_id}/match/{candidate_id}/benefit/sections/{section}",
+    ): MATCHING,
+    (
+        "POST",
+        "/knowledge/actors/{actor_id}/match/{candidate_id}/benefit/revisions/{revision_id}/restore",
+    ): MATCHING,
     ("POST", "/api/v1/questions/{question_id}/responses"): PARTICIPANT,
     ("POST", "/e/{code}/questions/{question_id}/answer"): PARTICIPANT,
     ("POST", "/api/v1/events/{code}/questions"): PARTICIPANT,

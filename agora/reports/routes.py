@@ -12,6 +12,7 @@ from agora.core.errors import NotFound
 from agora.core.i18n import _
 from agora.events.deps import EventScope, ModeratedEventDep
 from agora.events.models import Event
+from agora.reports.benefit_routes import router as benefit_router
 from agora.reports.exports import FORMATS, FormatUnavailable, media_type, renderer, report_json
 from agora.reports.html import to_html
 from agora.reports.model import Report, build_report
@@ -115,3 +116,4 @@ def report_api(
 
 
 router.include_router(writing_router)  # the report page and the public link (writing_routes.py)
+router.include_router(benefit_router)  # the benefit analysis' downloads (benefit_routes.py)
