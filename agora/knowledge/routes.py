@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from agora.knowledge import records_routes
+
 router = APIRouter()
+router.include_router(records_routes.router)
