@@ -30,6 +30,7 @@ from agora.knowledge.models import Actor, ActorKind, ActorMembership, Cooperatio
 from agora.knowledge.schemas import (
     ActivityIn,
     ActorFields,
+    ActorIn,
     ActorRecord,
     CooperationFields,
     CooperationRecord,
@@ -416,7 +417,7 @@ def write(session: Session, checked: Checked, filename: str, *, dry_run: bool) -
     ids: dict[str, int] = dict(checked.existing)
     provenance = f"import:{filename}"[:200]
     for record in checked.actors:
-        fields = ActorFields.model_validate(record.model_dump(exclude={"key", "memberships"}))
+        fields = ActorIn.model_validate(record.model_dump(exclude={"key", "memberships"}))
         found = services.find_actor(
             session,
             name=fields.name,
@@ -432,7 +433,7 @@ def write(session: Session, checked: Checked, filename: str, *, dry_run: bool) -
         if dry_run:
             ids[record.key] = -len(ids) - 1
             continue
-        actor = services.create_actor(session, fields, provenance=record.provenance or provenance)
+        actor = services.create_actor(session, fields, provenance=provenance)
         ids[record.key] = actor.id
     if not dry_run:
         for record in checked.actors:
