@@ -425,7 +425,7 @@ def _topics_page(
 ) -> Response:
     context = {
         "topics": topics.list_topics(session),
-        "languages": topics.LANGUAGES,
+        "topic_languages": topics.LANGUAGES,
         "error": error,
         "editing": kw.get("editing", ""),
         "values": kw.get("values", {}),
