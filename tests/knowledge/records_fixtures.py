@@ -47,7 +47,9 @@ def kb_actor(db: Database) -> ActorFactory:
 def kb_cooperation(db: Database) -> CooperationFactory:
     """Create and commit a cooperation between actors (lead first)."""
 
-    def factory(*actors: Actor, title: str = "Health hub partnership", **fields: Any) -> Cooperation:
+    def factory(
+        *actors: Actor, title: str = "Health hub partnership", **fields: Any
+    ) -> Cooperation:
         data = CooperationFields(title=title, **fields)
         links = [
             Participation(actor_id=a.id, role="lead" if n == 0 else "partner")

@@ -39,7 +39,8 @@ def test_a_good_json_file_is_imported_and_a_second_time_finds_it_all(db: Databas
         cooperation = session.scalars(select(Cooperation)).one()
         assert cooperation.import_source == "good.json"
         assert [t.slug for t in services.cooperation_topics(session, cooperation.id)] == [
-            "digital_transition", "culture_tourism"
+            "digital_transition",
+            "culture_tourism",
         ]
         again = exchange.import_file(session, raw, "json", "good.json")
     assert (again.actors_found, again.cooperations_skipped, again.cooperations_created) == (3, 1, 0)
@@ -76,12 +77,8 @@ def test_csv_files_import_actors_then_cooperations_and_bad_rows_name_their_lines
     assert result.actors_created == 3
     assert counts(db) == (3, 0, 1)
     with db.session() as session, pytest.raises(exchange.ImportRefused) as refused:
-        exchange.import_file(
-            session, (FILES / "cooperations-bad.csv").read_bytes(), "csv", "c.csv"
-        )
-    assert [(p.line, p.path) for p in refused.value.problems] == [
-        (2, "cooperations[0].started_on")
-    ]
+        exchange.import_file(session, (FILES / "cooperations-bad.csv").read_bytes(), "csv", "c.csv")
+    assert [(p.line, p.path) for p in refused.value.problems] == [(2, "cooperations[0].started_on")]
     text = (FILES / "cooperations-bad.csv").read_text().replace("2021-02-30", "2021-02-28")
     with db.session() as session, pytest.raises(exchange.ImportRefused) as refused:
         exchange.import_file(session, text.encode(), "csv", "c.csv")
@@ -145,12 +142,13 @@ def test_an_export_imported_again_exports_the_same(
         assert first == second
         document = json.loads(first)
         assert {c["provenance"]["source"] for c in document["cooperations"]} == {
-            "import", "session"
+            "import",
+            "session",
         }
 
 
 def test_a_formula_in_a_name_is_quoted_in_csv_and_comes_back_as_typed(db: Database) -> None:
-    raw = b"key,kind,name,country\nx,ngo,=HYPERLINK(\"http://evil\"),FR\n"
+    raw = b'key,kind,name,country\nx,ngo,=HYPERLINK("http://evil"),FR\n'
     with db.session() as session:
         exchange.import_file(session, raw, "csv", "x.csv")
         exported = exchange.export_csv(session)

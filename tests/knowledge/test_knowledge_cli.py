@@ -44,13 +44,19 @@ def test_import_refuses_a_bad_file_line_by_line_then_imports_a_good_one(
 ) -> None:
     code, output = run("knowledge", "import", str(FILES / "bad.json"))
     assert code == 1
-    assert "line 4: actors[1].country" in output and "nothing was imported" in output
+    assert "line 4: actors[1].country" in output
+    assert "nothing was imported" in output
     code, output = run("knowledge", "import", str(FILES / "good.json"), "--dry-run")
-    assert code == 0 and "would add 3 actors" in output and "dry run" in output
+    assert code == 0
+    assert "would add 3 actors" in output
+    assert "dry run" in output
     code, output = run("knowledge", "import", str(FILES / "good.json"))
-    assert code == 0 and "added 3 actors" in output and "1 cooperations" in output
+    assert code == 0
+    assert "added 3 actors" in output
+    assert "1 cooperations" in output
     code, output = run("knowledge", "import", str(FILES / "twins.csv"), "--format", "wikidata")
-    assert code == 0 and "3 cooperations" in output
+    assert code == 0
+    assert "3 cooperations" in output
     target = tmp_path / "out.json"
     code, output = run("knowledge", "export", "--output", str(target))
     assert code == 0, output
@@ -58,7 +64,8 @@ def test_import_refuses_a_bad_file_line_by_line_then_imports_a_good_one(
     assert len(document["cooperations"]) == 4
     zipped = tmp_path / "out.zip"
     code, output = run("knowledge", "export", "--format", "csv", "--output", str(zipped))
-    assert code == 0 and zipped.read_bytes()[:2] == b"PK"
+    assert code == 0
+    assert zipped.read_bytes()[:2] == b"PK"
 
 
 def test_promote_lists_then_adds_the_unambiguous_and_names_the_ones_to_review(
@@ -69,14 +76,16 @@ def test_promote_lists_then_adds_the_unambiguous_and_names_the_ones_to_review(
         create_reference_session(session)
     code, output = run("knowledge", "promote", "EUREG23")
     assert code == 0, output
-    assert "Murcia" in output and "choose which place is meant" in output
+    assert "Murcia" in output
+    assert "choose which place is meant" in output
     assert "ready (--all-approved adds it" in output
     code, output = run("knowledge", "promote", "EUREG23", "--all-approved")
     assert code == 0, output
     with database.session() as session:
         promoted = session.scalars(select(Cooperation)).all()
         places = {session.get_one(Takeaway, c.takeaway_id).place for c in promoted}
-    assert "Krapina-Zagorje County" in places and "Murcia" not in places
+    assert "Krapina-Zagorje County" in places
+    assert "Murcia" not in places
     database.dispose()
     code, output = run("knowledge", "promote", "NOPE")
     assert code == 1
@@ -105,7 +114,7 @@ def test_the_demo_promotes_the_seven_regional_experiences(cli_database: str) -> 
         assert leads["Murcia"].place_code == "geonames:2513416"  # the city, as INTENDED says
         assert leads["Krapina-Zagorje County"].subdivision == "HR-02"
         assert leads["Genova"].place_code == "geonames:3176219"
-        piura = [c for c in cooperations if "Piura" in c.title][0]
+        piura = next(c for c in cooperations if "Piura" in c.title)
         partner_codes = {a.place_code for _l, a in services.participants(session, piura.id)}
         assert "PE-PIU" in partner_codes
     database.dispose()

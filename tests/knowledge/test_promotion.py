@@ -18,8 +18,14 @@ MURCIA = {
     "organisation": "",
     "place": "Murcia",
     "country": "ES",
-    "partners": [{"organisation": "Partner city in China", "place": "", "country": "CN",
-                  "world_area": "asia"}],
+    "partners": [
+        {
+            "organisation": "Partner city in China",
+            "place": "",
+            "country": "CN",
+            "world_area": "asia",
+        }
+    ],
     "topics": ["culture", "heritage preservation"],
     "outcomes": [{"kind": "policy_adapted", "description": "Local policies adapted", "date": ""}],
     "lesson": "Exchanging solutions on heritage with our partner city led us to adapt policies.",
@@ -30,8 +36,9 @@ def test_an_unambiguous_takeaway_is_prefilled_with_actors_topics_outcomes_and_le
     db: Database, make_event: EventFactory, kb_approved: ApprovedFactory
 ) -> None:
     event = make_event()
-    takeaway = kb_approved(event, place="Krapina-Zagorje County", country="HR",
-                           organisation="Krapina-Zagorje County")
+    takeaway = kb_approved(
+        event, place="Krapina-Zagorje County", country="HR", organisation="Krapina-Zagorje County"
+    )
     with db.session() as session:
         draft = promotion.prefill(session, session.get_one(Takeaway, takeaway.id))
     assert not draft.needs_review
@@ -54,7 +61,8 @@ def test_an_ambiguous_place_waits_for_the_moderators_choice(
         stored = session.get_one(Takeaway, takeaway.id)
         draft = promotion.prefill(session, stored)
         lead = draft.slots[0]
-        assert draft.needs_review and lead.ambiguous
+        assert draft.needs_review
+        assert lead.ambiguous
         keys = [c.key for c in lead.candidates]
         assert {"place:ES-MC", "place:geonames:2513416"} <= set(keys)  # the region, the city
         assert keys[-1] == promotion.NEW
@@ -71,9 +79,12 @@ def test_an_ambiguous_place_waits_for_the_moderators_choice(
     with db.session() as session:
         cooperation = session.get_one(Cooperation, made.id)
         assert (cooperation.source, cooperation.takeaway_id, cooperation.event_id) == (
-            CooperationSource.session, takeaway.id, event.id
+            CooperationSource.session,
+            takeaway.id,
+            event.id,
         )
-        assert cooperation.speaker_name == "Lucía Pérez" and cooperation.programme == "IURC"
+        assert cooperation.speaker_name == "Lucía Pérez"
+        assert cooperation.programme == "IURC"
         actors = [(link.role, actor) for link, actor in services.participants(session, made.id)]
         assert [(r, a.name, a.place_code) for r, a in actors] == [
             ("lead", "Murcia", "ES-MC"),
@@ -115,4 +126,7 @@ def test_a_known_actor_is_reused_and_a_pending_takeaway_refused(
         made = promotion.promote(session, stored, promotion.Review())
         ids = [a.id for _l, a in services.participants(session, made.id)]
         assert melbourne.id in ids
-        assert session.scalars(select(Actor).where(Actor.name == "City of Melbourne")).all()[0].id == melbourne.id
+        assert (
+            session.scalars(select(Actor).where(Actor.name == "City of Melbourne")).all()[0].id
+            == melbourne.id
+        )

@@ -53,7 +53,7 @@ def setup(server: LiveServer) -> tuple[str, str, int]:
 def test_the_review_and_import_pages_pass_axe(
     live_server: LiveServer, browser: Browser, viewport: dict[str, int]
 ) -> None:
-    code, key, takeaway_id = setup(live_server)
+    code, key, _takeaway_id = setup(live_server)
     found: dict[str, list[str]] = {}
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     page = context.new_page()
@@ -66,7 +66,7 @@ def test_the_review_and_import_pages_pass_axe(
     page.get_by_role("button", name="Add to the knowledge base").click()
     expect(page.locator("#promote-error")).to_contain_text("Choose which actor")
     found["review with error"] = violations(page)
-    page.locator("input[value=\"place:ES-MC\"]").check()
+    page.locator('input[value="place:ES-MC"]').check()
     page.get_by_role("button", name="Add to the knowledge base").click()
     expect(page).to_have_url(f"{live_server.url}/knowledge/cooperations/1")
 

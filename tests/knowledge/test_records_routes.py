@@ -35,7 +35,8 @@ def test_readers_need_an_organiser_unless_the_knowledge_base_is_public(
     listed = client.get("/api/v1/knowledge/actors", headers=organiser.headers)
     assert [a["name"] for a in listed.json()] == ["Graz"]
     topics = client.get("/api/v1/knowledge/topics", headers=organiser.headers).json()
-    assert len(topics) == 7 and topics[0]["names"]["fr"]
+    assert len(topics) == 7
+    assert topics[0]["names"]["fr"]
 
 
 def test_a_public_knowledge_base_is_read_by_anyone_and_changed_by_organisers_only(
@@ -56,8 +57,9 @@ def test_organisers_create_change_and_delete_records(
 ) -> None:
     h = make_organiser().headers
     lead = client.post(
-        "/api/v1/knowledge/actors", json={"name": "Sisak-Moslavina", "kind": "region",
-                                          "country": "HR"}, headers=h
+        "/api/v1/knowledge/actors",
+        json={"name": "Sisak-Moslavina", "kind": "region", "country": "HR"},
+        headers=h,
     ).json()
     partner = client.post(
         "/api/v1/knowledge/actors", json={"name": "Zhong County", "country": "CN"}, headers=h
@@ -70,7 +72,8 @@ def test_organisers_create_change_and_delete_records(
         json={"network_id": network["id"], "since": "2010-01-01"},
         headers=h,
     )
-    assert member.status_code == 201 and member.json()["memberships"][0]["network"] == "EURADA"
+    assert member.status_code == 201
+    assert member.json()["memberships"][0]["network"] == "EURADA"
     body = {
         "title": "E-sport with Zhong County",
         "actors": [{"actor_id": lead["id"], "role": "lead"}, {"actor_id": partner["id"]}],
@@ -84,11 +87,13 @@ def test_organisers_create_change_and_delete_records(
     bad = client.put(
         f"/api/v1/knowledge/cooperations/{cid}", json={**body, "topics": ["nope"]}, headers=h
     )
-    assert bad.status_code == 422 and bad.json()["field"] == "topics[0]"
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "topics[0]"
     wrong = client.post(
         "/api/v1/knowledge/actors", json={"name": "X", "country": "Croatia"}, headers=h
     )
-    assert wrong.status_code == 422 and wrong.json()["field"] == "country"
+    assert wrong.status_code == 422
+    assert wrong.json()["field"] == "country"
     assert client.delete(f"/api/v1/knowledge/cooperations/{cid}", headers=h).status_code == 204
     assert client.get(f"/api/v1/knowledge/cooperations/{cid}", headers=h).status_code == 404
 
@@ -131,9 +136,11 @@ def test_promotion_is_for_the_events_moderators_and_is_audited(
     draft = client.get(
         f"/api/v1/events/{event.code}/takeaways/{takeaway.id}/promotion", headers=key
     ).json()
-    assert draft["needs_review"] and draft["actors"][0]["chosen"] is None
+    assert draft["needs_review"]
+    assert draft["actors"][0]["chosen"] is None
     missing = client.post(url, json={}, headers=key)
-    assert missing.status_code == 422 and missing.json()["field"] == "lead"
+    assert missing.status_code == 422
+    assert missing.json()["field"] == "lead"
     made = client.post(url, json={"choices": {"lead": "place:geonames:2513416"}}, headers=key)
     assert made.status_code == 201, made.text
     again = client.post(url, json={"choices": {"lead": "place:geonames:2513416"}}, headers=key)
@@ -163,8 +170,11 @@ def test_the_review_page_asks_for_a_choice_then_saves(
     assert 'value="Murcia and its partner city"' in refused.text
     saved = client.post(
         page_url,
-        data={"title": "Murcia and its partner city", "choice:lead": "place:ES-MC",
-              "topics": ["culture_tourism"]},
+        data={
+            "title": "Murcia and its partner city",
+            "choice:lead": "place:ES-MC",
+            "topics": ["culture_tourism"],
+        },
         follow_redirects=False,
     )
     assert saved.status_code == 303
@@ -173,7 +183,8 @@ def test_the_review_page_asks_for_a_choice_then_saves(
         assert cooperation.title == "Murcia and its partner city"
         assert saved.headers["location"] == f"/knowledge/cooperations/{cooperation.id}"
     back = client.get(page_url, follow_redirects=False)
-    assert back.status_code == 303 and back.headers["location"] == saved.headers["location"]
+    assert back.status_code == 303
+    assert back.headers["location"] == saved.headers["location"]
 
 
 def test_the_moderator_page_offers_promotion_for_approved_takeaways(
@@ -193,23 +204,24 @@ def test_the_import_page_lists_problems_and_the_api_reports_them(
     sign_in(client, organiser.email, organiser.password)
     assert client.get("/knowledge/import").status_code == 200
     bad = (FILES / "bad.json").read_bytes()
-    page = client.post(
-        "/knowledge/import", files={"file": ("bad.json", bad, "application/json")}
-    )
+    page = client.post("/knowledge/import", files={"file": ("bad.json", bad, "application/json")})
     assert page.status_code == 422
-    assert "actors[1].country" in page.text and "<td>4</td>" in page.text
+    assert "actors[1].country" in page.text
+    assert "<td>4</td>" in page.text
     api = client.post(
         "/api/v1/knowledge/import?format=json", content=bad, headers=organiser.headers
     )
     assert api.status_code == 422
     assert {(p["line"], p["path"]) for p in api.json()["problems"]} == {
-        (4, "actors[1].kind"), (4, "actors[1].country")
+        (4, "actors[1].kind"),
+        (4, "actors[1].country"),
     }
     good = client.post(
         "/knowledge/import",
         files={"file": ("good.json", (FILES / "good.json").read_bytes(), "application/json")},
     )
-    assert good.status_code == 200 and "new cooperations: 1" in good.text
+    assert good.status_code == 200
+    assert "new cooperations: 1" in good.text
     exported = client.get("/api/v1/knowledge/export?format=json", headers=organiser.headers)
     assert exported.json()["cooperations"][0]["title"] == "A year-round city"
     zipped = client.get("/knowledge/export?format=csv")
@@ -225,12 +237,19 @@ def test_organisers_edit_topics_on_their_page(
     assert "Participatory governance" in client.get("/knowledge/topics").text
     added = client.post(
         "/knowledge/topics",
-        data={"slug": "urban_water", "name_en": "Urban water", "name_de": "Stadtwasser",
-              "sdgs": "6, 11", "s3_domains": "Blue growth"},
+        data={
+            "slug": "urban_water",
+            "name_en": "Urban water",
+            "name_de": "Stadtwasser",
+            "sdgs": "6, 11",
+            "s3_domains": "Blue growth",
+        },
     )
-    assert added.status_code == 200 and "Urban water" in added.text
+    assert added.status_code == 200
+    assert "Urban water" in added.text
     bad = client.post("/knowledge/topics", data={"slug": "Bad Slug", "name_en": "Bad"})
-    assert bad.status_code == 422 and "A slug has" in bad.text
+    assert bad.status_code == 422
+    assert "A slug has" in bad.text
     renamed = client.post(
         "/knowledge/topics",
         data={"editing": "urban_water", "slug": "water", "name_en": "Water", "sdgs": "6"},

@@ -39,7 +39,8 @@ def test_find_or_create_finds_an_actor_by_place_code_then_by_name_and_country(
         elsewhere, new = services.find_or_create_actor(
             session, ActorFields(name="Graz", country="DE")
         )
-        assert new and elsewhere.id != graz.id
+        assert new
+        assert elsewhere.id != graz.id
 
 
 def test_a_membership_needs_a_network(db: Database, kb_actor: ActorFactory) -> None:
@@ -53,7 +54,9 @@ def test_a_membership_needs_a_network(db: Database, kb_actor: ActorFactory) -> N
         assert refused.value.field == "network_id"
         before = member.updated_at
         time.sleep(0.01)
-        services.add_membership(session, member, session.get_one(Actor, network.id), dt.date(2001, 1, 1))
+        services.add_membership(
+            session, member, session.get_one(Actor, network.id), dt.date(2001, 1, 1)
+        )
         assert member.updated_at > before
         assert [n.name for _m, n in services.memberships(session, city.id)] == ["EUROCITIES"]
         services.remove_membership(session, member, network.id)
@@ -74,10 +77,19 @@ def test_a_cooperation_keeps_its_parts_and_detects_the_lesson_language(
             "started_on": "2021-03-01",
             "topics": ["innovation_ecosystems", "health"],
             "activities": [{"kind": "delegation", "date": "2022-05-02", "description": "Experts"}],
-            "outcomes": [{"kind": "facility_designed", "description": "Technology park design",
-                          "evidence_url": "https://example.org/park"}],
-            "lessons": [{"text": "Compartir cómo construimos nuestro ecosistema ayudó a Piura "
-                                 "a diseñar el suyo."}],
+            "outcomes": [
+                {
+                    "kind": "facility_designed",
+                    "description": "Technology park design",
+                    "evidence_url": "https://example.org/park",
+                }
+            ],
+            "lessons": [
+                {
+                    "text": "Compartir cómo construimos nuestro ecosistema ayudó a Piura "
+                    "a diseñar el suyo."
+                }
+            ],
         }
     )
     with db.session() as session:
@@ -90,15 +102,17 @@ def test_a_cooperation_keeps_its_parts_and_detects_the_lesson_language(
             "health",
             "innovation_ecosystems",
         ]
-        assert [l.language for l in services.lessons(session, made.id)] == ["es"]
-        assert [(l.role, a.name) for l, a in services.participants(session, made.id)] == [
+        assert [x.language for x in services.lessons(session, made.id)] == ["es"]
+        assert [(link.role, a.name) for link, a in services.participants(session, made.id)] == [
             ("lead", "Extremadura"),
             ("partner", "Piura"),
         ]
         created = made.updated_at
         time.sleep(0.01)
         services.update_cooperation(
-            session, made, data.model_copy(update={"topics": ["health"]}),
+            session,
+            made,
+            data.model_copy(update={"topics": ["health"]}),
             [Participation(actor_id=lead.id, role="lead")],
         )
         assert made.updated_at > created
@@ -151,8 +165,12 @@ def test_validation_names_the_field_by_its_path() -> None:
                 "actors": [{"key": "a", "name": "Hamburg", "country": "DE"}],
                 "cooperations": [
                     {"title": "ok", "actors": [{"actor": "a"}]},
-                    {"title": "", "actors": [{"actor": "a", "role": "host"}],
-                     "ended_on": "2020-01-01", "started_on": "2021-01-01"},
+                    {
+                        "title": "",
+                        "actors": [{"actor": "a", "role": "host"}],
+                        "ended_on": "2020-01-01",
+                        "started_on": "2021-01-01",
+                    },
                 ],
             }
         )
@@ -165,7 +183,5 @@ def test_validation_names_the_field_by_its_path() -> None:
     assert found["country"].startswith("Give a two-letter ISO 3166-1 country code")
     assert found["world_area"].startswith("Give one of these world areas")
     with pytest.raises(ValidationError) as error:
-        CooperationIn.model_validate(
-            {"title": "x", "actors": [{"actor_id": 1}, {"actor_id": 1}]}
-        )
+        CooperationIn.model_validate({"title": "x", "actors": [{"actor_id": 1}, {"actor_id": 1}]})
     assert dict(problems(error.value))["actors"] == "An actor is listed twice."

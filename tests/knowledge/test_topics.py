@@ -28,8 +28,10 @@ def test_the_shipped_topics_are_named_in_every_language_with_sdgs_and_domains() 
     assert [t.slug for t in shipped] == SLUGS
     for topic in shipped:
         assert set(topic.names) == set(topics.LANGUAGES)
-        assert all(1 <= n <= 17 for n in topic.sdgs) and topic.sdgs
-        assert topic.s3_domains and topic.keywords
+        assert all(1 <= n <= 17 for n in topic.sdgs)
+        assert topic.sdgs
+        assert topic.s3_domains
+        assert topic.keywords
 
 
 def test_topics_are_stored_on_first_use_only_once(db: Database) -> None:
@@ -60,7 +62,8 @@ def test_topics_are_stored_on_first_use_only_once(db: Database) -> None:
 def test_a_takeaway_topic_matches_the_taxonomy(db: Database, text: str, slug: str) -> None:
     with db.session() as session:
         found = topics.match_topic(session, text)
-        assert found is not None and found.slug == slug
+        assert found is not None
+        assert found.slug == slug
 
 
 def test_unrelated_text_matches_no_topic(db: Database) -> None:
@@ -74,11 +77,13 @@ def test_organisers_add_rename_and_remove_topics(db: Database, kb_actor: ActorFa
         water = topics.create_topic(
             session, TopicIn(slug="urban_water", name="Urban water", sdgs=[6, 11, 6])
         )
-        assert water.sdgs == [6, 11] and water.names == {"en": "Urban water"}
+        assert water.sdgs == [6, 11]
+        assert water.names == {"en": "Urban water"}
         with pytest.raises(Conflict):
             topics.create_topic(session, TopicIn(slug="health", name="Health again"))
         made = services.create_cooperation(
-            session, CooperationFields(title="Water", topics=["urban_water"]),
+            session,
+            CooperationFields(title="Water", topics=["urban_water"]),
             [Participation(actor_id=lead.id)],
         )
         topics.update_topic(
