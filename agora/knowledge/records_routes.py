@@ -341,6 +341,11 @@ def export_records(
 def _page(
     request: Request, state: AppState, template: str, context: dict[str, Any], status: int = 200
 ) -> Response:
+    context = {
+        "actor_columns": exchange.ACTOR_COLUMNS,
+        "cooperation_columns": exchange.COOPERATION_COLUMNS,
+        **context,
+    }
     return render_page(request, state, f"knowledge/{template}", context, status_code=status)
 
 
