@@ -3,7 +3,8 @@
 The file is what Wikidata's query service downloads as CSV for the query in
 ``docs/knowledge-base.md``: one row per link with ``item``, ``itemLabel``, ``twin`` and
 ``twinLabel`` (entity URLs and names), and optionally ``itemCountry`` and ``twinCountry``
-(ISO 3166-1 alpha-2 codes). Each place becomes an actor found again by its Wikidata item;
+(ISO 3166-1 alpha-2 codes). Each place becomes an actor found again by its Wikidata item (and placed on the map when
+the gazetteer knows one city of that name in that country);
 each pair one cooperation, however many times (and in whichever direction) it is listed.
 """
 
@@ -15,6 +16,7 @@ import re
 from typing import Any
 
 from agora.core.i18n import _
+from agora.knowledge import gazetteer
 from agora.knowledge.exchange import ImportRefused, Parsed, Problem
 
 REQUIRED = ("item", "itemlabel", "twin", "twinlabel")
@@ -27,6 +29,25 @@ _ENTITY = re.compile(r"^(?:https?://www\.wikidata\.org/entity/)?(Q[1-9][0-9]{0,1
 def _entity(cell: str) -> str | None:
     found = _ENTITY.match(cell.strip())
     return found.group(1) if found else None
+
+
+def _place(name: str, country: str) -> dict[str, Any]:
+    """Return the place fields of a city the gazetteer finds unambiguously, else nothing."""
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        return {}
+    found = gazetteer.resolve(name, country=country, kinds=("city",)).place
+    if found is None:
+        return {}
+    return {
+        "place_code": found.code,
+        "geonames_id": found.geonames_id,
+        "subdivision": found.subdivision,
+        "latitude": found.latitude,
+        "longitude": found.longitude,
+        "population": found.population,
+        "timezone": found.timezone,
+        "world_area": found.world_area,
+    }
 
 
 def parse_twins(text: str) -> Parsed:
@@ -64,6 +85,7 @@ def parse_twins(text: str) -> Parsed:
                     "country": country,
                     "wikidata": entity,
                     "provenance": "import:wikidata",
+                    **_place(name, country),
                 }
                 parsed.actors.append((line, actors[entity]))
             ends.append(entity)
