@@ -3,8 +3,8 @@
 The file is what Wikidata's query service downloads as CSV for the query in
 ``docs/knowledge-base.md``: one row per link with ``item``, ``itemLabel``, ``twin`` and
 ``twinLabel`` (entity URLs and names), and optionally ``itemCountry`` and ``twinCountry``
-(ISO 3166-1 alpha-2 codes). Each place becomes an actor found again by its Wikidata item (and placed on the map when
-the gazetteer knows one city of that name in that country);
+(ISO 3166-1 alpha-2 codes). Each place becomes an actor found again by its Wikidata item
+(and placed on the map when the gazetteer knows one city of that name in that country);
 each pair one cooperation, however many times (and in whichever direction) it is listed.
 """
 

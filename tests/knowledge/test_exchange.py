@@ -169,7 +169,8 @@ def test_wikidata_sister_cities_become_actors_and_one_cooperation_per_pair(db: D
     with db.session() as session:
         genoa = session.scalars(select(Actor).where(Actor.wikidata == "Q1449")).one()
         assert (genoa.name, genoa.country, genoa.kind.value) == ("Genoa", "IT", "city")
-        assert genoa.place_code == "geonames:3176219" and genoa.latitude is not None
+        assert genoa.place_code == "geonames:3176219"
+        assert genoa.latitude is not None
         titles = set(session.scalars(select(Cooperation.title)))
         assert titles == {"Genoa – Mar del Plata", "Genoa – Madrid", "Hamburg – Marseille"}
         again = exchange.import_file(
