@@ -118,3 +118,16 @@ def test_the_demo_promotes_the_seven_regional_experiences(cli_database: str) -> 
         partner_codes = {a.place_code for _l, a in services.participants(session, piura.id)}
         assert "PE-PIU" in partner_codes
     database.dispose()
+
+
+def test_agora_demo_adds_the_seven_cooperations_once(cli_database: str) -> None:
+    code, output = run("demo", "--no-serve")
+    assert code == 0, output
+    assert "knowledge:    7 cooperations added" in output
+    code, output = run("demo", "--no-serve")
+    assert code == 0, output
+    assert "cooperations added" not in output
+    database = Database(cli_database)
+    with database.session() as session:
+        assert len(session.scalars(select(Cooperation)).all()) == 7
+    database.dispose()
