@@ -278,7 +278,19 @@ class ImportOut(BaseModel):
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": {"type": "object"}},
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "The JSON format of docs/knowledge-base.md.",
+                        "properties": {
+                            "format": {"type": "string", "enum": ["agora-knowledge"]},
+                            "version": {"type": "integer", "enum": [1]},
+                            "actors": {"type": "array", "items": {"type": "object"}},
+                            "cooperations": {"type": "array", "items": {"type": "object"}},
+                        },
+                        "additionalProperties": False,
+                    }
+                },
                 "text/csv": {"schema": {"type": "string"}},
                 "application/zip": {"schema": {"type": "string", "format": "binary"}},
             }

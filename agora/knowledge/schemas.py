@@ -286,7 +286,10 @@ class TopicIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    slug: str = Field(description="Lower-case letters, digits and _, like urban_water.")
+    slug: str = Field(
+        description="Lower-case letters, digits and _, like urban_water.",
+        json_schema_extra={"pattern": _SLUG.pattern},
+    )
     name: Annotated[Text, StringConstraints(min_length=1, max_length=120)]
     names: dict[str, Annotated[Text, StringConstraints(max_length=120)]] = Field(
         default_factory=dict, description="The name per language code (de, fr…)."
