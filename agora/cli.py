@@ -22,6 +22,8 @@ organiser_app = typer.Typer(help="Organiser accounts.")
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(organiser_app, name="organiser")
+knowledge_app = typer.Typer(help="The cooperation knowledge base: import, export, promote.")
+app.add_typer(knowledge_app, name="knowledge")
 console = Console(soft_wrap=True)  # links must stay whole to be clicked or copied
 
 #: Simulated participants who rank the world areas in the demo (the seed lost the ballots).
@@ -97,7 +99,9 @@ def demo(
 ) -> None:
     """Set up the reference session (code EUREG23), print its links and serve it."""
     from agora.core.db import Database
+    from agora.demo.knowledge import promote_reference_takeaways
     from agora.demo.reference import create_reference_session
+    from agora.events.models import Event
 
     settings = get_settings()
     _upgrade()
@@ -105,6 +109,8 @@ def demo(
     with database.session() as session:
         event = create_reference_session(session, simulate_ballots=SIMULATED_BALLOTS)
         code, moderator_key, screen_key = event.code, event.moderator_key, event.screen_key
+    with database.session() as session, console.status("Adding its lessons to the knowledge base…"):
+        promoted = promote_reference_takeaways(session, session.get_one(Event, event.id))
     database.dispose()
     base = (
         settings.public_url.rstrip("/") or f"http://{host or settings.host}:{port or settings.port}"
@@ -113,6 +119,8 @@ def demo(
     console.print(f"  participants: {base}/e/{code}   (or type {code} on {base}/)")
     console.print(f"  screen:       {base}/e/{code}/screen?key={screen_key}")
     console.print(f"  moderator:    {base}/e/{code}/moderate?key={moderator_key}")
+    if promoted:
+        console.print(f"  knowledge:    {len(promoted)} cooperations added, {base}/knowledge")
     if serve:
         _serve(host, port)
 
@@ -348,6 +356,156 @@ def purge() -> None:
     for purged in done:
         console.print(f"{purged.code}: {purged.summary()} anonymised")
     console.print(f"{len(done)} event(s) purged")
+
+
+class ImportFormat(StrEnum):
+    """The formats ``agora knowledge import`` reads."""
+
+    json = "json"
+    csv = "csv"
+    wikidata = "wikidata"
+
+
+class ExportFormat(StrEnum):
+    """The formats ``agora knowledge export`` writes."""
+
+    json = "json"
+    csv = "csv"
+
+
+@knowledge_app.command("import")
+def knowledge_import(
+    file: Annotated[
+        Path, typer.Argument(help="The file: JSON, CSV, the export's zip, or Wikidata CSV.")
+    ],
+    format: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", "-f", help="Its format (default: from the name, .json or CSV)."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Check every row and say what would change; store nothing."),
+    ] = False,
+) -> None:
+    """Import actors and cooperations, all or nothing; print each problem with its line."""
+    from agora.core.db import Database
+    from agora.knowledge.exchange import ImportRefused, guess_format, import_file
+
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        console.print(f"[red]Cannot read {file}: {exc.strerror or exc}[/red]")
+        raise typer.Exit(1) from None
+    fmt = format.value if format else guess_format(file.name)
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            result = import_file(session, raw, fmt, file.name, dry_run=dry_run)
+    except ImportRefused as refused:
+        console.print(f"[red]{refused.message}[/red]", highlight=False)
+        for problem in refused.problems:
+            console.print(f"  {problem}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    verb = "would add" if dry_run else "added"
+    console.print(
+        f"{file.name}: {verb} {result.actors_created} actors ({result.actors_found} already known) "
+        f"and {result.cooperations_created} cooperations ({result.cooperations_skipped} already "
+        "known, skipped)" + (" — dry run, nothing stored" if dry_run else ""),
+        highlight=False,
+    )
+
+
+@knowledge_app.command("export")
+def knowledge_export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="json, or csv (a zip of two files).")
+    ] = ExportFormat.json,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: the standard output)."),
+    ] = None,
+) -> None:
+    """Export every actor and cooperation in the import format."""
+    import sys
+
+    from agora.core.db import Database
+    from agora.knowledge.exchange import export_csv, export_json
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            content = export_json(session) if format is ExportFormat.json else export_csv(session)
+    finally:
+        database.dispose()
+    if output is None:
+        if format is ExportFormat.csv and sys.stdout.isatty():
+            console.print("[red]The CSV export is a zip: give --output FILE.[/red]")
+            raise typer.Exit(2)
+        sys.stdout.buffer.write(content)
+        return
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        console.print(f"[red]Cannot write {output}: {exc.strerror or exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"knowledge base written to {output} ({len(content):,} bytes)")
+
+
+@knowledge_app.command("promote")
+def knowledge_promote(
+    code: Annotated[str, typer.Argument(help="The event's code, e.g. EUREG23.")],
+    all_approved: Annotated[
+        bool,
+        typer.Option(
+            "--all-approved",
+            help="Promote every approved takeaway whose actors are unambiguous.",
+        ),
+    ] = False,
+) -> None:
+    """List an event's approved takeaways and whether each is in the knowledge base.
+
+    With --all-approved, promote those whose places are unambiguous; the others need a
+    moderator's choice on their review page.
+    """
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+    from agora.events.services import get_event
+    from agora.knowledge import promotion, services
+    from agora.takeaways.models import TakeawayState
+    from agora.takeaways.services import event_takeaways
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            event = get_event(session, code)
+            approved = event_takeaways(
+                session, event.id, states=frozenset({TakeawayState.approved})
+            )
+            for takeaway in approved:
+                label = f"takeaway {takeaway.id} ({takeaway.place or takeaway.organisation})"
+                existing = services.promoted_from(session, takeaway.id)
+                if existing is not None:
+                    console.print(
+                        f"{label}: in the knowledge base, /knowledge/cooperations/{existing.id}"
+                    )
+                    continue
+                draft = promotion.prefill(session, takeaway)
+                review_url = f"/e/{event.code}/takeaways/{takeaway.id}/promote"
+                if draft.needs_review:
+                    names = ", ".join(s.name for s in draft.slots if s.ambiguous)
+                    console.print(f"{label}: choose which place is meant ({names}) at {review_url}")
+                elif all_approved:
+                    made = promotion.promote(session, takeaway, promotion.Review())
+                    console.print(f"{label}: added, /knowledge/cooperations/{made.id}")
+                else:
+                    console.print(f"{label}: ready (--all-approved adds it, or {review_url})")
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
 
 
 def main() -> None:

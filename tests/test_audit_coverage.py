@@ -38,6 +38,10 @@ MATCHING = (
     "and each analysis revision keeps its author and time"
 )
 OWNER = "the organiser's own event record (settings, archive, copy); deleting takes the log too"
+KNOWLEDGE = (
+    "the knowledge base's records belong to no event, so no event's log applies; each keeps "
+    "its provenance and updated_at"
+)
 EXEMPT: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/matching/actors/{actor_id}/profile"): MATCHING,
     ("POST", "/knowledge/actors/{actor_id}/match/profile"): MATCHING,
@@ -75,6 +79,21 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("POST", "/e/{code}/registration/{token}/join"): PARTICIPANT,
     ("POST", "/api/v1/events/{code}/join"): PARTICIPANT,
     ("POST", "/e/{code}/join"): PARTICIPANT,
+    ("POST", "/api/v1/knowledge/actors"): KNOWLEDGE,
+    ("PUT", "/api/v1/knowledge/actors/{actor_id}"): KNOWLEDGE,
+    ("DELETE", "/api/v1/knowledge/actors/{actor_id}"): KNOWLEDGE,
+    ("POST", "/api/v1/knowledge/actors/{actor_id}/memberships"): KNOWLEDGE,
+    ("DELETE", "/api/v1/knowledge/actors/{actor_id}/memberships/{network_id}"): KNOWLEDGE,
+    ("POST", "/api/v1/knowledge/cooperations"): KNOWLEDGE,
+    ("PUT", "/api/v1/knowledge/cooperations/{cooperation_id}"): KNOWLEDGE,
+    ("DELETE", "/api/v1/knowledge/cooperations/{cooperation_id}"): KNOWLEDGE,
+    ("POST", "/api/v1/knowledge/topics"): KNOWLEDGE,
+    ("PUT", "/api/v1/knowledge/topics/{slug}"): KNOWLEDGE,
+    ("DELETE", "/api/v1/knowledge/topics/{slug}"): KNOWLEDGE,
+    ("POST", "/api/v1/knowledge/import"): KNOWLEDGE + " (an import is all or nothing)",
+    ("POST", "/knowledge/import"): KNOWLEDGE + " (an import is all or nothing)",
+    ("POST", "/knowledge/topics"): KNOWLEDGE,
+    ("POST", "/knowledge/topics/{slug}/delete"): KNOWLEDGE,
     ("POST", "/login"): ACCOUNT,
     ("POST", "/logout"): ACCOUNT,
     ("POST", "/signup"): ACCOUNT,
@@ -265,7 +284,28 @@ def _invite_accept(w: World) -> Call:
     return ("POST", f"/invitations/{token}", {}, "team.accept", f"invitation {invitation_id}")
 
 
+def _approved_takeaway(w: World) -> int:
+    tid = w.takeaway()
+    w.api("POST", f"/api/v1/takeaways/{tid}/approve")
+    return tid
+
+
 RECORDED: dict[tuple[str, str], Case] = {
+    # the knowledge base: promoting a takeaway ("Hamburg" is the city or the city-state)
+    ("POST", "/api/v1/events/{code}/takeaways/{takeaway_id}/promote"): lambda w: (
+        then(tid := _approved_takeaway(w), "POST"),
+        f"/api/v1/events/{w.code}/takeaways/{tid}/promote",
+        {"json": {"choices": {"lead": "place:DE-HH"}}},
+        "knowledge.promote",
+        f"takeaway {tid}",
+    ),
+    ("POST", "/e/{code}/takeaways/{takeaway_id}/promote"): lambda w: (
+        then(tid := _approved_takeaway(w), "POST"),
+        f"/e/{w.code}/takeaways/{tid}/promote",
+        {"data": {"choice:lead": "place:DE-HH"}},
+        "knowledge.promote",
+        f"takeaway {tid}",
+    ),
     # polls: the console, the API, the editor's settings, themes
     ("POST", "/e/{code}/moderate/polls/{poll_id}/{action}"): lambda w: (
         then(pid := w.poll()[0], "POST"),

@@ -149,6 +149,7 @@ def action_labels() -> dict[str, str]:
         "takeaway.approve": _("approved a takeaway"),
         "takeaway.reject": _("rejected a takeaway"),
         "takeaway.restore": _("put a takeaway back to pending"),
+        "knowledge.promote": _("added a takeaway to the knowledge base"),
         "event.close": _("closed the event"),
         "event.reopen": _("reopened the event"),
         # the report

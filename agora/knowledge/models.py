@@ -108,6 +108,8 @@ class Actor(Base):
     place_code: Mapped[str] = mapped_column(String(40), default="")
     geonames_id: Mapped[int | None] = mapped_column(Integer, default=None)
     nuts: Mapped[str] = mapped_column(String(10), default="")
+    #: Its Wikidata item (``Q1055``), kept by the sister-city import to find it again.
+    wikidata: Mapped[str] = mapped_column(String(20), default="", index=True)
     latitude: Mapped[float | None] = mapped_column(Float, default=None)
     longitude: Mapped[float | None] = mapped_column(Float, default=None)
     population: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from agora.knowledge import pages_routes
+from agora.knowledge import pages_routes, records_routes
 
 router = APIRouter()
+router.include_router(records_routes.router)
 router.include_router(pages_routes.router)

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("place_code", sa.String(length=40), nullable=False),
         sa.Column("geonames_id", sa.Integer(), nullable=True),
         sa.Column("nuts", sa.String(length=10), nullable=False),
+        sa.Column("wikidata", sa.String(length=20), nullable=False),
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("population", sa.BigInteger(), nullable=True),
@@ -66,6 +67,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_actors_country"), ["country"], unique=False)
         batch_op.create_index(batch_op.f("ix_actors_name"), ["name"], unique=False)
         batch_op.create_index(batch_op.f("ix_actors_world_area"), ["world_area"], unique=False)
+        batch_op.create_index(batch_op.f("ix_actors_wikidata"), ["wikidata"], unique=False)
 
     op.create_table(
         "topics",
@@ -330,6 +332,7 @@ def downgrade() -> None:
     op.drop_table("actor_memberships")
     op.drop_table("topics")
     with op.batch_alter_table("actors", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_actors_wikidata"))
         batch_op.drop_index(batch_op.f("ix_actors_world_area"))
         batch_op.drop_index(batch_op.f("ix_actors_name"))
         batch_op.drop_index(batch_op.f("ix_actors_country"))

@@ -28,6 +28,7 @@ from agora.knowledge.models import (
     OutcomeKind,
     Topic,
 )
+from tests.knowledge.records_fixtures import kb_actor, kb_approved, kb_cooperation  # noqa: F401
 
 ActorFactory = Callable[..., Actor]
 CooperationFactory = Callable[..., Cooperation]

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from agora.app import create_app
 from agora.core.settings import Settings
+from agora.knowledge import gazetteer
 from agora.polls.kinds import QuestionKind
 from tests.conftest import SECRET, OrganiserFactory, question
 
@@ -43,10 +44,19 @@ PATH_OBJECTS = {
     ("/api/v1/takeaways/", "takeaway_id"): "takeaway",
     ("/api/v1/registrations/", "registration_id"): "registration",
     ("/api/v1/events/", "item_id"): "agenda_item",
+    ("/api/v1/events/", "takeaway_id"): "approved_takeaway",
+    ("/api/v1/knowledge/actors/", "actor_id"): "actor",
+    ("/api/v1/knowledge/actors/", "network_id"): "network",
+    ("/api/v1/knowledge/cooperations/", "cooperation_id"): "cooperation",
+    ("/api/v1/knowledge/topics/", "slug"): "topic",
 }
 
 #: Operations that end the event for every later request: run last, in this order.
-LAST = ("POST /api/v1/events/{code}/close", "DELETE /api/v1/events/{code}")
+LAST = (
+    "DELETE /api/v1/knowledge/actors/{actor_id}",  # after its memberships' operations
+    "POST /api/v1/events/{code}/close",
+    "DELETE /api/v1/events/{code}",
+)
 #: The poll's action is a plain string in the document (the service names the valid ones).
 POLL_ACTIONS = ("open", "close", "archive", "restore", "reveal", "hide", "duplicate")
 
@@ -54,6 +64,10 @@ POLL_ACTIONS = ("open", "close", "archive", "restore", "reveal", "hide", "duplic
 @pytest.fixture
 def fuzz_app(database_url: str) -> FastAPI:
     """An app on the test database with the rate limits off (the fuzzer asks fast)."""
+    # promoting a takeaway resolves places; the gazetteer builds its index once per process
+    # on first use (seconds on a busy machine), which must not count against a request's
+    # timeout
+    gazetteer.warm_up()
     return create_app(
         Settings(
             database_url=database_url,
@@ -117,10 +131,39 @@ def arrange(client: asgi.ASGIClient, organiser_headers: dict[str, str]) -> dict[
         moderator,
         json={"kind": "speaker", "title": "Opening", "speaker_name": "Ana"},
     )
+    approved = post(  # a moderator's takeaway is approved: it can be promoted
+        f"/api/v1/events/{CODE}/takeaways",
+        moderator,
+        json={"lesson": "Start small.", "place": "Graz", "country": "AT"},
+    )
+    network = post(
+        "/api/v1/knowledge/actors", organiser_headers, json={"name": "EURADA", "kind": "network"}
+    )
+    actor = post(
+        "/api/v1/knowledge/actors", organiser_headers, json={"name": "Graz", "country": "AT"}
+    )
+    post(
+        f"/api/v1/knowledge/actors/{actor['id']}/memberships",
+        organiser_headers,
+        json={"network_id": network["id"]},
+    )
+    cooperation = post(
+        "/api/v1/knowledge/cooperations",
+        organiser_headers,
+        json={
+            "title": "Health hub",
+            "actors": [{"actor_id": actor["id"]}, {"actor_id": network["id"]}],
+        },
+    )
     return {
         "moderator": moderator,
         "participant": participant,
         "ids": {
+            "approved_takeaway": approved["id"],
+            "actor": actor["id"],
+            "network": network["id"],
+            "cooperation": cooperation["id"],
+            "topic": "mobility",
             "poll": poll["id"],
             "question": poll["questions"][0]["id"],
             "audience_question": asked["id"],
