@@ -100,6 +100,7 @@ def demo(
     """Set up the reference session (code EUREG23), print its links and serve it."""
     from agora.core.db import Database
     from agora.demo.knowledge import promote_reference_takeaways
+    from agora.demo.matching import seed_matching
     from agora.demo.reference import create_reference_session
     from agora.events.models import Event
 
@@ -111,6 +112,8 @@ def demo(
         code, moderator_key, screen_key = event.code, event.moderator_key, event.screen_key
     with database.session() as session, console.status("Adding its lessons to the knowledge base…"):
         promoted = promote_reference_takeaways(session, session.get_one(Event, event.id))
+    with database.session() as session:  # partners to match against, with their profiles
+        seed_matching(session)
     database.dispose()
     base = (
         settings.public_url.rstrip("/") or f"http://{host or settings.host}:{port or settings.port}"
@@ -121,6 +124,7 @@ def demo(
     console.print(f"  moderator:    {base}/e/{code}/moderate?key={moderator_key}")
     if promoted:
         console.print(f"  knowledge:    {len(promoted)} cooperations added, {base}/knowledge")
+    console.print(f"  matching:     {base}/knowledge/actors (an actor's page: Find partners)")
     if serve:
         _serve(host, port)
 

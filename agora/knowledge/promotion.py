@@ -100,6 +100,38 @@ class Draft:
         return any(slot.ambiguous for slot in self.slots)
 
 
+#: Words in an organisation's name that say what kind of body it is, whatever its place
+#: ("Human Technology Styria (HTS) cluster" is a cluster in Graz, not the city).
+_KIND_WORDS: tuple[tuple[ActorKind, tuple[str, ...]], ...] = (
+    (ActorKind.cluster, ("cluster", "clúster", "klaster", "pôle de compétitivité")),
+    (
+        ActorKind.university,
+        (
+            "university",
+            "universidad",
+            "université",
+            "universität",
+            "università",
+            "universidade",
+            "sveučilište",
+            "universitatea",
+        ),
+    ),
+    (ActorKind.network, ("network", "red de", "réseau", "netzwerk", "rete ", "mreža")),
+    (ActorKind.ngo, ("foundation", "fundación", "fondation", "stiftung", "association")),
+    (ActorKind.company, (" gmbh", " s.a.", " s.l.", " ltd", " inc", " s.p.a", " d.o.o.")),
+)
+
+
+def _kind_named(name: str) -> ActorKind | None:
+    """Return the kind of body an organisation's name says it is, if it says one."""
+    folded = f" {name.casefold()} "
+    for kind, words in _KIND_WORDS:
+        if any(word in folded for word in words):
+            return kind
+    return None
+
+
 def _kind_of(place: gazetteer.Place) -> ActorKind:
     if place.kind == "city":
         return ActorKind.city
@@ -275,7 +307,7 @@ def _actor_for(session: Session, slot: Slot, key: str, provenance: str) -> Actor
         if place is None:
             raise InvalidInput(_("Choose one of the places offered."), field=slot.field)
         fields = ActorFields(
-            kind=_kind_of(place),
+            kind=_kind_named(slot.name) or _kind_of(place),
             name=slot.name or place.name,
             names=sorted({n for n in (place.name, place.local_name) if n and n != slot.name}),
             country=place.country,

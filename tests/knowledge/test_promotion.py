@@ -130,3 +130,13 @@ def test_a_known_actor_is_reused_and_a_pending_takeaway_refused(
             session.scalars(select(Actor).where(Actor.name == "City of Melbourne")).all()[0].id
             == melbourne.id
         )
+
+
+def test_an_organisation_named_as_a_cluster_or_university_keeps_that_kind() -> None:
+    from agora.knowledge.models import ActorKind
+    from agora.knowledge.promotion import _kind_named
+
+    assert _kind_named("Human Technology Styria (HTS) cluster") is ActorKind.cluster
+    assert _kind_named("Universidad Nacional de Piura") is ActorKind.university
+    assert _kind_named("EUROCITIES network") is ActorKind.network
+    assert _kind_named("Municipality of Mar del Plata") is None  # the place says: a city
