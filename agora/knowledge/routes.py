@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from agora.knowledge import search_routes
+
 router = APIRouter()
+router.include_router(search_routes.router)
