@@ -575,7 +575,8 @@ def embed_passages(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
 @lru_cache(maxsize=256)
 def _query_vector(query: str) -> npt.NDArray[np.float32]:
-    return E5Encoder().embed_for_search([query], query=True)[0]
+    row: npt.NDArray[np.float32] = E5Encoder().embed_for_search([query], query=True)[0]
+    return row
 
 
 def embed_query(query: str) -> npt.NDArray[np.float32]:

@@ -147,7 +147,8 @@ class E5Encoder:
         array = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
         norms = np.linalg.norm(array, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return array / norms
+        unit: npt.NDArray[np.float32] = array / norms
+        return unit
 
 
 class WordEmbedder:

@@ -37,7 +37,8 @@ def test_fusion_breaks_ties_by_first_appearance_and_takes_its_constant() -> None
     assert [i for i, _s in fuse([[7], [8]])] == [7, 8]
     assert [i for i, _s in fuse([[8], [7]])] == [8, 7]
     assert fuse([[5]], k=0) == [(5, 1.0)]
-    assert fuse([]) == [] and fuse([[], []]) == []
+    assert fuse([]) == []
+    assert fuse([[], []]) == []
 
 
 def test_facets_count_each_document_once_per_value() -> None:
@@ -75,7 +76,8 @@ def test_snippet_marks_the_query_words_where_they_are_densest() -> None:
     text = " ".join(["filler"] * 50 + ["Public", "transport", "grew."] + ["more"] * 50)
     parts = snippet(text, ["public", "transport"], width=10)
     assert [p.text for p in parts if p.match] == ["Public", "transport"]
-    assert parts[0].text.startswith("… ") and parts[-1].text.endswith(" …")
+    assert parts[0].text.startswith("… ")
+    assert parts[-1].text.endswith(" …")
     assert "".join(p.text for p in parts).count("filler") <= 10
 
 

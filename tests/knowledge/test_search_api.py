@@ -54,7 +54,8 @@ def test_reading_needs_an_organiser_unless_the_knowledge_base_is_public(
     assert body["hits"][0]["url"] == f"/knowledge/cooperations/{search_data}"
     assert {"text": "fares", "match": True} in body["hits"][0]["snippet"]
     countries = {f["value"]: f for f in body["facets"]["country"]}
-    assert countries["HR"]["count"] == 1 and countries["HR"]["label"] == "Croatia"
+    assert countries["HR"]["count"] == 1
+    assert countries["HR"]["label"] == "Croatia"
     outcome = body["facets"]["outcome_kind"][0]
     assert outcome == {"value": "guideline", "label": "Guideline", "count": 1}
 
@@ -84,9 +85,11 @@ def test_malformed_searches_are_refused_naming_the_parameter(
 
 def test_filters_narrow_the_api_results(public_client: TestClient, search_data: int) -> None:
     found = public_client.get(API, params={"q": "fares", "mode": "words", "country": "hr"})
-    assert found.json()["total"] >= 1 and found.json()["filters"] == {"country": "HR"}
+    assert found.json()["total"] >= 1
+    assert found.json()["filters"] == {"country": "HR"}
     none = public_client.get(API, params={"q": "fares", "mode": "words", "world_area": "asia"})
-    assert none.json()["total"] == 0 and none.json()["hits"] == []
+    assert none.json()["total"] == 0
+    assert none.json()["hits"] == []
 
 
 def test_the_page_shows_results_facets_and_escapes_what_records_hold(
@@ -96,7 +99,8 @@ def test_the_page_shows_results_facets_and_escapes_what_records_hold(
     assert page.status_code == 200
     assert "Integrated ticketing with Melbourne" in page.text
     assert "<mark>guide</mark>" in page.text
-    assert "&lt;b&gt;integration&lt;/b&gt;" in page.text and "<b>integration" not in page.text
+    assert "&lt;b&gt;integration&lt;/b&gt;" in page.text
+    assert "<b>integration" not in page.text
     assert "/knowledge/search?q=guide&amp;mode=words&amp;country=HR" in page.text
     assert "Croatia" in page.text
 
@@ -105,7 +109,9 @@ def test_the_page_without_a_query_shows_the_box_and_a_bad_filter_says_why(
     public_client: TestClient,
 ) -> None:
     empty = public_client.get("/knowledge/search")
-    assert empty.status_code == 200 and 'name="q"' in empty.text and "result" not in empty.text
+    assert empty.status_code == 200
+    assert 'name="q"' in empty.text
+    assert "result" not in empty.text
     wrong = public_client.get("/knowledge/search", params={"q": "bus", "year": "soon"})
     assert wrong.status_code == 422
     assert "A year is a number from 1900 to 2100." in wrong.text
@@ -114,6 +120,7 @@ def test_the_page_without_a_query_shows_the_box_and_a_bad_filter_says_why(
 def test_the_page_speaks_the_readers_language(public_client: TestClient, search_data: int) -> None:
     public_client.cookies.set("agora_lang", "hr")
     page = public_client.get("/knowledge/search", params={"q": "fares", "mode": "words"})
-    assert page.status_code == 200 and 'lang="hr"' in page.text
+    assert page.status_code == 200
+    assert 'lang="hr"' in page.text
     assert "Hrvatska" in page.text  # the country facet, named in Croatian
     assert "Pretraži bazu znanja" in page.text

@@ -81,13 +81,16 @@ def test_words_find_the_cooperation_and_its_partners(
     result = find(db, "fares integrated", mode=SearchMode.words)
     assert titles(result) == ["Integrated ticketing with Melbourne"]
     hit = result.hits[0]
-    assert hit.kind == "cooperation" and hit.url == f"/knowledge/cooperations/{hit.record_id}"
-    assert hit.word_rank == 1 and hit.meaning_rank is None
+    assert hit.kind == "cooperation"
+    assert hit.url == f"/knowledge/cooperations/{hit.record_id}"
+    assert hit.word_rank == 1
+    assert hit.meaning_rank is None
     assert any(s.match and s.text.lower().startswith("integrat") for s in hit.snippet)
     actors = find(db, "jalisco", mode=SearchMode.words)
     assert {h.kind for h in actors.hits} == {"cooperation", "actor"}
     actor = next(h for h in actors.hits if h.kind == "actor")
-    assert actor.title == "State of Jalisco" and actor.url.startswith("/knowledge/actors/")
+    assert actor.title == "State of Jalisco"
+    assert actor.url.startswith("/knowledge/actors/")
 
 
 def test_words_ignore_accents_case_and_match_word_beginnings(
@@ -102,11 +105,11 @@ def test_facets_are_counted_over_the_results_and_filters_narrow_them(
 ) -> None:
     result = find(db, "region", mode=SearchMode.words)
     countries = {f.value: f.count for f in result.facets["country"]}
-    assert countries["HR"] >= 2 and countries["IT"] >= 1
+    assert countries["HR"] >= 2
+    assert countries["IT"] >= 1
     narrowed = find(db, "region", mode=SearchMode.words, filters=Filters(country="IT"))
-    assert narrowed.hits and all(
-        "Liguria" in h.title or "Festivals" in h.title for h in narrowed.hits
-    )
+    assert narrowed.hits
+    assert all("Liguria" in h.title or "Festivals" in h.title for h in narrowed.hits)
     by_outcome = find(db, "region", filters=Filters(outcome_kind="joint_project"))
     assert titles(by_outcome) == ["Festivals beyond the summer"]
     by_year = find(db, "region", mode=SearchMode.words, filters=Filters(year=2021))
@@ -171,14 +174,16 @@ def test_meaning_finds_an_english_lesson_from_spanish_and_croatian(
         assert search_index.count_pending(session) == 0
         dims = set(session.scalars(select(SearchVector.dim)))
         models = set(session.scalars(select(SearchVector.model_id)))
-    assert dims == {384} and models == {search_index.MODEL_ID}
+    assert dims == {384}
+    assert models == {search_index.MODEL_ID}
     spanish = find(db, "transporte público y billetes de autobús", mode=SearchMode.meaning)
     assert spanish.meaning_used
     assert first_cooperation(spanish).title == "Integrated ticketing with Melbourne"
     croatian = find(db, "kulturni festivali i turizam izvan sezone", mode=SearchMode.meaning)
     best = first_cooperation(croatian)
     assert best.title == "Festivals beyond the summer"
-    assert best.word_rank is None and best.meaning_rank is not None
+    assert best.word_rank is None
+    assert best.meaning_rank is not None
     both = find(db, "prijenos tehnologije sveučilišta")
     assert first_cooperation(both).title == "Technology transfer with Jalisco"
 
@@ -193,7 +198,9 @@ def test_many_documents_are_embedded_in_the_background_and_words_work_meanwhile(
     search_index.forget_memory()
     with db.session() as session:
         waiting = search(session, "festivals", recheck_after_s=0)
-    assert waiting.hits and waiting.pending > 0 and waiting.notes
+    assert waiting.hits
+    assert waiting.pending > 0
+    assert waiting.notes
     search_index.EmbeddingJob.wait(db.engine, timeout=120)
     with db.session() as session:
         assert search_index.count_pending(session) == 0
