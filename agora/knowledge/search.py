@@ -16,13 +16,14 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, column, select, table, text
+from sqlalchemy import Select, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from agora.core.errors import InvalidInput
@@ -160,6 +161,7 @@ def check_query(query: str) -> str:
 # -- words -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """Return ``word`` in lower case without accents, as the word index compares words."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -228,26 +230,16 @@ class FacetCount:
     count: int
 
 
-def count_facets(
-    values: Mapping[int, Iterable[tuple[str, str]]], ids: Iterable[int]
-) -> dict[str, list[FacetCount]]:
-    """Count, for each facet, how many of ``ids`` have each value: most first, then by value.
-
-    ``values`` maps a document id to its (facet, value) pairs; a document counts once per
-    value however often it lists it. Every facet of ``FACETS`` is in the answer.
-    """
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for doc_id in ids:
-        for name, value in set(values.get(doc_id, ())):
-            if name in counters:
-                counters[name][value] += 1
-    return {
-        name: [
-            FacetCount(v, n)
-            for v, n in sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
-        ]
-        for name, counter in counters.items()
-    }
+def rank_facets(counts: Iterable[tuple[str, str, int]]) -> dict[str, list[FacetCount]]:
+    """Return (facet, value, count) rows as each facet's values, most results first, then by
+    value; every facet of ``FACETS`` is in the answer, unknown facets are left out."""
+    ranked: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
+    for name, value, count in counts:
+        if name in ranked and count > 0:
+            ranked[name].append(FacetCount(value, int(count)))
+    for values in ranked.values():
+        values.sort(key=lambda f: (-f.count, f.value))
+    return ranked
 
 
 # -- snippets -----------------------------------------------------------------------------
@@ -438,18 +430,18 @@ def meaning_ranking(
     return [int(matrix.ids[i]) for i in top if np.isfinite(scores[i])]
 
 
-def facet_values(session: Session, ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-    """Return the facet values of the documents ``ids``."""
-    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+def count_facets(session: Session, ids: Sequence[int]) -> dict[str, list[FacetCount]]:
+    """Return how many of the documents ``ids`` have each facet value (the database counts)."""
+    totals: Counter[tuple[str, str]] = Counter()
     for start in range(0, len(ids), 500):
         rows = session.execute(
-            select(SearchFacet.document_id, SearchFacet.name, SearchFacet.value).where(
-                SearchFacet.document_id.in_(ids[start : start + 500])
-            )
+            select(SearchFacet.name, SearchFacet.value, func.count())
+            .where(SearchFacet.document_id.in_(ids[start : start + 500]))
+            .group_by(SearchFacet.name, SearchFacet.value)
         )
-        for doc_id, name, value in rows:
-            found[doc_id].append((name, value))
-    return found
+        for name, value, count in rows:
+            totals[(name, value)] += int(count)
+    return rank_facets((name, value, count) for (name, value), count in totals.items())
 
 
 def search(
@@ -491,7 +483,7 @@ def search(
         meaning_used = True
     fused = fuse(rankings)
     merged_ids = [doc_id for doc_id, _score in fused]
-    facets = count_facets(facet_values(session, merged_ids), merged_ids)
+    facets = count_facets(session, merged_ids)
     page = fused[offset : offset + limit]
     documents = {
         d.id: d

@@ -745,6 +745,11 @@ def _settle_vectors(session: Session, *, embed_inline: int, background: bool) ->
     return pending
 
 
+def forget_queries() -> None:
+    """Forget the embeddings of recent queries (the benchmark times new ones)."""
+    _query_vector.cache_clear()
+
+
 def forget_memory() -> None:
     """Forget what this process remembers of every index (tests; a database restored)."""
     with _memory_lock:

@@ -12,10 +12,10 @@ from agora.knowledge.search import (
     Filters,
     check_filters,
     check_query,
-    count_facets,
     fts5_query,
     fuse,
     query_terms,
+    rank_facets,
     snippet,
     tsquery,
 )
@@ -41,17 +41,20 @@ def test_fusion_breaks_ties_by_first_appearance_and_takes_its_constant() -> None
     assert fuse([[], []]) == []
 
 
-def test_facets_count_each_document_once_per_value() -> None:
-    values = {
-        1: [("country", "HR"), ("country", "AU"), ("topic", "mobility")],
-        2: [("country", "HR"), ("country", "HR"), ("year", "2021")],
-        3: [("country", "IT")],
-    }
-    counts = count_facets(values, [1, 2, 4])
+def test_facet_values_come_most_results_first_then_by_value() -> None:
+    rows = [
+        ("country", "AU", 1),
+        ("country", "HR", 2),
+        ("country", "AT", 1),
+        ("topic", "mobility", 3),
+        ("colour", "blue", 9),
+        ("year", "2021", 0),
+    ]
+    counts = rank_facets(rows)
     assert set(counts) == set(FACETS)
-    assert counts["country"] == [FacetCount("HR", 2), FacetCount("AU", 1)]
-    assert counts["topic"] == [FacetCount("mobility", 1)]
-    assert counts["year"] == [FacetCount("2021", 1)]
+    assert counts["country"] == [FacetCount("HR", 2), FacetCount("AT", 1), FacetCount("AU", 1)]
+    assert counts["topic"] == [FacetCount("mobility", 3)]
+    assert counts["year"] == []
     assert counts["programme"] == []
 
 
