@@ -471,11 +471,12 @@ def search(
     rankings: list[list[int]] = []
     word_ids: list[int] = []
     meaning_ids: list[int] = []
-    if mode in (SearchMode.words, SearchMode.both):
+    by_meaning = mode is not SearchMode.words and status.model_available
+    if mode is not SearchMode.meaning or not by_meaning:  # words stand in for a missing model
         word_ids = word_ranking(session, terms, filters)
         rankings.append(word_ids)
     meaning_used = False
-    if mode in (SearchMode.meaning, SearchMode.both) and status.model_available:
+    if by_meaning:
         matrix = search_index.vectors(session, status)
         vector = search_index.embed_query(query)
         meaning_ids = meaning_ranking(matrix, vector, allowed_documents(session, filters))

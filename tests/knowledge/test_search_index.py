@@ -209,3 +209,17 @@ def test_many_documents_are_embedded_in_the_background_and_words_work_meanwhile(
     done = find(db, "festivales culturales")
     assert done.pending == 0
     assert first_cooperation(done).title == "Festivals beyond the summer"
+
+
+def test_without_the_model_search_goes_by_words_and_says_so(
+    db: Database, search_lessons: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "model_available", lambda: False)
+    result = find(db, "festivals", mode=SearchMode.meaning)
+    assert not result.meaning_used
+    assert not result.model_available
+    assert first_cooperation(result).title == "Festivals beyond the summer"
+    assert first_cooperation(result).word_rank == 1
+    assert result.notes == [
+        "Searched by words only: the multilingual model is not installed on this server."
+    ]
