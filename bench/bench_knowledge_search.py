@@ -402,7 +402,7 @@ def store_bench_vectors(session: Session, records: Records, bank: npt.NDArray[np
     ).all()
     first_cooperation: dict[int, int] = {}
     for row in records.partners:
-        first_cooperation.setdefault(row["actor_id"], row["cooperation_id"])
+        first_cooperation.setdefault(int(row["actor_id"]), int(row["cooperation_id"]))
 
     def vector_of(kind: str, record_id: int) -> npt.NDArray[np.float32]:
         if kind == "actor":
