@@ -263,11 +263,11 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WORDS) -> list
     if not tokens:
         return []
 
-    def matches(token: str) -> bool:
-        words = [fold(w) for w in _WORD.findall(token)]
-        return any(w.startswith(t) for w in words for t in terms)
-
-    hits = [matches(t.group()) for t in tokens]
+    if terms:  # a term matches where a word starts, as the index matches
+        starts = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + ")")
+        hits = [starts.search(fold(t.group())) is not None for t in tokens]
+    else:
+        hits = [False] * len(tokens)
     best, best_count = 0, -1
     window = min(width, len(tokens))
     running = sum(hits[:window])
@@ -420,7 +420,7 @@ def meaning_ranking(
     """Return the ids of the documents nearest the query in meaning (at most ``DEPTH``)."""
     if matrix.ids.size == 0:
         return []
-    scores = matrix.vectors @ query_vector.astype(np.float32)
+    scores = search_index.dot(matrix.vectors, query_vector.astype(np.float32))
     if allowed is not None:
         keep = np.isin(matrix.ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
         scores = np.where(keep, scores, -np.inf)
