@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from agora.core.db import Base, make_engine
@@ -13,12 +15,16 @@ target_metadata = Base.metadata
 
 #: What a migration creates outside the models, which the comparison must not take for
 #: leftovers: the knowledge base's word index (migration 0014), an FTS5 table and its
-#: shadow tables on SQLite, an expression GIN index on PostgreSQL.
+#: shadow tables on SQLite, a generated ``tsvector`` column and its GIN index on PostgreSQL.
 UNMODELLED = ("knowledge_search_fts", "ix_knowledge_search_documents_words")
+UNMODELLED_COLUMNS = {("knowledge_search_documents", "words")}
 
 
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Compare every table and index except those a migration keeps outside the models."""
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Compare every table, index and column except those a migration keeps outside the
+    models."""
+    if type_ == "column":
+        return (parent_names.get("table_name"), name) not in UNMODELLED_COLUMNS
     return not (type_ in {"table", "index"} and name is not None and name.startswith(UNMODELLED))
 
 

@@ -351,9 +351,9 @@ def record_url(kind: str, record_id: int, slug: str = "") -> str:
 
 #: The word index's table on SQLite (made by migration 0014, not a model).
 _FTS = table("knowledge_search_fts", column("rowid"))
-#: The expression PostgreSQL's GIN index is built on (migration 0014): queries must repeat
-#: it word for word for the index to be used.
-_TSVECTOR = "to_tsvector('simple'::regconfig, title || ' ' || text)"
+#: PostgreSQL's stored ``to_tsvector('simple', title || ' ' || text)`` of each document,
+#: with its GIN index (migration 0014, not a model).
+_TSVECTOR = "words"
 
 
 def _narrowed(statement: Select[Any], id_column: Any, filters: Filters) -> Select[Any]:
