@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,6 +73,13 @@ DIMENSIONS = 384
 MAX_YEARS = 30
 
 KINDS = ("cooperation", "actor", "topic")
+#: After indexing this many documents at once, PostgreSQL's statistics are refreshed.
+ANALYZE_FROM = 1000
+SEARCH_TABLES = (
+    "knowledge_search_documents",
+    "knowledge_search_facets",
+    "knowledge_search_vectors",
+)
 
 
 def model_available() -> bool:
@@ -538,6 +546,11 @@ def refresh_index(
         state.version += 1
     state.signature = current
     session.commit()
+    if indexed + dropped >= ANALYZE_FROM and session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, or the planner scans a million facet rows instead of using
+        # their index until autovacuum gets round to the tables.
+        session.execute(sql("ANALYZE " + ", ".join(SEARCH_TABLES)))
+        session.commit()
     inline = INLINE_EMBED if embed_inline is None else embed_inline
     pending = _settle_vectors(session, embed_inline=inline, background=background)
     return Refreshed(indexed=indexed, dropped=dropped, pending=pending)
