@@ -809,7 +809,9 @@ def ensure_fresh(session: Session, *, recheck_after_s: float = RECHECK_AFTER_S) 
 
 def _blas_controller() -> Any:
     try:
-        from threadpoolctl import ThreadpoolController  # comes with scikit-learn
+        from threadpoolctl import (  # type: ignore[import-untyped]  # with scikit-learn
+            ThreadpoolController,
+        )
     except ImportError:  # pragma: no cover - scikit-learn always brings it
         return None
     return ThreadpoolController()
