@@ -472,7 +472,8 @@ def search(
     word_ids: list[int] = []
     meaning_ids: list[int] = []
     by_meaning = mode is not SearchMode.words and status.model_available
-    if mode is not SearchMode.meaning or not by_meaning:  # words stand in for a missing model
+    # words stand in for a missing model, and help while records wait to be embedded
+    if mode is not SearchMode.meaning or not by_meaning or status.pending:
         word_ids = word_ranking(session, terms, filters)
         rankings.append(word_ids)
     meaning_used = False
