@@ -1,4 +1,4 @@
-"""The ``agora`` command: ``serve`` (default), ``demo``, ``db``, accounts, reports, match, purge."""
+"""The ``agora`` command: ``serve`` (default), demo, db, accounts, reports, match, search, purge."""
 
 from __future__ import annotations
 
@@ -338,6 +338,144 @@ def match(
             console.print(
                 f"  {c.label} ({c.score * 100:.0f}%, weight {c.weight * 100:.0f}%): {c.explanation}"
             )
+
+
+class SearchFormat(StrEnum):
+    """The formats ``agora search`` prints."""
+
+    table = "table"
+    json = "json"
+
+
+def _reindex(database: object, full: bool) -> None:
+    from rich.progress import Progress
+
+    from agora.core.db import Database
+    from agora.knowledge import search_index
+
+    assert isinstance(database, Database)
+    with Progress(console=console, transient=True) as progress:
+        indexing = progress.add_task("Indexing records", total=None)
+        with database.session() as session:
+            refreshed = search_index.refresh_index(
+                session,
+                full=full,
+                background=False,
+                progress=lambda done, total: progress.update(indexing, completed=done, total=total),
+            )
+        progress.remove_task(indexing)
+        embedded = 0
+        if refreshed.pending and search_index.model_available():
+            reading = progress.add_task("Reading records for meaning search", total=None)
+            embedded = search_index.embed_pending(
+                database.engine,
+                progress=lambda done, total: progress.update(reading, completed=done, total=total),
+            )
+    console.print(
+        f"{refreshed.indexed} document(s) indexed, {refreshed.dropped} dropped, "
+        f"{embedded} embedded for meaning search"
+        + ("" if search_index.model_available() else " (the multilingual model is not installed)")
+    )
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="What to search for, in any language.")] = "",
+    format: Annotated[
+        SearchFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = SearchFormat.table,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many results.")] = 10,
+    mode: Annotated[str, typer.Option(help="words, meaning or both.")] = "both",
+    topic: Annotated[str | None, typer.Option(help="A topic's slug (mobility…).")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code.")] = None,
+    world_area: Annotated[str | None, typer.Option(help="europe, asia…")] = None,
+    year: Annotated[int | None, typer.Option(help="A year the cooperation ran.")] = None,
+    reindex: Annotated[
+        bool, typer.Option(help="Index every changed record and embed it first, with progress.")
+    ] = False,
+    full: Annotated[bool, typer.Option(help="With --reindex: index every record again.")] = False,
+) -> None:
+    """Search the knowledge base by words and meaning (or only bring its index up to date)."""
+    import json
+
+    from rich.table import Table
+    from rich.text import Text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+    from agora.knowledge.search import check_filters, search
+    from agora.knowledge.search_routes import parse_mode
+
+    if not query and not reindex:
+        console.print("[red]Give something to search for, or --reindex.[/red]")
+        raise typer.Exit(2)
+    database = Database(get_settings().database_url)
+    try:
+        if reindex:
+            _reindex(database, full)
+        if not query:
+            return
+        with database.session() as session:
+            result = search(
+                session,
+                query,
+                filters=check_filters(
+                    topic=topic, country=country, world_area=world_area, year=year
+                ),
+                mode=parse_mode(mode),
+                limit=limit,
+            )
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    if format is SearchFormat.json:
+        print(
+            json.dumps(
+                {
+                    "query": result.query,
+                    "total": result.total,
+                    "notes": result.notes,
+                    "hits": [
+                        {
+                            "kind": h.kind,
+                            "id": h.record_id,
+                            "title": h.title,
+                            "url": h.url,
+                            "snippet": "".join(s.text for s in h.snippet),
+                            "score": h.score,
+                            "word_rank": h.word_rank,
+                            "meaning_rank": h.meaning_rank,
+                        }
+                        for h in result.hits
+                    ],
+                    "facets": {
+                        name: {f.value: f.count for f in counts}
+                        for name, counts in result.facets.items()
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    table = Table(title=f"{result.total} result(s) for “{result.query}”")
+    for column in ("#", "kind", "title", "found by", "snippet", "link"):
+        table.add_column(column, overflow="fold")
+    for rank, hit in enumerate(result.hits, start=1):
+        found = " + ".join(
+            name for name, r in (("words", hit.word_rank), ("meaning", hit.meaning_rank)) if r
+        )
+        cells = (str(rank), hit.kind, hit.title, found, "".join(s.text for s in hit.snippet))
+        table.add_row(*(Text(cell) for cell in (*cells, hit.url)))  # records are not markup
+    console.print(table)
 
 
 @app.command()

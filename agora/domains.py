@@ -52,9 +52,15 @@ def _module(package: str, name: str) -> ModuleType | None:
 
 
 def import_models() -> None:
-    """Import every domain's models, so that their tables are on ``Base.metadata``."""
+    """Import every domain's models, so that their tables are on ``Base.metadata``.
+
+    A domain's tables are in ``models.py``, and in ``*_models.py`` for a part that keeps
+    tables of its own (the knowledge base's search index: ``search_models.py``).
+    """
     for package in DOMAINS:
         _module(package, "models")
+        for path in sorted((PACKAGE / package).glob("*_models.py")):
+            _module(package, path.stem)
 
 
 #: Matched first: FastAPI tries routes in order, and with some 200 of them the matching

@@ -132,6 +132,24 @@ class E5Encoder:
         with self._lock:  # one C engine per process: calls take turns
             return normalise(model.encode([text.strip() or "-" for text in texts], True))
 
+    def embed_for_search(self, texts: Sequence[str], *, query: bool) -> npt.NDArray[np.float32]:
+        """Return float32 unit rows of ``texts`` as search queries or as passages searched.
+
+        e5 was trained for retrieval with ``query: `` before what is asked and
+        ``passage: `` before what is searched; mixing them finds the answer, not the
+        sentence most like the question.
+        """
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = self._load()
+        with self._lock:
+            rows = model.encode([text.strip() or "-" for text in texts], query)
+        array = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(array, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        unit: npt.NDArray[np.float32] = array / norms
+        return unit
+
 
 class WordEmbedder:
     """Word-based fallback: TF-IDF over character 3–5-grams inside words, L2-normalised."""

@@ -29,6 +29,7 @@ from agora.knowledge.models import (
     Topic,
 )
 from tests.knowledge.records_fixtures import kb_actor, kb_approved, kb_cooperation  # noqa: F401
+from tests.knowledge.search_fixtures import search_make_cooperation, search_topics  # noqa: F401
 
 ActorFactory = Callable[..., Actor]
 CooperationFactory = Callable[..., Cooperation]

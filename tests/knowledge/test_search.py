@@ -1,0 +1,117 @@
+"""The pure parts of search: query words, rank fusion, facet counts, snippets, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from agora.core.errors import InvalidInput
+from agora.knowledge.search import (
+    FACETS,
+    RRF_K,
+    FacetCount,
+    Filters,
+    check_filters,
+    check_query,
+    fts5_query,
+    fuse,
+    query_terms,
+    rank_facets,
+    snippet,
+    tsquery,
+)
+
+
+def test_fusion_sums_reciprocal_ranks_over_the_lists() -> None:
+    fused = dict(fuse([[10, 20, 30], [30, 40]]))
+    assert fused[10] == pytest.approx(1 / (RRF_K + 1))
+    assert fused[20] == pytest.approx(1 / (RRF_K + 2))
+    assert fused[30] == pytest.approx(1 / (RRF_K + 3) + 1 / (RRF_K + 1))
+    assert fused[40] == pytest.approx(1 / (RRF_K + 2))
+
+
+def test_fusion_puts_what_both_lists_found_first() -> None:
+    assert [i for i, _s in fuse([[1, 2, 3], [3, 4, 1]])] == [1, 3, 2, 4]
+
+
+def test_fusion_breaks_ties_by_first_appearance_and_takes_its_constant() -> None:
+    assert [i for i, _s in fuse([[7], [8]])] == [7, 8]
+    assert [i for i, _s in fuse([[8], [7]])] == [8, 7]
+    assert fuse([[5]], k=0) == [(5, 1.0)]
+    assert fuse([]) == []
+    assert fuse([[], []]) == []
+
+
+def test_facet_values_come_most_results_first_then_by_value() -> None:
+    rows = [
+        ("country", "AU", 1),
+        ("country", "HR", 2),
+        ("country", "AT", 1),
+        ("topic", "mobility", 3),
+        ("colour", "blue", 9),
+        ("year", "2021", 0),
+    ]
+    counts = rank_facets(rows)
+    assert set(counts) == set(FACETS)
+    assert counts["country"] == [FacetCount("HR", 2), FacetCount("AT", 1), FacetCount("AU", 1)]
+    assert counts["topic"] == [FacetCount("mobility", 3)]
+    assert counts["year"] == []
+    assert counts["programme"] == []
+
+
+def test_query_terms_are_folded_and_leave_function_words_out() -> None:
+    assert query_terms("The  Transporte PÚBLICO de la ciudad") == [
+        "transporte",
+        "publico",
+        "ciudad",
+    ]
+    assert query_terms("to be") == ["to", "be"]
+    assert query_terms("!!! ???") == []
+    assert len(query_terms(" ".join(f"word{i}" for i in range(40)))) == 12
+
+
+def test_word_queries_quote_what_users_type() -> None:
+    terms = query_terms('bus" OR NEAR(x) *')
+    assert fts5_query(terms) == '"bus"* "near"*'
+    assert tsquery(["public", "transport"]) == "public:* & transport:*"
+
+
+def test_snippet_marks_the_query_words_where_they_are_densest() -> None:
+    text = " ".join(["filler"] * 50 + ["Public", "transport", "grew."] + ["more"] * 50)
+    parts = snippet(text, ["public", "transport"], width=10)
+    assert [p.text for p in parts if p.match] == ["Public", "transport"]
+    assert parts[0].text.startswith("… ")
+    assert parts[-1].text.endswith(" …")
+    assert "".join(p.text for p in parts).count("filler") <= 10
+
+
+def test_snippet_without_a_match_is_the_start_of_the_text() -> None:
+    parts = snippet("One two three four", ["zzz"], width=2)
+    assert "".join(p.text for p in parts) == "One two …"
+    assert snippet("", ["x"]) == []
+
+
+def test_filters_are_checked_and_name_the_field_at_fault() -> None:
+    filters = check_filters(country=" hr ", year="2021", topic="mobility", programme="")
+    assert filters == Filters(topic="mobility", country="HR", year=2021)
+    assert filters.pairs() == [("topic", "mobility"), ("country", "HR"), ("year", "2021")]
+    for arguments, field in [
+        ({"country": "Croatia"}, "country"),
+        ({"year": "twenty"}, "year"),
+        ({"year": 1066}, "year"),
+        ({"actor_kind": "kingdom"}, "actor_kind"),
+        ({"outcome_kind": "x"}, "outcome_kind"),
+        ({"topic": "Urban Mobility"}, "topic"),
+        ({"world_area": "the moon"}, "world_area"),
+        ({"programme": "x" * 121}, "programme"),
+    ]:
+        with pytest.raises(InvalidInput) as error:
+            check_filters(**arguments)  # type: ignore[arg-type]
+        assert error.value.field == field
+
+
+def test_a_query_must_have_words_and_a_bounded_length() -> None:
+    assert check_query("  public   transport ") == "public transport"
+    for query in ("   ", "x" * 201):
+        with pytest.raises(InvalidInput) as error:
+            check_query(query)
+        assert error.value.field == "q"
