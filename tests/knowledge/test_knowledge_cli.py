@@ -124,10 +124,18 @@ def test_agora_demo_adds_the_seven_cooperations_once(cli_database: str) -> None:
     code, output = run("demo", "--no-serve")
     assert code == 0, output
     assert "knowledge:    7 cooperations added" in output
+    database = Database(cli_database)
+    with database.session() as session:
+        total = len(session.scalars(select(Cooperation)).all())
+    database.dispose()
     code, output = run("demo", "--no-serve")
     assert code == 0, output
     assert "cooperations added" not in output
     database = Database(cli_database)
     with database.session() as session:
-        assert len(session.scalars(select(Cooperation)).all()) == 7
+        # the seven from the session, each linked to its takeaway; the matching demo's
+        # illustrative partnerships come on top, once as well
+        promoted = session.scalars(select(Cooperation).where(Cooperation.takeaway_id.is_not(None)))
+        assert len(promoted.all()) == 7
+        assert len(session.scalars(select(Cooperation)).all()) == total
     database.dispose()
