@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.requests import cookie_parser
@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agora import __version__
 from agora.core.broker import make_broker
 from agora.core.db import Database
-from agora.core.errors import AgoraError
+from agora.core.errors import AgoraError, SignInNeeded
 from agora.core.i18n import (
     LANGUAGES,
     current_language,
@@ -227,6 +227,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def agora_error(request: Request, exc: AgoraError) -> Response:
         if _wants_json(request):
             return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+        if isinstance(exc, SignInNeeded) and request.method in {"GET", "HEAD"}:
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
         return state.templates.TemplateResponse(
             request, "web/error.html", {"error": exc}, status_code=exc.status_code
         )

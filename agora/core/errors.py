@@ -18,6 +18,8 @@ class AgoraError(Exception):
     """Base of every error a user can meet; ``message`` is shown to them as is."""
 
     status_code = 400
+    #: The ``error`` the API names it by, when not its class name.
+    error_name: str | None = None
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -26,7 +28,7 @@ class AgoraError(Exception):
 
     def to_dict(self) -> dict[str, str]:
         """Return the JSON body the API sends for this error."""
-        body = {"error": type(self).__name__, "message": self.message}
+        body = {"error": self.error_name or type(self).__name__, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
         return body
@@ -58,6 +60,12 @@ class NotAuthenticated(AgoraError):
     """The caller has not identified themselves."""
 
     status_code = 401
+
+
+class SignInNeeded(NotAuthenticated):
+    """An organiser must sign in: a page visit goes to the sign-in page and comes back."""
+
+    error_name = "NotAuthenticated"
 
 
 class Conflict(AgoraError):

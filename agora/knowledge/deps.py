@@ -1,4 +1,8 @@
-"""Who may read and who may change the knowledge base."""
+"""Who may read and who may change the knowledge base.
+
+Both refuse with :class:`SignInNeeded`: the API answers 401, a page visit is sent to the
+sign-in page and back (``agora.app``).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from agora.accounts.deps import current_organiser, require_organiser
+from agora.accounts.deps import current_organiser
 from agora.accounts.models import Organiser
-from agora.core.errors import NotAuthenticated
+from agora.core.errors import SignInNeeded
 from agora.core.i18n import _
 from agora.web.deps import StateDep, WorkDep
 
@@ -20,11 +24,19 @@ def knowledge_reader(request: Request, state: StateDep, work: WorkDep) -> Organi
     """
     organiser = work.sync(lambda session: current_organiser(request, session))
     if organiser is None and not state.settings.knowledge_public:
-        raise NotAuthenticated(_("Sign in as an organiser to read the knowledge base."))
+        raise SignInNeeded(_("Sign in as an organiser to read the knowledge base."))
+    return organiser
+
+
+def knowledge_editor(request: Request, work: WorkDep) -> Organiser:
+    """Return the signed-in organiser: changing the knowledge base always needs one."""
+    organiser = work.sync(lambda session: current_organiser(request, session))
+    if organiser is None:
+        raise SignInNeeded(_("Sign in as an organiser to change the knowledge base."))
     return organiser
 
 
 #: The caller of a read: an organiser, or None on a public knowledge base.
 KnowledgeReaderDep = Annotated[Organiser | None, Depends(knowledge_reader)]
 #: The caller of a change: always an organiser.
-KnowledgeEditorDep = Annotated[Organiser, Depends(require_organiser)]
+KnowledgeEditorDep = Annotated[Organiser, Depends(knowledge_editor)]

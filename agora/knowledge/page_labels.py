@@ -9,7 +9,7 @@ from functools import lru_cache
 import pycountry
 from babel import Locale, UnknownLocaleError
 
-from agora.core.i18n import _, current_language
+from agora.core.i18n import _, babel_locale, current_language
 from agora.knowledge.models import ActivityKind, ActorKind, CooperationSource
 
 
@@ -110,9 +110,7 @@ def language_name(code: str) -> str:
         return code
     reader = current_language()
     try:
-        name = Locale.parse(tag, sep="-").get_display_name(
-            Locale.parse("pt_PT" if reader == "pt" else reader)
-        )
+        name = Locale.parse(tag, sep="-").get_display_name(babel_locale(reader))
     except (UnknownLocaleError, ValueError):
         return code
     return name or code

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from agora.accounts.models import Organiser
 from agora.core.errors import NotAuthenticated
-from agora.core.i18n import current_language
+from agora.core.i18n import babel_locale, current_language
 from agora.knowledge import figures, network_views, page_labels, views
 from agora.knowledge.deps import KnowledgeReaderDep, knowledge_reader
 from agora.takeaways.fields import outcome_kinds, world_areas
@@ -62,13 +62,13 @@ def day(value: dt.date | None) -> str:
     if value is None:
         return ""
     language = current_language()
-    return format_date(value, "medium", locale="pt_PT" if language == "pt" else language)
+    return format_date(value, "medium", locale=babel_locale(language))
 
 
 def number(value: int) -> str:
     """Return a whole number grouped as the reader's language writes it."""
     language = current_language()
-    return format_decimal(value, locale="pt_PT" if language == "pt" else language)
+    return format_decimal(value, locale=babel_locale(language))
 
 
 def period(started: dt.date | None, ended: dt.date | None) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from agora.accounts.deps import current_organiser
 from agora.core.errors import AgoraError, InvalidInput, NotFound
 from agora.core.i18n import _
 from agora.events.deps import EventScope, ModeratedEventDep
@@ -615,7 +616,11 @@ async def promote_page(
 
 @router.post("/e/{code}/takeaways/{takeaway_id}/promote", include_in_schema=False)
 async def promote_form(
-    takeaway_id: IdPath, event: ModeratedEventDep, request: Request, state: StateDep
+    takeaway_id: IdPath,
+    event: ModeratedEventDep,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
 ) -> Response:
     """Save the reviewed record and go to it; a missing choice comes back to the form."""
     form = await request.form()
@@ -642,4 +647,10 @@ async def promote_form(
             return _review_page(request, state, e, draft, session, refused, values)
 
         return await event.run(again)
+    # an organiser (or anyone, on a public knowledge base) goes on to the record; a
+    # moderator by the shared link, who may not read it, back to the moderation page
+    organiser = await work(lambda session: current_organiser(request, session))
+    if organiser is None and not state.settings.knowledge_public:
+        code = await event.run(lambda _s, e: e.code)
+        return RedirectResponse(f"/e/{code}/moderate#takeaways", status_code=303)
     return RedirectResponse(f"/knowledge/cooperations/{cooperation_id}", status_code=303)

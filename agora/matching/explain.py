@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-from agora.core.i18n import _, current_language, ngettext
+from agora.core.i18n import _, babel_locale, current_language, ngettext
 from agora.matching.profiles import LEGAL_BLOCS, NUMERIC, MatchProfile, Value
 from agora.matching.scoring import COMPONENTS, NEUTRAL, Candidates, Scores
 from agora.takeaways.fields import outcome_kinds
@@ -79,7 +79,7 @@ def kind_name(kind: str) -> str:
 def language_name(code: str) -> str:
     """Return a language's name in the current language (the code when Babel lacks it)."""
     try:
-        found = Locale.parse(code).get_display_name(current_language())
+        found = Locale.parse(code).get_display_name(babel_locale(current_language()))
     except (UnknownLocaleError, ValueError, TypeError):
         return code
     return found or code

@@ -181,10 +181,12 @@ def test_the_review_page_asks_for_a_choice_then_saves(
     with db.session() as session:
         cooperation = session.scalars(select(Cooperation)).one()
         assert cooperation.title == "Murcia and its partner city"
-        assert saved.headers["location"] == f"/knowledge/cooperations/{cooperation.id}"
+        record = f"/knowledge/cooperations/{cooperation.id}"
+    # the shared moderator link does not open the knowledge base: back to moderating
+    assert saved.headers["location"] == f"/e/{event.code}/moderate#takeaways"
     back = client.get(page_url, follow_redirects=False)
     assert back.status_code == 303
-    assert back.headers["location"] == saved.headers["location"]
+    assert back.headers["location"] == record
 
 
 def test_the_moderator_page_offers_promotion_for_approved_takeaways(
@@ -200,7 +202,7 @@ def test_the_import_page_lists_problems_and_the_api_reports_them(
     client: TestClient, make_organiser: OrganiserFactory
 ) -> None:
     organiser = make_organiser()
-    assert client.get("/knowledge/import").status_code == 401
+    assert client.get("/knowledge/import", follow_redirects=False).status_code == 303
     sign_in(client, organiser.email, organiser.password)
     assert client.get("/knowledge/import").status_code == 200
     bad = (FILES / "bad.json").read_bytes()
@@ -232,7 +234,7 @@ def test_organisers_edit_topics_on_their_page(
     client: TestClient, make_organiser: OrganiserFactory
 ) -> None:
     organiser = make_organiser()
-    assert client.get("/knowledge/topics").status_code == 401
+    assert client.get("/knowledge/topics", follow_redirects=False).status_code == 303
     sign_in(client, organiser.email, organiser.password)
     assert "Participatory governance" in client.get("/knowledge/topics").text
     added = client.post(
@@ -262,3 +264,26 @@ def test_organisers_edit_topics_on_their_page(
     client.post("/knowledge/topics/water/delete")
     topics = client.get("/api/v1/knowledge/topics", headers=organiser.headers).json()
     assert "water" not in {t["slug"] for t in topics}
+
+
+def test_an_organiser_who_promotes_goes_on_to_the_record(
+    client: TestClient,
+    db: Database,
+    make_event: EventFactory,
+    kb_approved: ApprovedFactory,
+    make_organiser: OrganiserFactory,
+) -> None:
+    event = make_event()
+    takeaway = kb_approved(event, **MURCIA)
+    organiser = make_organiser()
+    client.get(f"/e/{event.code}/moderate?key={event.moderator_key}")  # the moderator's cookie
+    saved = client.post(
+        f"/e/{event.code}/takeaways/{takeaway.id}/promote",
+        data={"choice:lead": "place:ES-MC", "topics": ["culture_tourism"]},
+        headers=organiser.headers,
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    with db.session() as session:
+        cooperation = session.scalars(select(Cooperation)).one()
+        assert saved.headers["location"] == f"/knowledge/cooperations/{cooperation.id}"

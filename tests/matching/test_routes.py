@@ -17,7 +17,9 @@ def test_matching_needs_an_organiser(client: TestClient, match_demo: dict[str, i
     hamburg = match_demo["Hamburg"]
     response = client.get(f"/api/v1/matching/actors/{hamburg}/matches")
     assert response.status_code == 401
-    assert client.get(f"/knowledge/actors/{hamburg}/match").status_code == 401
+    page = client.get(f"/knowledge/actors/{hamburg}/match", follow_redirects=False)
+    assert page.status_code == 303  # a page visit goes to sign in, and back
+    assert page.headers["location"] == f"/login?next=/knowledge/actors/{hamburg}/match"
 
 
 def test_the_api_ranks_and_explains(
@@ -164,7 +166,11 @@ def test_editing_an_analysis_needs_an_organiser(
         follow_redirects=False,
     )
     assert response.status_code in (401, 303)
-    assert client.get(f"/knowledge/actors/{hamburg}/match/{seoul}/benefit.pdf").status_code == 401
+    document = client.get(
+        f"/knowledge/actors/{hamburg}/match/{seoul}/benefit.pdf", follow_redirects=False
+    )
+    assert document.status_code == 303
+    assert document.headers["location"].startswith("/login?next=")
 
 
 def test_the_profile_form_saves_self_assessed_values_and_keeps_a_refused_form(
