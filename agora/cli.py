@@ -103,6 +103,7 @@ def demo(
     from agora.demo.matching import seed_matching
     from agora.demo.reference import create_reference_session
     from agora.events.models import Event
+    from agora.knowledge import search_index
 
     settings = get_settings()
     _upgrade()
@@ -113,7 +114,12 @@ def demo(
     with database.session() as session, console.status("Adding its lessons to the knowledge base…"):
         promoted = promote_reference_takeaways(session, session.get_one(Event, event.id))
     with database.session() as session:  # partners to match against, with their profiles
-        seed_matching(session)
+        hamburg = seed_matching(session)["Hamburg"].id
+    with console.status("Indexing the knowledge base for search by words and meaning…"):
+        with database.session() as session:
+            refreshed = search_index.refresh_index(session, background=False)
+        if refreshed.pending and search_index.model_available():
+            search_index.embed_pending(database.engine)
     database.dispose()
     base = (
         settings.public_url.rstrip("/") or f"http://{host or settings.host}:{port or settings.port}"
@@ -124,7 +130,10 @@ def demo(
     console.print(f"  moderator:    {base}/e/{code}/moderate?key={moderator_key}")
     if promoted:
         console.print(f"  knowledge:    {len(promoted)} cooperations added, {base}/knowledge")
-    console.print(f"  matching:     {base}/knowledge/actors (an actor's page: Find partners)")
+    console.print(
+        f"  matching:     {base}/knowledge/actors/{hamburg}/match"
+        "?topics=digital_transition&topics=mobility"
+    )
     if serve:
         _serve(host, port)
 
