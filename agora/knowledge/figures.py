@@ -63,12 +63,14 @@ def place_labels(
     *,
     required: bool = False,
     limit: int | None = None,
+    always: int = 0,
 ) -> list[Label]:
     """Put each dot's name beside it where it covers no other name or dot, greedily.
 
     ``dots`` are (x, y, radius, name), the most important first. Tried in turn: right, left,
     above, below. With ``required`` a name that fits nowhere is written on the right anyway;
-    otherwise it is left out, as are all names after the first ``limit``.
+    otherwise it is left out, as are all names after the first ``limit`` (the first
+    ``always`` names are written in any case, where they cover the fewest names).
     """
     circles = [(x - r, y - r, x + r, y + r) for x, y, r, _ in dots]
     taken: list[Box] = []
@@ -108,9 +110,17 @@ def place_labels(
                     continue
                 chosen = (lx, ly, anchor, box)
                 break
-        if chosen is None and required:
-            fits = [o for o in options[:2] if o[3][0] >= bounds[0] and o[3][2] <= bounds[2]]
-            chosen = fits[0] if fits else options[0]
+        if chosen is None and (required or n < always):
+            fits = [o for o in options if o[3][0] >= bounds[0] and o[3][2] <= bounds[2]] or [
+                options[0]
+            ]
+
+            def covered(option: tuple[float, float, str, Box], n: int = n) -> int:
+                box = option[3]
+                names = sum(_overlaps(box, t) for t in taken)
+                return 2 * names + sum(_overlaps(box, c) for i, c in enumerate(circles) if i != n)
+
+            chosen = min(fits, key=covered)
         if chosen is None:
             labels.append(Label(x, y, "start", False))
             continue
@@ -278,11 +288,14 @@ def graph_figure(nodes: Sequence[Placed], links: Sequence[Link]) -> GraphFigure:
     most = max((n.outcomes for n in nodes), default=0)
     radii = [round(7 + 13 * (math.sqrt(n.outcomes / most) if most else 0.0), 1) for n in nodes]
     order = sorted(range(len(nodes)), key=lambda i: (-nodes[i].outcomes, i))
+    # a name that would cover another is left out (the dot keeps it as its title and
+    # accessible name, and the tables below list every actor): the actors with most
+    # outcomes are named first, the five with most in any case
     placed_labels = place_labels(
         [(*spots[i], radii[i], nodes[i].actor.name) for i in order],
         GRAPH_FONT,
         (0.0, 0.0, GRAPH_WIDTH, height),
-        required=True,
+        always=5,
     )
     labels = dict(zip(order, placed_labels, strict=True))
     drawn = [
