@@ -8,6 +8,7 @@ functions change state (one function per change, raising ``agora.core.errors``).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -151,6 +152,63 @@ def candidates(session: Session, at: dt.datetime | None = None) -> Candidates:
     return build(rows, coops, [(m, n) for m, n in memberships], topics=known, at=at)
 
 
+#: Candidates built per database, with the version of the knowledge base they were built
+#: from: building them reads every actor, cooperation and profile (9–17 s at 50,000 actors,
+#: docs/performance.md), scoring them takes milliseconds.
+_KEPT: dict[str, tuple[tuple[object, ...], Candidates]] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def knowledge_version(session: Session) -> tuple[object, ...]:
+    """Return what changes whenever something matching reads changes (one query).
+
+    Per table: how many rows and the highest id (a row removed and another added shows),
+    and the newest ``updated_at`` where a table keeps one (a row changed in place; the
+    knowledge base's services move a cooperation's on any change of its parts).
+    """
+    columns: list[Any] = []
+    for model in (Actor, Cooperation, Profile):
+        columns += [
+            select(func.count()).select_from(model).scalar_subquery(),
+            select(func.max(model.id)).scalar_subquery(),
+            select(func.max(model.updated_at)).scalar_subquery(),
+        ]
+    keyed: tuple[tuple[type[Any], Any], ...] = (
+        (ActorMembership, ActorMembership.id),
+        (CooperationActor, CooperationActor.cooperation_id),
+        (CooperationTopic, CooperationTopic.cooperation_id),
+        (CooperationOutcome, CooperationOutcome.id),
+        (CooperationActivity, CooperationActivity.id),
+        (Topic, Topic.id),
+    )
+    for table, key in keyed:
+        columns += [
+            select(func.count()).select_from(table).scalar_subquery(),
+            select(func.max(key)).scalar_subquery(),
+        ]
+    row = session.execute(select(*columns)).one()
+    return tuple(row)
+
+
+def kept_candidates(session: Session) -> Candidates:
+    """Return the candidates of this database, built again only when the knowledge changed.
+
+    Kept per process for the hour (time-zone offsets are taken at build time).
+    """
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    version = (knowledge_version(session), utcnow().strftime("%Y-%m-%dT%H"))
+    kept = _KEPT.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    with _KEPT_LOCK:  # one build at a time; a request that waited finds it built
+        kept = _KEPT.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        built = candidates(session)
+        _KEPT[key] = (version, built)
+        return built
+
+
 def get_actor(session: Session, actor_id: int) -> Actor:
     """Return an actor, or raise NotFound."""
     actor = session.get(Actor, actor_id)
@@ -249,7 +307,7 @@ def match(
             field="limit",
         )
     w = weights_from(weights or {})
-    c = built or candidates(session)
+    c = built or kept_candidates(session)
     row = c.index.get(get_actor(session, actor_id).id)
     assert row is not None  # every actor is a row
     seeker = c.profiles[row]
@@ -330,7 +388,7 @@ def analysis(
     if actor_id == candidate_id:
         raise InvalidInput(_("An actor cannot be its own partner."), field="candidate")
     get_actor(session, candidate_id)
-    c = candidates(session)
+    c = kept_candidates(session)
     seeker = c.profiles[c.index[actor_id]] if actor_id in c.index else None
     if seeker is None:
         get_actor(session, actor_id)

@@ -146,3 +146,23 @@ def test_the_seed_reuses_actors_and_partnerships_already_in_the_knowledge_base(
             session.scalar(select(func.count()).select_from(Actor).where(Actor.name == "Hamburg"))
             == 1
         )
+
+
+def test_candidates_are_built_once_until_the_knowledge_changes(
+    db: Database, match_demo: dict[str, int]
+) -> None:
+    from agora.knowledge.models import Actor, ActorKind, ActorMembership
+
+    with db.session() as session:
+        first = services.kept_candidates(session)
+        assert services.kept_candidates(session) is first  # nothing changed: kept
+    with db.session() as session:
+        session.add(Actor(kind=ActorKind.city, name="Lyon", country="FR"))
+    with db.session() as session:
+        second = services.kept_candidates(session)
+        assert second is not first
+        assert "Lyon" in {p.actor.name for p in second.profiles}
+        hamburg, seoul = match_demo["Hamburg"], match_demo["Seoul"]
+        session.add(ActorMembership(member_id=seoul, network_id=hamburg))
+    with db.session() as session:
+        assert services.kept_candidates(session) is not second  # a new membership
