@@ -254,8 +254,8 @@ def report(
     console.print(f"{fmt} report of {built.code} written to {path} ({len(content):,} bytes)")
 
 
-class MatchFormat(StrEnum):
-    """How ``agora match`` prints its ranking."""
+class PrintFormat(StrEnum):
+    """How ``agora match`` and ``agora search`` print: a table to read, or JSON."""
 
     table = "table"
     json = "json"
@@ -282,8 +282,8 @@ def match(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many candidates.")] = 10,
     format: Annotated[
-        MatchFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = MatchFormat.table,
+        PrintFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = PrintFormat.table,
 ) -> None:
     """Rank candidate partners for an actor and a goal, every score explained."""
     from rich.table import Table
@@ -323,7 +323,7 @@ def match(
         raise typer.Exit(1) from None
     finally:
         database.dispose()
-    if format is MatchFormat.json:
+    if format is PrintFormat.json:
         typer.echo(MatchesOut.of(result).model_dump_json(indent=2))
         return
     console.print(
@@ -347,13 +347,6 @@ def match(
             console.print(
                 f"  {c.label} ({c.score * 100:.0f}%, weight {c.weight * 100:.0f}%): {c.explanation}"
             )
-
-
-class SearchFormat(StrEnum):
-    """The formats ``agora search`` prints."""
-
-    table = "table"
-    json = "json"
 
 
 def _reindex(database: object, full: bool) -> None:
@@ -391,8 +384,8 @@ def _reindex(database: object, full: bool) -> None:
 def search_command(
     query: Annotated[str, typer.Argument(help="What to search for, in any language.")] = "",
     format: Annotated[
-        SearchFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = SearchFormat.table,
+        PrintFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = PrintFormat.table,
     limit: Annotated[int, typer.Option(min=1, max=100, help="How many results.")] = 10,
     mode: Annotated[str, typer.Option(help="words, meaning or both.")] = "both",
     topic: Annotated[str | None, typer.Option(help="A topic's slug (mobility…).")] = None,
@@ -443,7 +436,7 @@ def search_command(
         raise typer.Exit(1) from None
     finally:
         database.dispose()
-    if format is SearchFormat.json:
+    if format is PrintFormat.json:
         print(
             json.dumps(
                 {

@@ -147,3 +147,8 @@ def plural_forms(singular: str, plural: str, context: str | None = None) -> dict
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown (``_(name)``)."""
+    return message

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from agora.core.errors import InvalidInput
-from agora.core.i18n import _, ngettext
+from agora.core.i18n import N_, _, ngettext
 from agora.matching.explain import Match, component_name, language_name
 from agora.matching.profiles import MatchProfile
 from agora.matching.scoring import Candidates, Goal, Scores
@@ -24,11 +24,6 @@ from agora.text.clean import plain
 
 if TYPE_CHECKING:
     from agora.matching.models import BenefitRevision
-
-
-def N_(message: str) -> str:
-    """Mark a name for extraction; it is translated where it is shown."""
-    return message
 
 
 #: The sections, in the order of the page and the document, with their headings.

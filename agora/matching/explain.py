@@ -13,16 +13,10 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-from agora.core.i18n import _, babel_locale, current_language, ngettext
+from agora.core.i18n import N_, _, babel_locale, current_language, ngettext
 from agora.matching.profiles import LEGAL_BLOCS, NUMERIC, MatchProfile, Value
 from agora.matching.scoring import COMPONENTS, NEUTRAL, Candidates, Scores
 from agora.takeaways.fields import outcome_kinds
-
-
-def N_(message: str) -> str:
-    """Mark a name for extraction; it is translated where it is shown."""
-    return message
-
 
 #: The components' names, translated where shown.
 COMPONENT_NAMES: dict[str, str] = {

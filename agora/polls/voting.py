@@ -27,7 +27,7 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from agora.core.db import UTCDateTime
-from agora.core.i18n import _
+from agora.core.i18n import N_, _
 from agora.events.models import Participant
 from agora.polls.models import VotingRule
 
@@ -50,11 +50,6 @@ class Link:
 
 #: A participant linked to nothing (or unknown).
 UNLINKED = Link()
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated where shown."""
-    return message
 
 
 #: Each rule's name, in English (the data exports); ``rule_labels`` translates them.

@@ -16,16 +16,10 @@ from sqlalchemy.orm import Session
 
 from agora.core.db import utcnow
 from agora.core.errors import Conflict, InvalidInput, NotFound
-from agora.core.i18n import _
+from agora.core.i18n import N_, _
 from agora.events.models import Event
 from agora.takeaways.models import ReportRevision, ReportSettings
 from agora.text.clean import plain
-
-
-def N_(message: str) -> str:
-    """Mark a name for extraction; it is translated where it is shown."""
-    return message
-
 
 #: The narrative sections, in the order the report shows them, with their names.
 SECTIONS: dict[str, str] = {
