@@ -8,53 +8,25 @@ organiser's events page; the JSON API answers 401.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from agora.accounts.models import Organiser
-from agora.core.errors import NotAuthenticated
 from agora.core.i18n import babel_locale, current_language
 from agora.knowledge import figures, network_views, page_labels, views
-from agora.knowledge.deps import KnowledgeReaderDep, knowledge_reader
+from agora.knowledge.deps import KnowledgeReaderDep
 from agora.takeaways.fields import outcome_kinds, world_areas
 from agora.web.deps import IdPath, StateDep, WorkDep
 from agora.web.notices import render_page
 
 router = APIRouter()
-
-
-@dataclass(frozen=True)
-class Reader:
-    """Who reads a page: an organiser, nobody on a public knowledge base, or someone who must
-    sign in first."""
-
-    organiser: Organiser | None
-    must_sign_in: bool = False
-
-
-def page_reader(request: Request, state: StateDep, work: WorkDep) -> Reader:
-    """Apply the knowledge base's read rule (``knowledge_reader``) to a page visit."""
-    try:
-        return Reader(knowledge_reader(request, state, work))
-    except NotAuthenticated:
-        return Reader(None, must_sign_in=True)
-
-
-PageReaderDep = Annotated[Reader, Depends(page_reader)]
-
-
-def sign_in_first(request: Request) -> Response:
-    """Send the visitor to sign in, then back to the page they asked for."""
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
 
 
 def day(value: dt.date | None) -> str:
@@ -79,11 +51,11 @@ def period(started: dt.date | None, ended: dt.date | None) -> str:
 
 
 def render(
-    request: Request, state: Any, template: str, reader: Reader, context: dict[str, Any]
+    request: Request, state: Any, template: str, reader: Organiser | None, context: dict[str, Any]
 ) -> Response:
     """Render a knowledge page with the labels every one of them uses."""
     helpers = {
-        "reader": reader.organiser,
+        "reader": reader,
         "actor_kinds": page_labels.actor_kinds(),
         "activity_kinds": page_labels.activity_kinds(),
         "outcome_kinds": outcome_kinds(),
@@ -110,7 +82,7 @@ def directory_page(
     request: Request,
     state: StateDep,
     work: WorkDep,
-    reader: PageReaderDep,
+    reader: KnowledgeReaderDep,
     kind: Annotated[str, Query(max_length=40)] = "",
     country: Annotated[str, Query(max_length=10)] = "",
     world_area: Annotated[str, Query(max_length=40)] = "",
@@ -118,8 +90,6 @@ def directory_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """List the knowledge base's actors, filtered by kind, country, world area and topic."""
-    if reader.must_sign_in:
-        return sign_in_first(request)
 
     def load(session: Session) -> views.Directory:
         filters = views.check_filters(
@@ -146,11 +116,9 @@ def directory_page(
 
 @router.get("/knowledge/actors/{actor_id}", include_in_schema=False)
 def actor_page(
-    actor_id: IdPath, request: Request, state: StateDep, work: WorkDep, reader: PageReaderDep
+    actor_id: IdPath, request: Request, state: StateDep, work: WorkDep, reader: KnowledgeReaderDep
 ) -> Response:
     """Show an actor: its cooperations and partners, outcomes, networks, place on the map."""
-    if reader.must_sign_in:
-        return sign_in_first(request)
 
     def load(session: Session) -> tuple[views.ActorProfile, figures.MapFigure | None]:
         profile = views.actor_profile(session, actor_id)
@@ -173,11 +141,13 @@ def actor_page(
 
 @router.get("/knowledge/cooperations/{cooperation_id}", include_in_schema=False)
 def cooperation_page(
-    cooperation_id: IdPath, request: Request, state: StateDep, work: WorkDep, reader: PageReaderDep
+    cooperation_id: IdPath,
+    request: Request,
+    state: StateDep,
+    work: WorkDep,
+    reader: KnowledgeReaderDep,
 ) -> Response:
     """Show a cooperation: partners and roles, topics, activities, outcomes, lessons, source."""
-    if reader.must_sign_in:
-        return sign_in_first(request)
     language = current_language()
     detail = work.sync(lambda session: views.cooperation_detail(session, cooperation_id, language))
     return render(request, state, "cooperation.html", reader, {"detail": detail})
@@ -188,12 +158,10 @@ def map_page(
     request: Request,
     state: StateDep,
     work: WorkDep,
-    reader: PageReaderDep,
+    reader: KnowledgeReaderDep,
     view: Annotated[str, Query(max_length=10, pattern="^(|fit|world)$")] = "",
 ) -> Response:
     """Show the actors on a world map, with lines for their cooperations."""
-    if reader.must_sign_in:
-        return sign_in_first(request)
     placed, links = work.sync(network_views.map_data)
     figure = figures.map_figure(placed, links, whole_world=view == "world")
     names = {p.actor.id: p.actor.name for p in placed}
@@ -201,10 +169,10 @@ def map_page(
 
 
 @router.get("/knowledge/graph", include_in_schema=False)
-def graph_page(request: Request, state: StateDep, work: WorkDep, reader: PageReaderDep) -> Response:
+def graph_page(
+    request: Request, state: StateDep, work: WorkDep, reader: KnowledgeReaderDep
+) -> Response:
     """Show the actors and their cooperations as a network, weighted by outcomes."""
-    if reader.must_sign_in:
-        return sign_in_first(request)
     data = work.sync(network_views.graph_data)
     figure = figures.graph_figure(data.nodes, data.links)
     return render(request, state, "graph.html", reader, {"figure": figure, "data": data})

@@ -30,14 +30,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from agora.core.i18n import N_
+
 Ballots = Mapping[tuple[str, ...], int]
 Pairwise = dict[str, dict[str, int]]
-
-
-# Marks labels for extraction without translating them at import time (Babel extracts
-# `N_()` calls); they are translated when a result is shown.
-def N_(message: str) -> str:
-    return message
 
 
 @dataclass(frozen=True)
