@@ -158,7 +158,7 @@ def build_state(settings: Settings) -> AppState:
         signer=Signer(settings.signing_key()),
         hub=hub,
         sections=sections,
-        broker=make_broker(settings.broker, settings.redis_url),
+        broker=make_broker(settings.broker, settings.redis_url, settings.redis_prefix),
         templates=make_templates(),
     )
     for section in live_sections(state):
@@ -258,6 +258,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RateLimits,
         enabled=settings.rate_limits,
         storage_uri=settings.redis_url if settings.broker == "redis" else "memory://",
+        prefix=f"{settings.redis_prefix}:limits",
     )
     app.add_middleware(
         RequestGuard,

@@ -5,9 +5,10 @@ and prints Agora's figures as ratios to these. It answers every request the phon
 to Agora, at the same paths, with bodies of the same sizes, and does nothing else: no
 database, no authentication, no templates, no rate limits.
 
-* ``GET /e/{code}``: the page's join flow (303 with a ticket cookie, 303 with the
-  participant cookie, then a 200 page carrying a card per poll (its id, its state, a
-  chart when results are visible) like Agora's page, padded to the size of Agora's page);
+* ``GET /e/{code}``: the page's join flow (303 with a ticket cookie, then the page with
+  the participant cookie, as Agora answers while it keeps the new participants' page): a
+  200 page carrying a card per poll (its id, its state, a chart when results are
+  visible) like Agora's page, padded to the size of Agora's page;
 * ``POST /api/v1/events/{code}/join``: 201 with a random participant token;
 * ``POST /api/v1/questions/{id}/responses``: parses the body with Pydantic, counts the
   vote in a dict and marks the question changed; 201;
@@ -188,16 +189,21 @@ async def configure(setup: Setup) -> dict[str, int]:
 @app.get("/e/{code}")
 async def page(code: str, request: Request) -> Response:
     """The page's join flow, then a page of Agora's size carrying the poll signature."""
-    setup = _setup()
     if "agora_p" not in request.cookies:
         if "agora_j" not in request.cookies:
             response: Response = RedirectResponse(f"/e/{code}?j=1", status_code=303)
             response.set_cookie("agora_j", secrets.token_urlsafe(24), httponly=True)
             return response
-        response = RedirectResponse(f"/e/{code}", status_code=303)
+        response = _page(code)
         response.set_cookie("agora_p", secrets.token_urlsafe(32), httponly=True)
         response.delete_cookie("agora_j")
         return response
+    return _page(code)
+
+
+def _page(code: str) -> HTMLResponse:
+    """A page of Agora's size carrying the poll signature."""
+    setup = _setup()
     cards = "".join(
         f'<section class="card poll" data-poll="{poll}" data-state="{state}">'
         + ("<div data-chart></div>" if shown else "")

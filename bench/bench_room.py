@@ -592,6 +592,9 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
         "AGORA_SECRET_KEY": secrets.token_urlsafe(48),
         "AGORA_BROKER": "redis" if args.processes > 1 else "memory",
         "AGORA_REDIS_URL": args.redis_url,
+        # a channel and rate-limit keys of this run's own: nothing else using this Redis
+        # (a test run) reaches the benchmark's processes, nor the other way round
+        "AGORA_REDIS_PREFIX": f"agora-bench-{secrets.token_hex(4)}",
         "AGORA_LIVE_INTERVAL_MS": str(args.interval_ms),
     }
     servers = [

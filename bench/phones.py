@@ -4,8 +4,9 @@ A client process (:func:`client_process`, spawned by ``bench_room.py``) runs a s
 the phones on one asyncio loop (uvloop when installed). Each phone:
 
 1. joins — through the page's join flow (``--join page``: ``GET /e/{code}`` → 303 with a
-   join ticket → 303 with the participant cookie → the page, as a browser that scanned the
-   QR code) or through ``POST /api/v1/events/{code}/join`` (``--join api``);
+   join ticket → the page with the participant cookie, or a 303 with it to the page, as a
+   browser that scanned the QR code) or through ``POST /api/v1/events/{code}/join``
+   (``--join api``);
 2. opens ``GET /api/v1/events/{code}/stream`` on a connection of its own and reads every
    message (HTTP/1.1 chunked, Server-Sent Events) until the end of the run;
 3. votes when the plan says so (``POST /api/v1/questions/{id}/responses`` with its
@@ -477,6 +478,10 @@ class Client:
         if status != 200:
             self.error(f"page answered {status}: {body[:200]!r}")
             return None
+        return self._page_shown(body)
+
+    def _page_shown(self, body: bytes) -> Signature | None:
+        """Return the signature a fetched page shows (and note its size)."""
         signature = page_signature(body)
         self.sizes["page"] = max(self.sizes.get("page", 0), len(body))
         if signature is None:
@@ -505,11 +510,14 @@ class Client:
             "GET", f"{path}?j=1", (("cookie", f"agora_j={ticket}"),)
         )
         token = cookie_value(head, "agora_p")
-        if status != 303 or token is None:
+        if status not in (200, 303) or token is None:
             self.error(f"return visit answered {status} without a participant cookie")
             return False
         phone.token = token
-        signature = await self.fetch_page(phone)
+        if status == 200:  # the page itself, as a browser shows it (no third request)
+            signature = self._page_shown(body)
+        else:  # sent on to the page's own address, as a browser follows it
+            signature = await self.fetch_page(phone)
         if signature is None:
             return False
         phone.shown = signature

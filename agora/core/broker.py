@@ -143,6 +143,6 @@ class RedisBroker:
             await self._redis.aclose()
 
 
-def make_broker(kind: str, redis_url: str) -> Broker:
-    """Return the broker the settings ask for."""
-    return RedisBroker(redis_url) if kind == "redis" else LocalBroker()
+def make_broker(kind: str, redis_url: str, prefix: str = "agora") -> Broker:
+    """Return the broker the settings ask for (Redis: on the channel ``<prefix>:live``)."""
+    return RedisBroker(redis_url, f"{prefix}:live") if kind == "redis" else LocalBroker()

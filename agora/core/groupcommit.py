@@ -81,6 +81,10 @@ class GroupCommitter(Generic[T, R]):
             await self._task
         self._task = None
 
+    def running_here(self) -> bool:
+        """Tell whether the worker runs on the current event loop (submit may be awaited)."""
+        return self._task is not None and self._task.get_loop() is asyncio.get_running_loop()
+
     async def submit(self, item: T) -> R:
         """Queue ``item`` and return its result once its batch is committed."""
         if self._task is None:

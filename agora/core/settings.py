@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     redis_url: str = Field(
         "redis://127.0.0.1:6379/0", description="Redis server used when broker is `redis`."
     )
+    redis_prefix: str = Field(
+        "agora",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="What this Agora's names in Redis start with: the live channel "
+        "`<prefix>:live` and the rate limits' keys `<prefix>:limits`. Two Agoras sharing "
+        "one Redis need different prefixes.",
+    )
     commit_batch_size: int = Field(
         500, ge=1, le=10_000, description="Most responses written in one database transaction."
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from agora.core.db import Database
 from agora.events.agenda import agenda, current_item, screen_pane
+from agora.events.joins import Joins
 from agora.events.models import AgendaItem, Event
 from agora.events.times import clock, planned_starts
 from agora.live.sections import DatabaseSection
@@ -69,5 +70,9 @@ def page_context(
 
 
 def section(state: AppState) -> DatabaseSection:
-    """Return this domain's section of the live pages, drawn whole from the database."""
+    """Attach events' part of the app (``joins.Joins``) and return its live section.
+
+    The section is drawn whole from the database.
+    """
+    Joins(state).attach()
     return DatabaseSection(NAME, state.db, render)

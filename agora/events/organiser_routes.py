@@ -20,6 +20,7 @@ from agora.core.i18n import _
 from agora.events import services
 from agora.events.deps import OwnedEventDep
 from agora.events.forms import Filled, event_defaults, read_event
+from agora.events.joins import forget_event
 from agora.events.models import AgendaItem, Event, Participant
 from agora.events.schemas import EventOut, EventSettingsIn
 from agora.events.times import offered_time_zones
@@ -174,6 +175,7 @@ async def settings_form(event: OwnedEventDep, request: Request, state: StateDep)
     changed, saved = await event.run(run)
     if not saved:
         return _refused(request, state, "settings.html", {"event": changed}, filled)
+    forget_event(state, changed.id)
     state.event_changed(changed.id)
     notice = Notice("events", _("The settings of '{title}' are saved.").format(title=changed.title))
     return redirect_with_notice(state, "/events", notice)
@@ -187,6 +189,7 @@ def update_event(data: EventSettingsIn, event: OwnedEventDep, state: StateDep) -
             services.update_event(session, e, **data.model_dump()), from_attributes=True
         )
     )
+    forget_event(state, changed.id)
     state.event_changed(changed.id)
     return changed
 
@@ -258,7 +261,9 @@ async def delete_form(
         return e, {}, True
 
     shown, counts, deleted = await event.run(run)  # the title stays readable once deleted
-    if not deleted:
+    if deleted:
+        forget_event(state, shown.id)
+    else:
         return render(
             request,
             state,
@@ -277,7 +282,12 @@ async def delete_form(
 
 
 @router.delete("/api/v1/events/{code}", status_code=204, tags=["events"])
-def delete_event(event: OwnedEventDep) -> Response:
+def delete_event(event: OwnedEventDep, state: StateDep) -> Response:
     """Delete an event and everything of it: agenda, polls, answers, people (its organiser)."""
-    event.sync(lambda session, e: services.delete_event(session, e))
+
+    def run(session: Session, e: Event) -> int:
+        services.delete_event(session, e)
+        return e.id
+
+    forget_event(state, event.sync(run))
     return Response(status_code=204)

@@ -21,6 +21,7 @@ from agora.events import agenda, services
 from agora.events.agenda_routes import router as builder_router
 from agora.events.audit_routes import router as audit_router
 from agora.events.deps import EventDep, ModeratedEventDep, team_account
+from agora.events.joins import Joins
 from agora.events.live import NAME as AGENDA
 from agora.events.live import item_view
 from agora.events.models import AgendaItem, Event
@@ -36,7 +37,7 @@ from agora.events.schemas import (
     JoinIn,
     JoinOut,
 )
-from agora.web.deps import IdPath, StateDep, WorkDep
+from agora.web.deps import ORGANISER_COOKIE, IdPath, StateDep, WorkDep
 from agora.web.links import base_url, event_links, qr_svg, set_participant_cookie
 
 router = APIRouter()
@@ -69,13 +70,22 @@ def read_event(event: EventDep) -> EventOut:
 
 
 @router.post("/api/v1/events/{code}/join", status_code=201, tags=["events"])
-def join(data: JoinIn, event: EventDep, request: Request, state: StateDep) -> JoinOut:
+async def join(data: JoinIn, event: EventDep, request: Request, state: StateDep) -> JoinOut:
     """Join an event and receive a participant token (once the participant is committed).
 
     A member of the event's team calling with their account (signed in, or an API token)
     joins as the participant linked to it, the same one each time (``signed_in`` polls).
+    Anyone else joins through the group committer (``joins.Joins``).
     """
-    joined, participant = event.sync(
+    if ORGANISER_COOKIE not in request.cookies and "authorization" not in request.headers:
+        joins = state.part(Joins)
+        known = await joins.event(event.code)
+        participant_id = await joins.join(known, data.name, data.organisation)
+        return JoinOut(
+            participant_token=state.signer.participant_token(known.id, participant_id),
+            event=known.public,
+        )
+    joined, participant = await event.run(
         lambda session, e: (
             e,
             services.join_event(

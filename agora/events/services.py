@@ -205,6 +205,23 @@ def get_event(session: Session, code: str) -> Event:
     return event
 
 
+def joining_identity(ask_identity: bool, name: str, organisation: str) -> tuple[str, str]:
+    """Return the name and organisation someone joins with, cleaned, or raise InvalidInput.
+
+    A name is required when the event asks for one (``ask_identity``).
+    """
+    name, organisation = plain(name), plain(organisation)
+    if ask_identity and not name:
+        raise InvalidInput(_("Please give your name to join this event."), field="name")
+    if len(name) > 200:
+        raise InvalidInput(_("The name is longer than 200 characters."), field="name")
+    if len(organisation) > 300:
+        raise InvalidInput(
+            _("The organisation is longer than 300 characters."), field="organisation"
+        )
+    return name, organisation
+
+
 def join_event(
     session: Session,
     event: Event,
@@ -225,15 +242,7 @@ def join_event(
     linked = _linked_participant(session, event, registration_id, organiser_id)
     if linked is not None:
         return linked
-    name, organisation = plain(name), plain(organisation)
-    if event.ask_identity and not name:
-        raise InvalidInput(_("Please give your name to join this event."), field="name")
-    if len(name) > 200:
-        raise InvalidInput(_("The name is longer than 200 characters."), field="name")
-    if len(organisation) > 300:
-        raise InvalidInput(
-            _("The organisation is longer than 300 characters."), field="organisation"
-        )
+    name, organisation = joining_identity(event.ask_identity, name, organisation)
     participant = Participant(
         event_id=event.id,
         name=name,

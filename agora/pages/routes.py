@@ -17,6 +17,7 @@ from agora.core.errors import NotAllowed
 from agora.core.i18n import _, set_language
 from agora.core.security import MODERATOR_MAX_AGE, fingerprint
 from agora.events.deps import EventDep, can_moderate, check_moderator, team_account
+from agora.events.joins import Joins
 from agora.events.models import Event
 from agora.events.services import join_event
 from agora.pages.duplicate import router as duplicate_router
@@ -76,6 +77,10 @@ async def participant_page(
     ticket_event = state.signer.read_join_ticket(ticket) if ticket else None
     kept_pages = _fresh_pages(request)
     keep_as = _fresh_key(request)
+    if keep_as is not None:  # a stranger: maybe one phone of a room joining at once
+        joining = await _join_quickly(request, state, event.code, q, j, ticket_event, keep_as)
+        if joining is not None:
+            return joining
 
     def load(session: Session, event: Event) -> dict[str, Any]:
         participant_id = participant_in(request, state, event.id)
@@ -166,6 +171,54 @@ async def participant_page(
         kept_pages.keep(key, version, body)
         return HTMLResponse(body.replace(KEY_MARK, secrets.token_urlsafe(12)))
     return page_response(request, response)
+
+
+async def _join_quickly(
+    request: Request,
+    state: AppState,
+    code: str,
+    q: int | None,
+    j: int | None,
+    ticket_event: int | None,
+    keep_as: tuple[str, ...],
+) -> Response | None:
+    """The first two visits of a phone joining an event anonymously, without a unit of work.
+
+    The event comes from memory (``events.joins``); the first visit gets its join ticket,
+    the second joins through the group committer and gets the new participants' page kept
+    for this version of the room (``pages.fresh``), else is sent on to the page as before.
+    Returns None for anything else: a participant, a team member (``keep_as`` is None for
+    an organiser's sign-in), an event that asks for names, a browser that keeps no cookie.
+    """
+    joins = state.part(Joins)
+    known = await joins.event(code)
+    if known.ask_identity or participant_in(request, state, known.id) is not None:
+        return None
+    query = {} if q is None else {"q": q}
+    if ticket_event != known.id:
+        if j is not None:  # came back without the ticket: the slow path shows the form
+            return None
+        redirect = RedirectResponse(
+            f"/e/{known.code}?{urlencode({**query, 'j': 1})}", status_code=303
+        )
+        set_join_ticket(redirect, request, state.signer.join_ticket(known.id))
+        return redirect
+    participant_id = await joins.join(known)
+    target = f"/e/{known.code}" + (f"?{urlencode(query)}" if query else "")
+    kept_key = (known.id, known.language, keep_as[0], keep_as[1], urlencode(query))
+    if "agora_lang" not in request.cookies:
+        set_language(known.language)
+    page = _fresh_pages(request).get(kept_key, state.hub.changes(known.id))
+    # The page itself when it is kept (participant.js drops ``j`` from the address bar),
+    # else on to the page's own address, which draws it.
+    response: Response = (
+        HTMLResponse(page) if page is not None else RedirectResponse(target, status_code=303)
+    )
+    set_participant_cookie(
+        response, request, state.signer.participant_token(known.id, participant_id)
+    )
+    response.delete_cookie(JOIN_COOKIE)
+    return response
 
 
 def _fresh_pages(request: Request) -> FreshPages:
@@ -305,6 +358,17 @@ async def moderator_page(
 # -- the stream ----------------------------------------------------------------------------
 
 
+def _may_be_privileged(request: Request) -> bool:
+    """Tell whether a request carries anything that could make it a moderator's or screen's."""
+    cookies = request.cookies
+    return (
+        MODERATOR_COOKIE in cookies
+        or ORGANISER_COOKIE in cookies
+        or "authorization" in request.headers
+        or "x-moderator-key" in request.headers
+    )
+
+
 @router.get("/api/v1/events/{code}/stream", tags=["live"], response_class=StreamingResponse)
 async def stream(
     event: EventDep,
@@ -319,9 +383,12 @@ async def stream(
     Moderators and the screen (``key``) also get results that participants cannot see yet.
     A client reconnecting with ``Last-Event-ID`` gets the messages it missed or a snapshot.
     """
-    event_id, privileged = await event.run(
-        lambda session, e: (e.id, _screen_allowed(request, state, session, e, key))
-    )
+    if key is None and not _may_be_privileged(request):  # a phone: the event from memory
+        event_id, privileged = (await state.part(Joins).event(event.code)).id, False
+    else:
+        event_id, privileged = await event.run(
+            lambda session, e: (e.id, _screen_allowed(request, state, session, e, key))
+        )
     return StreamingResponse(
         state.hub.stream(
             event_id, public_only=not privileged, last_event_id=last_event_id or last_id

@@ -2,8 +2,10 @@
 
 Each rule names the requests it counts (method and path, API and form alike), whom it
 counts them for, and its limits; a request past a limit gets 429 with a ``Retry-After``
-and changes nothing. Counting uses the ``limits`` library: in memory for one process, in
-Redis when Agora runs several (``AGORA_BROKER=redis``).
+and changes nothing. Counting is in memory for one process (:class:`LocalWindows`), in
+Redis when Agora runs several (``AGORA_BROKER=redis``; :class:`SharedWindows`, the
+``limits`` library's asynchronous Redis storage, so that no request blocks the event loop
+on Redis).
 
 Whom a rule counts for:
 
@@ -27,8 +29,8 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.aio.storage import RedisStorage as AsyncRedisStorage
+from limits.aio.strategies import FixedWindowRateLimiter as AsyncFixedWindow
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -130,7 +132,7 @@ class LocalWindows:
             window = self.windows[key] = [now + item.get_expiry(), 0]
         return window
 
-    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+    async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one request; return whether it is within the limit."""
         now = time.monotonic()
         with self.lock:
@@ -143,45 +145,72 @@ class LocalWindows:
             window[1] += 1
             return True
 
-    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+    async def test(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Return whether one more request would be within the limit (counting nothing)."""
         window = self.windows.get(item.key_for(*identifiers))
         return window is None or window[0] <= time.monotonic() or window[1] < item.amount
 
-    def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+    async def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
         """Return the whole seconds until the window of ``identifiers`` ends."""
         window = self.windows.get(item.key_for(*identifiers))
         return max(1, math.ceil(window[0] - time.monotonic())) if window else 1
 
 
 class SharedWindows:
-    """Fixed windows counted in Redis, for several processes (the ``limits`` library)."""
+    """Fixed windows counted in Redis, for several processes (``limits``, asynchronous).
 
-    def __init__(self, storage_uri: str) -> None:
-        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+    ``hit`` counts in Redis without blocking the event loop. ``test`` — asked on every
+    request that names an event, whether its address guessed too many codes — answers from
+    this process's memory: a window is known to be full once one of this process's own hits
+    found it full, until it ends. So each process lets an address past the shared limit at
+    most once more (its next miss) before refusing it.
+    """
 
-    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+    def __init__(self, storage_uri: str, prefix: str = "agora:limits") -> None:
+        self.limiter = AsyncFixedWindow(
+            AsyncRedisStorage(f"async+{storage_uri}", implementation="redispy", key_prefix=prefix)
+        )
+        #: Windows known to be full: key -> when they end (``time.monotonic()``).
+        self.full: dict[str, float] = {}
+
+    async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one request; return whether it is within the limit."""
-        return self.limiter.hit(item, *identifiers)
+        if await self.limiter.hit(item, *identifiers):
+            return True
+        stats = await self.limiter.get_window_stats(item, *identifiers)
+        now = time.monotonic()
+        if len(self.full) > 10_000:  # drop the ended ones now and then
+            self.full = {k: end for k, end in self.full.items() if end > now}
+        self.full[item.key_for(*identifiers)] = now + max(0.0, stats.reset_time - time.time())
+        return False
 
-    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
-        """Return whether one more request would be within the limit (counting nothing)."""
-        return self.limiter.test(item, *identifiers)
+    async def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Return whether one more request would be within the limit, as far as this
+        process knows (counting nothing, asking nothing of Redis)."""
+        end = self.full.get(item.key_for(*identifiers))
+        return end is None or end <= time.monotonic()
 
-    def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+    async def retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
         """Return the whole seconds until the window of ``identifiers`` ends."""
-        reset = self.limiter.get_window_stats(item, *identifiers).reset_time
+        reset = (await self.limiter.get_window_stats(item, *identifiers)).reset_time
         return max(1, math.ceil(reset - time.time()))
 
 
 class RateLimits:
     """Refuses requests past a rule's limits with 429 (and counts unknown event codes)."""
 
-    def __init__(self, app: ASGIApp, *, enabled: bool, storage_uri: str = "memory://") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        enabled: bool,
+        storage_uri: str = "memory://",
+        prefix: str = "agora:limits",
+    ) -> None:
         self.app = app
         self.enabled = enabled
         self.limiter: LocalWindows | SharedWindows = (
-            LocalWindows() if storage_uri == "memory://" else SharedWindows(storage_uri)
+            LocalWindows() if storage_uri == "memory://" else SharedWindows(storage_uri, prefix)
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -201,19 +230,20 @@ class RateLimits:
         if rule is not None:
             who = _participant(scope) if rule.per == "participant" else f"address:{address}"
             for item in rule.limits:
-                if not self.limiter.hit(item, rule.name, who):
-                    await _refuse(scope, send, self.limiter.retry_after(item, rule.name, who))
+                if not await self.limiter.hit(item, rule.name, who):
+                    retry = await self.limiter.retry_after(item, rule.name, who)
+                    await _refuse(scope, send, retry)
                     return
         if not _EVENT_PATH.match(path):
             await self.app(scope, receive, send)
             return
-        if not self.limiter.test(MISSES, "misses", address):
-            await _refuse(scope, send, self.limiter.retry_after(MISSES, "misses", address))
+        if not await self.limiter.test(MISSES, "misses", address):
+            await _refuse(scope, send, await self.limiter.retry_after(MISSES, "misses", address))
             return
 
         async def counting(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 404:
-                self.limiter.hit(MISSES, "misses", address)
+                await self.limiter.hit(MISSES, "misses", address)
             await send(message)
 
         await self.app(scope, receive, counting)

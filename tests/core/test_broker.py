@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import redis
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from agora.app import create_app
@@ -78,13 +77,14 @@ def test_broker_delivers_to_others_and_reports_gaps(redis_url: str) -> None:
 
 @pytest.fixture
 def two_processes(settings: Settings, redis_url: str) -> Iterator[tuple[TestClient, TestClient]]:
-    """Two apps on the same database, talking through Redis on a channel of their own."""
-    channel = f"agora:test:{uuid.uuid4().hex}"
-    apps: list[FastAPI] = []
-    for _ in range(2):
-        app = create_app(settings.model_copy(update={"broker": "redis", "redis_url": redis_url}))
-        app.state.agora.broker = RedisBroker(redis_url, channel)
-        apps.append(app)
+    """Two apps on the same database, talking through Redis on a channel of their own
+    (``AGORA_REDIS_PREFIX``: another test run on the same Redis does not reach them)."""
+    shared = {"broker": "redis", "redis_url": redis_url, "redis_prefix": uuid.uuid4().hex}
+    apps = [create_app(settings.model_copy(update=shared)) for _ in range(2)]
+    for app in apps:
+        broker = app.state.agora.broker
+        assert isinstance(broker, RedisBroker)
+        assert broker.channel == f"{shared['redis_prefix']}:live"
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         yield first, second
 

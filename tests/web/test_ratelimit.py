@@ -125,20 +125,29 @@ def test_local_windows_count_per_identity_and_end_with_their_period(
     monkeypatch.setattr("agora.web.ratelimit.time.monotonic", lambda: clock[0])
     windows = ratelimit.LocalWindows()
     item = parse("3/minute")
-    assert [windows.hit(item, "vote", "a") for _ in range(4)] == [True, True, True, False]
-    assert windows.hit(item, "vote", "b")  # another participant has a window of their own
-    assert not windows.test(item, "vote", "a")
-    assert windows.test(item, "vote", "b")
-    clock[0] += 20
-    assert windows.retry_after(item, "vote", "a") == 40
-    assert windows.test(item, "vote", "b")  # test() counted nothing
-    clock[0] += 40  # the window that started at the first hit has ended
-    assert windows.test(item, "vote", "a")
-    assert windows.hit(item, "vote", "a")
-    assert windows.retry_after(item, "vote", "zzz") == 1
-    clock[0] += 61  # a hit after a second sweeps the ended windows away
-    windows.hit(item, "vote", "c")
-    assert set(windows.windows) == {item.key_for("vote", "c")}
+
+    async def check() -> None:
+        assert [await windows.hit(item, "vote", "a") for _ in range(4)] == [
+            True,
+            True,
+            True,
+            False,
+        ]
+        assert await windows.hit(item, "vote", "b")  # another participant: a window of their own
+        assert not await windows.test(item, "vote", "a")
+        assert await windows.test(item, "vote", "b")
+        clock[0] += 20
+        assert await windows.retry_after(item, "vote", "a") == 40
+        assert await windows.test(item, "vote", "b")  # test() counted nothing
+        clock[0] += 40  # the window that started at the first hit has ended
+        assert await windows.test(item, "vote", "a")
+        assert await windows.hit(item, "vote", "a")
+        assert await windows.retry_after(item, "vote", "zzz") == 1
+        clock[0] += 61  # a hit after a second sweeps the ended windows away
+        await windows.hit(item, "vote", "c")
+        assert set(windows.windows) == {item.key_for("vote", "c")}
+
+    asyncio.run(check())
 
 
 def test_shared_windows_count_in_redis_for_every_process(redis_url: str) -> None:
@@ -150,9 +159,17 @@ def test_shared_windows_count_in_redis_for_every_process(redis_url: str) -> None
 
     item = parse("2/minute")
     who = uuid.uuid4().hex
-    first, second = SharedWindows(redis_url), SharedWindows(redis_url)  # two processes
-    assert first.hit(item, "vote", who)
-    assert second.hit(item, "vote", who)
-    assert not first.hit(item, "vote", who)
-    assert not second.test(item, "vote", who)
-    assert 1 <= second.retry_after(item, "vote", who) <= 60
+
+    async def check() -> None:
+        first, second = SharedWindows(redis_url), SharedWindows(redis_url)  # two processes
+        assert await first.hit(item, "vote", who)
+        assert await second.hit(item, "vote", who)
+        # test() answers from what this process saw: nothing refused here yet
+        assert await second.test(item, "vote", who)
+        assert not await first.hit(item, "vote", who)  # the third, counted in Redis, is refused
+        assert not await first.test(item, "vote", who)  # ... and known here from now on
+        assert not await second.hit(item, "vote", who)
+        assert not await second.test(item, "vote", who)
+        assert 1 <= await second.retry_after(item, "vote", who) <= 60
+
+    asyncio.run(check())

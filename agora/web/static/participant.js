@@ -260,6 +260,10 @@ async function resendPending() {
 // (?q=): the same choice the server makes when it draws the page (polls/_participant_poll.html).
 const answers = new Map(Object.entries(readJSON("initial-answers", {})));
 let focus = new URLSearchParams(window.location.search).get("q");
+// A phone that has just joined got this page at the join's address (?j=1): show its own.
+if (new URLSearchParams(window.location.search).has("j")) {
+  window.history.replaceState(null, "", `/e/${code}${focus ? `?q=${encodeURIComponent(focus)}` : ""}${window.location.hash}`);
+}
 const versions = new Map(Object.entries(readJSON("initial-cards", {})));  // poll id → card shown
 const tables = readJSON("initial-tables", {});
 const list = root.querySelector("[data-polls]");
