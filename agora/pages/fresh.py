@@ -13,9 +13,12 @@ a notice or an organiser's sign-in.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Table, exists, literal, or_, select
@@ -23,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from agora.core.db import Base
 from agora.events.models import Participant
+
+log = logging.getLogger(__name__)
 
 #: Stands for the page's form key in a kept page; replaced by a new key for each phone.
 KEY_MARK = "AgoraFreshPageKey0000"
@@ -74,6 +79,8 @@ class FreshPages:
     def __init__(self) -> None:
         self._pages: dict[tuple[object, ...], _Kept] = {}
         self._lock = threading.Lock()
+        #: Drawings under way, by key and version (on the event loop only).
+        self._drawing: dict[tuple[tuple[object, ...], int], asyncio.Task[str | None]] = {}
         #: Pages drawn and pages served from the kept copy (for the benchmarks).
         self.drawn = 0
         self.served = 0
@@ -85,6 +92,42 @@ class FreshPages:
             return None
         self.served += 1
         return kept.body.replace(KEY_MARK, secrets.token_urlsafe(12))
+
+    async def get_or_draw(
+        self, key: tuple[object, ...], version: int, draw: Callable[[], Awaitable[str]]
+    ) -> str | None:
+        """Return the kept page for ``key`` at ``version``, drawing it if there is none.
+
+        Phones arriving together while it is drawn wait for that one drawing instead of
+        each drawing their own (a room joining asks for it dozens of times at once). None
+        when the drawing failed (logged): the caller sends the phone to the page instead.
+        """
+        page = self.get(key, version)
+        if page is not None:
+            return page
+        drawing = self._drawing.get((key, version))
+        waited = drawing is not None
+        if drawing is None:
+            drawing = asyncio.get_running_loop().create_task(self._draw(key, version, draw))
+            self._drawing[(key, version)] = drawing
+        body = await asyncio.shield(drawing)
+        if body is None:
+            return None
+        self.served += waited
+        return body.replace(KEY_MARK, secrets.token_urlsafe(12))
+
+    async def _draw(
+        self, key: tuple[object, ...], version: int, draw: Callable[[], Awaitable[str]]
+    ) -> str | None:
+        try:
+            body = await draw()
+        except Exception:
+            log.exception("drawing the new participants' page failed")
+            return None
+        finally:
+            self._drawing.pop((key, version), None)
+        self.keep(key, version, body)
+        return body
 
     def keep(self, key: tuple[object, ...], version: int, body: str) -> None:
         """Keep a page drawn at ``version`` (with :data:`KEY_MARK` as its form key)."""

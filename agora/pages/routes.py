@@ -19,18 +19,24 @@ from agora.core.security import MODERATOR_MAX_AGE, fingerprint
 from agora.events.deps import EventDep, can_moderate, check_moderator, team_account
 from agora.events.joins import Joins
 from agora.events.models import Event
-from agora.events.services import join_event
+from agora.events.services import get_event, join_event
 from agora.pages.duplicate import router as duplicate_router
 from agora.pages.fresh import KEY_MARK, FreshPages, is_fresh
 from agora.pages.sections import section_contexts
 from agora.polls import services as poll_services
 from agora.polls import voting
-from agora.polls.live import LIVE_STATES, card_version, poll_entries
+from agora.polls.live import LIVE_STATES, PollsLive, card_version, poll_entries
 from agora.polls.models import Poll, PollState, VotingRule
 from agora.polls.ranking import RANKING_METHODS
 from agora.polls.responses import all_answers_of
 from agora.polls.routes import PollsDep
-from agora.web.deps import MODERATOR_COOKIE, ORGANISER_COOKIE, StateDep, participant_in
+from agora.web.deps import (
+    MODERATOR_COOKIE,
+    ORGANISER_COOKIE,
+    StateDep,
+    UnitOfWork,
+    participant_in,
+)
 from agora.web.links import (
     JOIN_COOKIE,
     event_links,
@@ -71,14 +77,14 @@ async def participant_page(
     return); a browser that kept it becomes a participant and is sent on to the page's own
     address, one that did not sees the join form.
     """
-    tallies = polls.results
-
     ticket = request.cookies.get(JOIN_COOKIE)
     ticket_event = state.signer.read_join_ticket(ticket) if ticket else None
     kept_pages = _fresh_pages(request)
     keep_as = _fresh_key(request)
     if keep_as is not None:  # a stranger: maybe one phone of a room joining at once
-        joining = await _join_quickly(request, state, event.code, q, j, ticket_event, keep_as)
+        joining = await _join_quickly(
+            request, state, polls, event.code, q, j, ticket_event, keep_as
+        )
         if joining is not None:
             return joining
 
@@ -107,25 +113,7 @@ async def participant_page(
             participant = join_event(session, event)
             token = state.signer.participant_token(event.id, participant.id)
             return {"event": event, "participant_id": participant.id, "new_token": token}
-        live_polls = [
-            p
-            for p in poll_services.event_polls(session, event.id, include_archived=False)
-            if p.state in LIVE_STATES
-        ]
-        for poll in live_polls:
-            tallies.note_poll(poll)
-        answers = all_answers_of(session, participant_id) if participant_id is not None else {}
-        return {
-            "event": event,
-            "participant_id": participant_id,
-            "polls": live_polls,
-            "answers": answers,
-            # every rule, so that a poll opened later is drawn for this participant too
-            "refusals": (refused := voting.refusals(session, participant_id, VotingRule)),
-            "refusals_by_rule": {rule.value: text for rule, text in refused.items()},
-            "sections": section_contexts(session, event, participant_id, "participant"),
-            "keep": keep,
-        }
+        return {**_page_data(session, event, participant_id, polls), "keep": keep}
 
     context = await event.run(load)
     loaded: Event = context["event"]
@@ -148,23 +136,7 @@ async def participant_page(
         return joined
     if context["participant_id"] is None:  # asked for a name, or a browser keeping no cookie
         return state.templates.TemplateResponse(request, "events/join.html", {"event": loaded})
-    visible: dict[int, Any] = {}
-    for poll in context["polls"]:
-        if poll.results_visible:
-            for question in poll.questions:
-                visible[question.id] = await tallies.result(question.id)
-    response = state.templates.TemplateResponse(
-        request,
-        "pages/participant.html",
-        {
-            **context,
-            "focus_question": q,
-            "notice": take_notice(request, state),
-            "results": visible,
-            "submission_key": KEY_MARK if context["keep"] else secrets.token_urlsafe(12),
-            "card_versions": {p.id: card_version(loaded.code, p) for p in context["polls"]},
-        },
-    )
+    response = await _render_page(request, state, polls, context, q, kept=bool(context["keep"]))
     if context["keep"]:
         key, version = context["keep"]
         body = bytes(response.body).decode()
@@ -173,9 +145,67 @@ async def participant_page(
     return page_response(request, response)
 
 
+def _page_data(
+    session: Session, event: Event, participant_id: int | None, polls: PollsLive
+) -> dict[str, Any]:
+    """Return what the participant page shows of ``event`` to ``participant_id``."""
+    live_polls = [
+        p
+        for p in poll_services.event_polls(session, event.id, include_archived=False)
+        if p.state in LIVE_STATES
+    ]
+    for poll in live_polls:
+        polls.results.note_poll(poll)
+    answers = all_answers_of(session, participant_id) if participant_id is not None else {}
+    return {
+        "event": event,
+        "participant_id": participant_id,
+        "polls": live_polls,
+        "answers": answers,
+        # every rule, so that a poll opened later is drawn for this participant too
+        "refusals": (refused := voting.refusals(session, participant_id, VotingRule)),
+        "refusals_by_rule": {rule.value: text for rule, text in refused.items()},
+        "sections": section_contexts(session, event, participant_id, "participant"),
+    }
+
+
+async def _render_page(
+    request: Request,
+    state: AppState,
+    polls: PollsLive,
+    context: dict[str, Any],
+    q: int | None,
+    *,
+    kept: bool,
+) -> HTMLResponse:
+    """Draw the participant page from ``_page_data``'s context (``kept``: with the mark
+    standing for the form key, to be kept for every new participant)."""
+    visible: dict[int, Any] = {}
+    for poll in context["polls"]:
+        if poll.results_visible:
+            for question in poll.questions:
+                visible[question.id] = await polls.results.result(question.id)
+    response: HTMLResponse = state.templates.TemplateResponse(
+        request,
+        "pages/participant.html",
+        {
+            **context,
+            "focus_question": q,
+            "notice": take_notice(request, state),
+            "results": visible,
+            "submission_key": KEY_MARK if kept else secrets.token_urlsafe(12),
+            "card_versions": {
+                p.id: card_version(context["event"].code, p) for p in context["polls"]
+            },
+        },
+    )
+    return response
+
+
 async def _join_quickly(
     request: Request,
     state: AppState,
+    polls: PollsLive,
     code: str,
     q: int | None,
     j: int | None,
@@ -204,13 +234,23 @@ async def _join_quickly(
         set_join_ticket(redirect, request, state.signer.join_ticket(known.id))
         return redirect
     participant_id = await joins.join(known)
-    target = f"/e/{known.code}" + (f"?{urlencode(query)}" if query else "")
-    kept_key = (known.id, known.language, keep_as[0], keep_as[1], urlencode(query))
     if "agora_lang" not in request.cookies:
         set_language(known.language)
-    page = _fresh_pages(request).get(kept_key, state.hub.changes(known.id))
-    # The page itself when it is kept (participant.js drops ``j`` from the address bar),
-    # else on to the page's own address, which draws it.
+    kept_key = (known.id, known.language, keep_as[0], keep_as[1], urlencode(query))
+
+    async def draw() -> str:  # the page of someone who has done nothing yet: anyone's
+        context = await UnitOfWork(state.db)(
+            lambda session: _page_data(
+                session, get_event(session, known.code), participant_id, polls
+            )
+        )
+        page = await _render_page(request, state, polls, context, q, kept=True)
+        return bytes(page.body).decode()
+
+    page = await _fresh_pages(request).get_or_draw(kept_key, state.hub.changes(known.id), draw)
+    # The page itself (participant.js drops ``j`` from the address bar); if drawing it
+    # failed, on to the page's own address, as before.
+    target = f"/e/{known.code}" + (f"?{urlencode(query)}" if query else "")
     response: Response = (
         HTMLResponse(page) if page is not None else RedirectResponse(target, status_code=303)
     )

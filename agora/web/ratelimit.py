@@ -27,10 +27,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage as AsyncRedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter as AsyncFixedWindow
+from redis.asyncio import BlockingConnectionPool
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -167,8 +169,18 @@ class SharedWindows:
     """
 
     def __init__(self, storage_uri: str, prefix: str = "agora:limits") -> None:
+        # A bounded pool that makes a request wait for a connection (redis-py's default
+        # pool refuses with "Too many connections" when a burst of votes arrives at once).
+        # (limits passes its options on to redis-py; its annotation knows only scalars)
+        options: dict[str, Any] = {
+            "connection_pool": BlockingConnectionPool.from_url(
+                storage_uri, max_connections=32, timeout=10
+            )
+        }
         self.limiter = AsyncFixedWindow(
-            AsyncRedisStorage(f"async+{storage_uri}", implementation="redispy", key_prefix=prefix)
+            AsyncRedisStorage(
+                f"async+{storage_uri}", implementation="redispy", key_prefix=prefix, **options
+            )
         )
         #: Windows known to be full: key -> when they end (``time.monotonic()``).
         self.full: dict[str, float] = {}

@@ -63,9 +63,8 @@ def test_a_browser_that_keeps_the_ticket_joins_once_and_keeps_the_question(
     first = client.get(f"/e/{event.code}?q=7", follow_redirects=False)
     assert first.headers["location"] == f"/e/{event.code}?q=7&j=1"
     back = client.get(first.headers["location"], follow_redirects=False)
-    assert back.status_code == 303
+    assert back.status_code == 200  # the page at once (participant.js shows /e/CODE?q=7)
     assert "agora_p" in back.cookies
-    assert back.headers["location"] == f"/e/{event.code}?q=7"
     assert participants(db) == 1
     client.get(f"/e/{event.code}")  # the participant cookie now: nobody new
     assert participants(db) == 1
