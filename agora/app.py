@@ -40,6 +40,7 @@ from agora.pages.sections import page_sections
 from agora.polls.display import TEMPLATE_GLOBALS as POLL_TEMPLATE_GLOBALS
 from agora.privacy import retention
 from agora.web import api_docs
+from agora.web.direct import DirectSendApp
 from agora.web.guard import RequestGuard
 from agora.web.ratelimit import RateLimits
 from agora.web.state import AppState
@@ -212,7 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await state.stop()
 
-    app = FastAPI(
+    app = DirectSendApp(
         title="Agora",
         version=__version__,
         summary="Live sessions, takeaways and partner matching for cities and regions.",

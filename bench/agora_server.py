@@ -33,7 +33,11 @@ class CommitterStats:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == STATS_PATH:
             committer = self.state.part(PollsLive).committer
-            body = json.dumps({"batches": committer.batches, "items": committer.items}).encode()
+            hub = self.state.hub
+            fanout = max((hub.fanout_seconds(e) for e in hub.event_ids()), default=0.0)
+            body = json.dumps(
+                {"batches": committer.batches, "items": committer.items, "fanout_s": fanout}
+            ).encode()
             await send(
                 {
                     "type": "http.response.start",

@@ -16,6 +16,14 @@ moves on without it, and when it comes back to a position the buffer no longer h
 sends a fresh snapshot instead of what it missed. A client that reconnects with
 ``Last-Event-ID`` gets what it missed from the buffer, or a snapshot.
 
+The coalescing window stretches with the room: a flush's fan-out (from waking the first
+stream to the last one having sent) is measured, and the next flush of that event waits
+at least :data:`FANOUT_SHARE` times as long, so that sending to every stream takes at
+most half of the event loop's time and votes keep being served between two flushes
+(:func:`coalescing_interval`). A room of a few hundred phones keeps the configured
+window; ten thousand streams in one process get a longer one instead of a loop that
+never catches up.
+
 The opening snapshot is rendered once per audience (participants, or the privileged
 screen and moderators) and per version (the sequence number of the audience's newest
 message), and shared by every stream that opens at that version; streams that open while
@@ -45,6 +53,21 @@ KEEP_ALIVE = b": keep-alive\n\n"
 #: Streams woken per turn of the event loop; between turns the loop serves the sockets
 #: (votes keep their latency while thousands of streams send a message).
 WAKE_SLICE = 256
+
+
+#: The next flush of an event waits at least this many times its last fan-out took.
+FANOUT_SHARE = 2.0
+#: The longest the window grows to, whatever the fan-out takes (seconds).
+MAX_INTERVAL = 2.0
+
+
+def coalescing_interval(base: float, fanout_s: float) -> float:
+    """Return the time between two flushes of an event whose fan-out took ``fanout_s``.
+
+    The configured window (``base``) for a room whose fan-out is quick; else
+    :data:`FANOUT_SHARE` times the fan-out, at most :data:`MAX_INTERVAL`.
+    """
+    return max(base, min(MAX_INTERVAL, FANOUT_SHARE * fanout_s))
 
 
 #: What a section says changed in it (a question id, ``"list"``…); its meaning is the
@@ -136,6 +159,8 @@ class _Channel:
     )
     #: Per audience: its latest snapshot.
     snapshots: dict[bool, _Snapshot] = field(default_factory=dict)
+    #: How long the recent fan-outs took (seconds, smoothed): stretches the window.
+    fanout_s: float = 0.0
 
 
 #: Builds the messages for what changed: (event id, {section: keys}) → messages.
@@ -195,6 +220,11 @@ class Hub:
         channel = self._channels.get(event_id)
         return 0 if channel is None else channel.changes
 
+    def fanout_seconds(self, event_id: int) -> float:
+        """Return how long sending a flush to every stream of an event took lately."""
+        channel = self._channels.get(event_id)
+        return 0.0 if channel is None else channel.fanout_s
+
     def subscribers(self, event_id: int) -> int:
         """Return how many streams are open for an event."""
         channel = self._channels.get(event_id)
@@ -213,7 +243,8 @@ class Hub:
     def _schedule(self, channel: _Channel) -> None:
         if channel.flush_task is not None and not channel.flush_task.done():
             return
-        delay = max(0.0, channel.last_flush + self.interval - time.monotonic())
+        interval = coalescing_interval(self.interval, channel.fanout_s)
+        delay = max(0.0, channel.last_flush + interval - time.monotonic())
         channel.flush_task = asyncio.get_running_loop().create_task(
             self._flush_later(channel, delay)
         )
@@ -246,6 +277,7 @@ class Hub:
             channel.seq += 1
             messages.append(Message(channel.seq, name, public, encode(channel.seq, name, data)))
         channel.buffer.extend(messages)
+        woken: list[asyncio.Future[None]] = []
         for public_only in (False, True):
             mine = [m for m in messages if m.public] if public_only else messages
             if mine:
@@ -256,12 +288,22 @@ class Hub:
                     count=len(mine),
                 )
                 channel.newest[public_only] = mine[-1].seq
-                self._wake(channel, public_only)
+                woken += channel.waiting[public_only]
+                channel.waiting[public_only] = []
+        self._wake(channel, woken)
 
     @staticmethod
-    def _wake(channel: _Channel, public_only: bool) -> None:
-        waiting, channel.waiting[public_only] = channel.waiting[public_only], []
-        _wake_slices(waiting)
+    def _wake(channel: _Channel, waiting: list[asyncio.Future[None]]) -> None:
+        """Wake the streams of a flush and measure how long sending to them all takes."""
+        if not waiting:
+            return
+        started = time.monotonic()
+
+        def fanned_out() -> None:  # every woken stream has run up to its send
+            took = time.monotonic() - started
+            channel.fanout_s = took if took > channel.fanout_s else (channel.fanout_s + took) / 2
+
+        _wake_slices(waiting, on_done=fanned_out)
 
     def _catch_up(self, channel: _Channel, subscriber: _Subscriber) -> bytes | None:
         """Return what a stream has not sent yet and move it to the newest message.
@@ -396,11 +438,23 @@ class Hub:
             await asyncio.wait([task])
 
 
-def _wake_slices(waiters: list[asyncio.Future[None]], start: int = 0) -> None:
-    """Resolve waiting streams' futures, ``WAKE_SLICE`` per turn of the event loop."""
+def _wake_slices(
+    waiters: list[asyncio.Future[None]],
+    start: int = 0,
+    on_done: Callable[[], None] | None = None,
+) -> None:
+    """Resolve waiting streams' futures, ``WAKE_SLICE`` per turn of the event loop.
+
+    ``on_done`` runs once the streams woken by the last slice have run: the loop runs
+    callbacks in order, and each woken stream's step (up to its send) was scheduled
+    before it.
+    """
     end = start + WAKE_SLICE
     for waiter in islice(waiters, start, end):
         if not waiter.done():  # a closed stream's future is cancelled
             waiter.set_result(None)
+    loop = asyncio.get_running_loop()
     if end < len(waiters):
-        asyncio.get_running_loop().call_soon(_wake_slices, waiters, end)
+        loop.call_soon(_wake_slices, waiters, end, on_done)
+    elif on_done is not None:
+        loop.call_soon(on_done)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from agora.core.errors import NotAllowed
@@ -37,6 +37,7 @@ from agora.web.deps import (
     UnitOfWork,
     participant_in,
 )
+from agora.web.direct import LiveStreamResponse
 from agora.web.links import (
     JOIN_COOKIE,
     event_links,
@@ -409,7 +410,7 @@ def _may_be_privileged(request: Request) -> bool:
     )
 
 
-@router.get("/api/v1/events/{code}/stream", tags=["live"], response_class=StreamingResponse)
+@router.get("/api/v1/events/{code}/stream", tags=["live"], response_class=LiveStreamResponse)
 async def stream(
     event: EventDep,
     request: Request,
@@ -417,7 +418,7 @@ async def stream(
     key: Annotated[str | None, Query(max_length=64)] = None,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
     last_id: Annotated[str | None, Query(alias="lastEventId", max_length=20)] = None,
-) -> StreamingResponse:
+) -> LiveStreamResponse:
     """Server-Sent Events of an event: results (when visible), poll changes, snapshots.
 
     Moderators and the screen (``key``) also get results that participants cannot see yet.
@@ -429,7 +430,7 @@ async def stream(
         event_id, privileged = await event.run(
             lambda session, e: (e.id, _screen_allowed(request, state, session, e, key))
         )
-    return StreamingResponse(
+    return LiveStreamResponse(
         state.hub.stream(
             event_id, public_only=not privileged, last_event_id=last_event_id or last_id
         ),

@@ -620,3 +620,63 @@ async def test_heartbeat_skips_streams_that_just_sent_a_message() -> None:
 
     assert [m.id for chunk in chunks[:3] for m in parse(chunk)] == [1, 2, 3]
     assert chunks[3] == b": keep-alive\n\n"
+
+
+def test_the_window_is_the_configured_one_until_the_fan_out_needs_more() -> None:
+    coalescing_interval = hub_module.coalescing_interval
+    assert coalescing_interval(0.2, 0.0) == 0.2  # a quick fan-out: the setting
+    assert coalescing_interval(0.2, 0.09) == 0.2
+    assert coalescing_interval(0.2, 0.3) == pytest.approx(0.3 * hub_module.FANOUT_SHARE)
+    assert coalescing_interval(0.2, 30.0) == hub_module.MAX_INTERVAL  # never longer
+
+
+async def test_the_fan_out_is_measured_from_waking_to_the_last_stream_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A clock that moves only when a stream gets its message (1 ms each): the measured
+    fan-out covers every stream of the flush, and stretches the next window."""
+    clock = [100.0]
+    monkeypatch.setattr("agora.live.hub.time.monotonic", lambda: clock[0])
+    hub = make_hub(FakeLive(), interval=0.2)
+    room = Room(hub, 2 * WAKE_SLICE + 10)  # woken over three turns of the loop
+    await room.open()
+
+    def served() -> None:
+        clock[0] += 0.001
+        room._got_one()
+
+    for reader in room.readers:
+        reader.on_message = served
+    room.expect(1)
+    await publish(hub, range(1, 2))
+    await room.wait()
+    for _ in range(3):  # let the callback queued after the last slice run
+        await asyncio.sleep(0)
+    channel = hub._channels[EVENT]
+    assert channel.fanout_s == pytest.approx(room.size * 0.001)
+    window = hub_module.coalescing_interval(hub.interval, channel.fanout_s)
+    assert window == pytest.approx(2 * room.size * 0.001)
+    await room.close()
+
+
+def test_after_the_last_slice_the_done_callback_runs_behind_every_woken_stream() -> None:
+    async def scenario() -> list[str]:
+        loop = asyncio.get_running_loop()
+        order: list[str] = []
+        waiters = [loop.create_future() for _ in range(WAKE_SLICE + 3)]
+
+        async def stream(n: int, waiter: asyncio.Future[None]) -> None:
+            await waiter
+            order.append(f"s{n}")
+
+        tasks = [loop.create_task(stream(n, w)) for n, w in enumerate(waiters)]
+        await asyncio.sleep(0)  # every stream waits
+        hub_module._wake_slices(waiters, on_done=lambda: order.append("done"))
+        await asyncio.gather(*tasks)
+        for _ in range(3):
+            await asyncio.sleep(0)
+        return order
+
+    order = asyncio.run(scenario())
+    assert order[-1] == "done"
+    assert len(order) == WAKE_SLICE + 4
