@@ -178,6 +178,8 @@ class Outcome:
     reach_ms: tuple[float, float] = (math.nan, math.nan)  # all (vote, phone) pairs
     reach_last_ms: tuple[float, float] = (math.nan, math.nan)  # median, worst vote
     votes_99_within_1s: tuple[int, int] = (0, 0)
+    #: p50, p99 to the phones of the vote's own process; p50, p99 to the others' phones
+    reach_split_ms: tuple[float, ...] = ()
     reach_missed: int = 0  # (vote, phone) pairs not delivered by the end of the run
     unshown: int = 0  # (poll change, phone) pairs not shown by the end of the run
     change_ms: list[tuple[str, float, float, float, int]] = field(default_factory=list)
@@ -325,7 +327,8 @@ def run_room(target: Target, room: Room, args: argparse.Namespace) -> Outcome:
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=5)
-    analyse(outcome, results, ramps, changes, room, votes, start, time.monotonic() - ramp_started)
+    wall = time.monotonic() - ramp_started
+    analyse(outcome, results, ramps, changes, room, votes, start, wall, len(target.servers))
     return outcome
 
 
@@ -338,8 +341,14 @@ def analyse(
     votes: list[tuple[int, int, int, str, float]],
     start: float,
     wall: float,
+    processes: int = 1,
 ) -> None:
-    """Turn what the client processes saw into the figures."""
+    """Turn what the client processes saw into the figures.
+
+    With several processes (phone n talks to process n mod P), the delivery of a vote is
+    also split: to the phones of the process that took it, and to the others' (through
+    the broker).
+    """
     for result in results:
         outcome.errors.update(result["errors"])
         outcome.samples += result["samples"]
@@ -361,10 +370,10 @@ def analyse(
         outcome.vote_ms = (nearest_rank(latencies, 50) * 1e3, nearest_rank(latencies, 99) * 1e3)
         outcome.accepted_per_s = len(accepted) / max(accepted[-1][4] - start, 1e-9)
     rank: Counter[int] = Counter()
-    numbered = []  # (sent, question, k)
+    numbered = []  # (sent, question, k, process that took it)
     for vote in accepted:
         rank[vote[2]] += 1
-        numbered.append((vote[3], vote[2], rank[vote[2]]))
+        numbered.append((vote[3], vote[2], rank[vote[2]], vote[1] % processes))
     expected_final = dict(rank)
 
     # counts seen: one array per field over every client
@@ -376,7 +385,7 @@ def analyse(
     delays = np.full((len(numbered), len(connected)), np.inf, dtype=np.float64)
     finals_ok = 0
     for question in room.questions:
-        rows = [i for i, (_s, q, _k) in enumerate(numbered) if q == question]
+        rows = [i for i, (_s, q, _k, _p) in enumerate(numbered) if q == question]
         ks = np.array([numbered[i][2] for i in rows], dtype=np.int64)
         sents = np.array([numbered[i][0] for i in rows], dtype=np.float64)
         mask = obs_question == question
@@ -406,6 +415,17 @@ def analyse(
         within = (delays <= 1.0).mean(axis=1)
         outcome.votes_99_within_1s = (int((within >= 0.99).sum()), len(numbered))
         outcome.reach_missed = int(np.isinf(delays).sum())
+        if processes > 1:
+            phone_process = np.array([phone % processes for phone in connected])
+            vote_process = np.array([n[3] for n in numbered])[:, None]
+            same = np.sort(delays[phone_process[None, :] == vote_process])
+            other = np.sort(delays[phone_process[None, :] != vote_process])
+            outcome.reach_split_ms = (
+                nearest_rank(same, 50) * 1e3,
+                nearest_rank(same, 99) * 1e3,
+                nearest_rank(other, 50) * 1e3,
+                nearest_rank(other, 99) * 1e3,
+            )
 
     # poll changes: when each phone showed the switched poll in its new state
     shows: dict[int, list[tuple[float, str | None]]] = {}
@@ -482,6 +502,13 @@ def figures(o: Outcome) -> list[tuple[str, float, int]]:
         ("vote -> last phone, worst vote (ms)", o.reach_last_ms[1], 1),
         ("votes reaching 99 % of phones in 1 s (%)", _share(o.votes_99_within_1s), 0),
     ]
+    if o.reach_split_ms:
+        rows += [
+            ("vote -> stream p50, phones of its process (ms)", o.reach_split_ms[0], 1),
+            ("vote -> stream p99, phones of its process (ms)", o.reach_split_ms[1], 1),
+            ("vote -> stream p50, other processes' phones (ms)", o.reach_split_ms[2], 1),
+            ("vote -> stream p99, other processes' phones (ms)", o.reach_split_ms[3], 1),
+        ]
     for (action, p50, p99, last, _missing), call in zip(o.change_ms, o.moderator_ms, strict=False):
         rows += [
             (f"poll {action}: moderator's API call (ms)", call, 0),

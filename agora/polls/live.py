@@ -301,7 +301,14 @@ class PollsLive:
         for event_id, question_id in changed:
             self._state.hub.changed(event_id, NAME, [question_id])
         if changed:
-            self._state.publish({"kind": "responses", "changed": sorted(changed)})
+            answers = [
+                [o.question_id, o.body["id"], o.new_answer]
+                for o in outcomes
+                if isinstance(o, Recorded) and not o.replayed and o.new_answer is not None
+            ]
+            self._state.publish(
+                {"kind": "responses", "changed": sorted(changed), "answers": answers}
+            )
 
     def responses_erased(self, changed: Sequence[tuple[int, int]]) -> None:
         """After responses were deleted elsewhere (a person's data erased): recount them.
@@ -343,8 +350,14 @@ class PollsLive:
         )
 
     async def _remote_responses(self, message: dict[str, Any]) -> None:
+        """Another process committed answers: apply them here (idempotent), no reload."""
+        answers = message.get("answers")
+        if isinstance(answers, list):
+            for question_id, response_id, answer in answers:
+                self.results.apply_answer(int(question_id), str(response_id), answer)
         for event_id, question_id in message["changed"]:
-            self.results.invalidate(int(question_id))
+            if not isinstance(answers, list):  # a sender that does not say: reload
+                self.results.invalidate(int(question_id))
             self._state.hub.changed(int(event_id), NAME, [int(question_id)])
 
     async def _remote_polls(self, message: dict[str, Any]) -> None:

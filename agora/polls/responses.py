@@ -290,6 +290,16 @@ def load_answers(session: Session, question_id: int) -> list[dict[str, Any]]:
     )
 
 
+def answers_by_response(session: Session, question_id: int) -> dict[str, dict[str, Any]]:
+    """Return every answer to a question by its response id, in the order first given."""
+    rows = session.execute(
+        select(Response.id, Response.answer)
+        .where(Response.question_id == question_id)
+        .order_by(Response.id)
+    )
+    return {rid: answer for rid, answer in rows}
+
+
 def all_answers_of(session: Session, participant_id: int) -> dict[int, dict[str, Any]]:
     """Return every answer of a participant (a participant belongs to one event), by question.
 

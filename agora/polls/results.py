@@ -3,6 +3,13 @@
 The database is the system of record. A question's tally is loaded from it the first time
 its results are needed; the load runs through the group committer between two batches, so
 it sees exactly the commits before it, and every later batch is applied to it in memory.
+
+Beside each tally the store keeps which answer each response row (by its id) holds, so
+that applying an answer is idempotent: another process's batch, told through the broker,
+is applied to this process's tally whether or not the tally's load already read it from
+the database (an answer already there changes nothing), instead of reloading the tally
+after every batch of every other process. An answer arriving while the tally is being
+loaded is applied to it once it is in.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from agora.core.groupcommit import GroupCommitter
 from agora.core.i18n import _
 from agora.polls.kinds import QuestionSpec, QuestionTally, make_tally
 from agora.polls.models import Poll, PollState, Question
-from agora.polls.responses import Recorded, Submission, load_answers
+from agora.polls.responses import Recorded, Submission, answers_by_response
 from agora.polls.services import spec_of
 
 
@@ -57,6 +64,10 @@ class ResultsStore:
         self._questions: dict[int, QuestionInfo] = {}
         self._polls: dict[int, PollInfo] = {}
         self._tallies: dict[int, QuestionTally] = {}
+        #: Per loaded tally: the answer each response row (by id) holds in it.
+        self._answers: dict[int, dict[str, dict[str, Any]]] = {}
+        #: Per tally being loaded: the answers committed meanwhile, applied once it is in.
+        self._loading: dict[int, list[tuple[str, dict[str, Any]]]] = {}
         # bumped when another process changes a question: a load that started before
         # the bump may have missed that change, so it is not installed
         self._generation: dict[int, int] = {}
@@ -127,25 +138,41 @@ class ResultsStore:
             return tally
         info = await self.question(question_id)
         generation = self._generation.get(question_id, 0)
+        # answers committed elsewhere while this loads: applied to it once it is in
+        self._loading.setdefault(question_id, [])
 
-        def load() -> QuestionTally:
+        def load() -> tuple[QuestionTally, dict[str, dict[str, Any]]]:
             fresh = make_tally(info.spec)
             with self._db.session() as session:
-                for answer in load_answers(session, question_id):
-                    fresh.add(answer)
-            return fresh
+                answers = answers_by_response(session, question_id)
+            for answer in answers.values():
+                fresh.add(answer)
+            return fresh, answers
 
-        def install(fresh: QuestionTally) -> None:
-            if self._generation.get(question_id, 0) == generation:
-                self._tallies.setdefault(question_id, fresh)
+        def install(loaded: tuple[QuestionTally, dict[str, dict[str, Any]]]) -> None:
+            arrived = self._loading.pop(question_id, [])
+            if (
+                self._generation.get(question_id, 0) == generation
+                and question_id not in self._tallies
+            ):
+                self._tallies[question_id], self._answers[question_id] = loaded
+                for response_id, answer in arrived:
+                    self.apply_answer(question_id, response_id, answer)
 
-        fresh: QuestionTally = await self._committer.run_exclusive(load, install)
-        return self._tallies.get(question_id, fresh)
+        try:
+            loaded: tuple[
+                QuestionTally, dict[str, dict[str, Any]]
+            ] = await self._committer.run_exclusive(load, install)
+        except BaseException:
+            self._loading.pop(question_id, None)
+            raise
+        return self._tallies.get(question_id, loaded[0])
 
     def invalidate(self, question_id: int) -> None:
         """Forget a question's tally (changed elsewhere): the next use reloads it."""
         self._generation[question_id] = self._generation.get(question_id, 0) + 1
         self._tallies.pop(question_id, None)
+        self._answers.pop(question_id, None)
 
     def invalidate_all(self) -> set[tuple[int, int]]:
         """Forget every tally and poll state; return the (event, question) pairs dropped."""
@@ -171,17 +198,36 @@ class ResultsStore:
             if not isinstance(outcome, Recorded) or outcome.replayed:
                 continue
             changed.add((outcome.event_id, outcome.question_id))
-            tally = self._tallies.get(outcome.question_id)
-            if tally is None:  # not loaded yet: the load will read this batch from the database
-                continue
-            try:
-                if outcome.old_answer is not None:
-                    tally.remove(outcome.old_answer)
-                if outcome.new_answer is not None:
-                    tally.add(outcome.new_answer)
-            except ValueError:  # out of step with the database: rebuild it on next use
-                del self._tallies[outcome.question_id]
+            if outcome.new_answer is not None:
+                self.apply_answer(outcome.question_id, str(outcome.body["id"]), outcome.new_answer)
         return changed
+
+    def apply_answer(self, question_id: int, response_id: str, answer: dict[str, Any]) -> None:
+        """Note that response ``response_id`` of a question now holds ``answer`` (committed).
+
+        Idempotent: an answer the tally holds already changes nothing, so another
+        process's answers may be applied whether or not the tally's load read them. While
+        the tally is being loaded the answer waits for it; a tally nobody loads will read
+        it from the database.
+        """
+        tally = self._tallies.get(question_id)
+        if tally is None:
+            arriving = self._loading.get(question_id)
+            if arriving is not None:
+                arriving.append((response_id, answer))
+            return
+        answers = self._answers[question_id]
+        previous = answers.get(response_id)
+        if previous == answer:
+            return
+        try:
+            if previous is not None:
+                tally.remove(previous)
+            tally.add(answer)
+        except ValueError:  # out of step with the database: rebuild it on next use
+            self.invalidate(question_id)
+            return
+        answers[response_id] = answer
 
     async def result(self, question_id: int, method: str | None = None) -> dict[str, Any]:
         """Return a question's current result (ranking questions by ``method``)."""

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from agora.app import create_app
 from agora.core.broker import RedisBroker
 from agora.core.settings import Settings
+from agora.polls.responses import answers_by_response
 from tests.conftest import EventFactory, PollFactory, join, question
 
 
@@ -93,6 +94,7 @@ def test_a_vote_in_one_process_shows_in_the_other(
     two_processes: tuple[TestClient, TestClient],
     make_event: EventFactory,
     make_poll: PollFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first, second = two_processes
     event = make_event()
@@ -111,6 +113,27 @@ def test_a_vote_in_one_process_shows_in_the_other(
     assert wait_until(lambda: second.get(url, headers=moderator).json()["voters"] == 1)
     counts = {o["id"]: o["count"] for o in second.get(url, headers=moderator).json()["options"]}
     assert counts["o3"] == 1
+
+    # more votes in the first: the second applies them to its tally, without reloading it
+    loads: list[int] = []
+    real = answers_by_response
+
+    def counted(session: Any, question_id: int) -> Any:
+        loads.append(question_id)
+        return real(session, question_id)
+
+    monkeypatch.setattr("agora.polls.results.answers_by_response", counted)
+    for option in ("o1", "o1", "o2"):
+        voted = first.post(
+            f"/api/v1/questions/{qid}/responses",
+            json={"answer": {"option": option}},
+            headers=join(first, event.code),
+        )
+        assert voted.status_code == 201
+    assert wait_until(lambda: second.get(url, headers=moderator).json()["voters"] == 4)
+    counts = {o["id"]: o["count"] for o in second.get(url, headers=moderator).json()["options"]}
+    assert (counts["o1"], counts["o2"], counts["o3"]) == (2, 1, 1)
+    assert loads == []
 
     # revealing in the first process opens the results to participants of the second
     participant = join(second, event.code)
