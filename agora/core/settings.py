@@ -75,7 +75,8 @@ class Settings(BaseSettings):
         200,
         ge=20,
         le=5_000,
-        description="Shortest time between two live updates of one event (coalescing window).",
+        description="Shortest time between two live updates of one event (coalescing "
+        "window); a busy event's window stretches to twice its last fan-out, at most 2 s.",
     )
     rate_limits: bool = Field(
         True,
