@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page, ViewportSize, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agora.core.db import Database
+from agora.events.models import Participant
 from agora.events.services import create_event
 from agora.polls.kinds import QuestionKind
 from agora.polls.models import Response
@@ -66,6 +67,10 @@ class Room:
             return list(
                 session.scalars(select(Response.answer).where(Response.question_id == question_id))
             )
+
+    def participants(self) -> int:
+        with self.db.session() as session:
+            return int(session.scalar(select(func.count(Participant.id))) or 0)
 
     def close(self) -> None:
         self.api.dispose()
@@ -341,4 +346,24 @@ def test_a_poll_for_registered_people_opens_on_an_anonymous_phone_as_the_reason(
     expect(card.locator("form")).to_have_count(0)
     assert not_reloaded(page)
     assert errors == []
+    room.close()
+
+
+def test_a_new_phone_shows_the_events_own_address_and_stays_one_participant(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The join's second visit answers with the page at ``?j=1``: the page drops ``j`` from
+    the address bar, and a reload (or the same address without JavaScript) joins nobody new."""
+    room = Room(live_server, browser, two_questions())
+    page, errors = phone_page(browser, room)
+    expect(page).to_have_url(f"{room.server.url}/e/{room.code}")
+    page.reload()
+    expect(page.locator("h1")).to_have_text("In place")
+    assert room.participants() == 1
+    plain, plain_errors = phone_page(browser, room, java_script_enabled=False)
+    assert plain.url == f"{room.server.url}/e/{room.code}?j=1"
+    plain.reload()
+    expect(plain.get_by_text("Nothing to answer yet.")).to_be_visible()
+    assert room.participants() == 2
+    assert errors == plain_errors == []
     room.close()
