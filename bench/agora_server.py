@@ -4,8 +4,9 @@
 application is exactly ``agora.app.create_app(get_settings())`` (settings from the
 ``AGORA_*`` environment); the only addition is an outer ASGI layer that answers
 ``GET /__bench__/committer`` with the group committer's public counters (batches committed,
-items written), so that the benchmark can report the average batch size without adding
-anything to ``agora/``. Every other request goes straight to the application.
+items written) and the live hub's latest fan-out time, so that the benchmark can report
+the average batch size without adding anything to ``agora/``. Every other request goes
+straight to the application.
 """
 
 from __future__ import annotations
