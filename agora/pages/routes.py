@@ -245,7 +245,9 @@ async def _join_quickly(
                 session, get_event(session, known.code), participant_id, polls
             )
         )
-        page = await _render_page(request, state, polls, context, q, kept=True)
+        # drawn as at the page's own address (its language form comes back there)
+        own = Request({**request.scope, "query_string": urlencode(query).encode()})
+        page = await _render_page(own, state, polls, context, q, kept=True)
         return bytes(page.body).decode()
 
     page = await _fresh_pages(request).get_or_draw(kept_key, state.hub.changes(known.id), draw)

@@ -101,6 +101,8 @@ def test_a_room_of_phones_joins_through_the_page_in_two_visits(
         tokens.append(second.cookies["agora_p"])
         assert second.status_code == 200  # the page, drawn once for every new phone
         assert "Which area next?" in second.text
+        # drawn as at its own address: the language form comes back there, not to ?j=1
+        assert f'name="back" value="/e/{event.code}"' in second.text
         assert 'agora_j=""; ' in second.headers["set-cookie"]  # the ticket is dropped
     assert len(set(tokens)) == 3
     assert len(participants(db, event.id)) == 3
