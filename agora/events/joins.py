@@ -20,6 +20,7 @@ Joins linked to a registration or an organiser account keep ``services.join_even
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
@@ -157,6 +158,8 @@ class Joins:
     def __init__(self, state: AppState) -> None:
         self._state = state
         self.events = KnownEvents()
+        #: Readings of an event under way, by code (on the event loop).
+        self._reading: dict[str, asyncio.Task[KnownEvent]] = {}
         db: Database = state.db
 
         def write(batch: Sequence[JoinRequest]) -> list[int | AgoraError]:
@@ -179,11 +182,26 @@ class Joins:
         self.committer.start()
 
     async def event(self, code: str) -> KnownEvent:
-        """Return the event with ``code``: from memory, else read (NotFound if none)."""
+        """Return the event with ``code``: from memory, else read (NotFound if none).
+
+        Requests arriving while it is read wait for that one reading (a room joining
+        asks for it dozens of times at once, every time the kept copy expires).
+        """
         known = self.events.get(code)
         if known is not None:
             return known
+        key = normalize_code(code)
+        loop = asyncio.get_running_loop()
+        reading = self._reading.get(key)
+        if reading is None or reading.get_loop() is not loop:
+            reading = self._reading[key] = loop.create_task(self._read(key))
+            reading.add_done_callback(self._read_done)
+        return await asyncio.shield(reading)
 
+    def _read_done(self, done: asyncio.Task[KnownEvent]) -> None:
+        self._reading = {code: task for code, task in self._reading.items() if task is not done}
+
+    async def _read(self, code: str) -> KnownEvent:
         def load() -> KnownEvent:
             with self._state.db.sessionmaker() as session:
                 return self.events.remember(get_event(session, code))

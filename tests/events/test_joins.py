@@ -14,6 +14,7 @@ from agora.core.db import Database
 from agora.core.errors import InvalidInput, NotFound
 from agora.events.joins import JoinRequest, Joins, KnownEvents, write_joins
 from agora.events.models import Event, Participant
+from agora.events.services import get_event
 from agora.web.state import AppState
 from tests.conftest import EventFactory, OrganiserFactory, PollFactory, question
 
@@ -209,3 +210,25 @@ def test_the_join_committer_groups_concurrent_joins(app: FastAPI, make_event: Ev
     assert len(set(ids)) == 40
     assert joins.committer.items == 40
     assert joins.committer.batches < 40
+
+
+def test_phones_asking_for_an_event_at_once_share_one_reading(
+    app: FastAPI, make_event: EventFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = make_event()
+    joins = app.state.agora.part(Joins)
+    reads: list[str] = []
+
+    def counted(session: Session, code: str) -> Event:
+        reads.append(code)
+        return get_event(session, code)
+
+    monkeypatch.setattr("agora.events.joins.get_event", counted)
+
+    async def room() -> list[int]:
+        found = await asyncio.gather(*(joins.event(event.code.lower()) for _ in range(20)))
+        return [known.id for known in found]
+
+    assert asyncio.run(room()) == [event.id] * 20
+    assert len(reads) == 1
+    assert joins._reading == {}  # nothing left behind
