@@ -30,7 +30,9 @@ endpoint serves, so it would measure the client; ``--client httpx2`` keeps it av
 The client's CPU is printed next to the server's so that a client-bound run shows.
 
 Run: ``.venv/bin/python bench/bench_responses.py --participants 2000 --concurrency 64``
-(``--database postgresql`` for PostgreSQL). Exit status 1 when a check fails.
+(``--database postgresql`` for PostgreSQL; ``--processes 2 --database postgresql`` for two
+Agora processes over PostgreSQL and Redis, the client processes spread over them round
+robin, as a load balancer would). Exit status 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -230,7 +232,7 @@ def ping_jobs(count: int) -> list[Job]:
 
 def load_phase(
     name: str,
-    server: Server,
+    server: Server | Sequence[Server],
     jobs: Sequence[Job],
     args: argparse.Namespace,
     *,
@@ -270,6 +272,8 @@ def print_header(args: argparse.Namespace) -> None:
     print(f"machine:  {os.cpu_count()} CPUs ({cpu_model()}), Linux {platform.release()}")
     print(f"software: Python {platform.python_version()}, {versions()}")
     print(f"servers:  uvicorn, 1 worker each, {' '.join(server_options())}")
+    if args.processes > 1:
+        print(f"agora:    {args.processes} processes, broker redis ({args.redis_url})")
     print(
         f"load:     {args.participants} participants x 2 questions, concurrency "
         f"{args.concurrency} ({args.join_concurrency} for joins), at most {args.duration:g} s "
@@ -388,17 +392,35 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
     session = create_session(url)
     env = {k: v for k, v in os.environ.items() if k not in {"AGORA_DATABASE_URL"}}
     env |= {"AGORA_DATABASE_URL": url, "AGORA_SECRET_KEY": secrets.token_urlsafe(48)}
-    agora = Server("agora", ["--factory", "agora_server:create"], env, workdir)
     bare = Server("bare", ["bare_app:app"], env, workdir)
-    for server, ready in ((agora, "/__bench__/committer"), (bare, "/ping")):
+    if args.processes > 1:  # one Agora over Redis, on a channel of this run's own
+        env |= {
+            "AGORA_BROKER": "redis",
+            "AGORA_REDIS_URL": args.redis_url,
+            "AGORA_REDIS_PREFIX": f"agora-bench-{secrets.token_hex(4)}",
+        }
+    agoras = [
+        Server(
+            f"agora{n + 1}" if args.processes > 1 else "agora",
+            ["--factory", "agora_server:create"],
+            env,
+            workdir,
+        )
+        for n in range(args.processes)
+    ]
+    agora = agoras[0]
+    for server, ready in [*((a, "/__bench__/committer") for a in agoras), (bare, "/ping")]:
         stack.callback(server.stop)
         server.start(ready)
-    print(f"agora on {agora.url} (pid {agora.pid}), bare on {bare.url} (pid {bare.pid})")
+    print(
+        f"agora on {', '.join(f'{a.url} (pid {a.pid})' for a in agoras)}, "
+        f"bare on {bare.url} (pid {bare.pid})"
+    )
 
     warm = args.warmup
     joined = load_phase(
         "Agora POST join (setup)",
-        agora,
+        agoras,
         join_jobs(session, warm + args.participants),
         args,
         expected_status=201,
@@ -414,7 +436,7 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
     tokens = [tokens_by_index[i] for i in sorted(tokens_by_index)]
     if len(tokens) < warm + 1:
         print(f"only {len(tokens)} participants could join; stopping")
-        stop_and_read_logs([agora, bare], args.keep)
+        stop_and_read_logs([*agoras, bare], args.keep)
         return 1
     run = uuid.uuid4().hex[:8]
     warm_jobs = answer_jobs(session, tokens[:warm], 0, args.seed, run)
@@ -423,9 +445,10 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
 
     # Warm-up: load both tallies (as a screen showing results would), answer with the
     # warm-up participants, and exercise the bare app with the same requests.
-    results_counts(agora, session)
+    for server in agoras:
+        results_counts(server, session)
     first = load_phase(
-        "warm-up agora", agora, warm_jobs, args, expected_status=201, keep_bodies=True
+        "warm-up agora", agoras, warm_jobs, args, expected_status=201, keep_bodies=True
     )
     load_phase("warm-up bare POST", bare, warm_jobs, args, expected_status=201)
     load_phase("warm-up bare GET", bare, ping_jobs(len(warm_jobs)), args, expected_status=200)
@@ -433,9 +456,9 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
         load_phase("warm-up bare", bare, moved(warm_jobs, prefix), args, expected_status=201)
 
     before = load_phase("bare FastAPI POST (before)", bare, jobs, args, expected_status=201)
-    batches0, items0 = committer_counts(agora)
-    measured = load_phase("Agora POST response", agora, jobs, args, expected_status=201)
-    batches1, items1 = committer_counts(agora)
+    batches0, items0 = map(sum, zip(*(committer_counts(a) for a in agoras), strict=True))
+    measured = load_phase("Agora POST response", agoras, jobs, args, expected_status=201)
+    batches1, items1 = map(sum, zip(*(committer_counts(a) for a in agoras), strict=True))
     after = load_phase("bare FastAPI POST (after)", bare, jobs, args, expected_status=201)
     ping = load_phase("bare Starlette GET", bare, ping_jobs(len(jobs)), args, expected_status=200)
     sync_deps = load_phase(
@@ -448,6 +471,12 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
     print()
     baseline = (before.rps + after.rps) / 2
     print_table([before, measured, after, ping, sync_deps, async_deps, joined], baseline)
+    if args.processes > 1:
+        print(
+            f"{args.processes} Agora processes: {measured.rps / args.processes:,.0f} responses/s "
+            f"per process, {measured.rps / args.processes / baseline:.2f} of the bare POST "
+            "(one process) per process"
+        )
     print()
     batches, items = batches1 - batches0, items1 - items0
     if batches:
@@ -456,7 +485,7 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
             f"transactions, {items / batches:.1f} per batch on average"
         )
     print(
-        f"client: {args.client}, {args.clients} process(es), "
+        f"client: {args.client}, {max(args.clients, args.processes)} process(es), "
         f"{measured.client_cpu / max(measured.completed, 1) * 1e6:.0f} µs CPU per request "
         f"against Agora, {before.client_cpu / max(before.completed, 1) * 1e6:.0f} µs against bare"
     )
@@ -466,8 +495,12 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
     failures += replay(agora, warm_jobs, first)
     acknowledged = first.expected_by_tag + measured.expected_by_tag
     stored, keys = stored_counts(url, session.question_ids)
-    ballots, voters = results_counts(agora, session)
     created = [acknowledged[0], acknowledged[1]]
+    ballots, voters = results_counts(agora, session)
+    settle = time.monotonic() + 10  # the other processes' answers arrive through Redis
+    while [ballots, voters] != created and time.monotonic() < settle:
+        time.sleep(0.2)
+        ballots, voters = results_counts(agora, session)
     stored_list = [stored[q] for q in session.question_ids]
     print(
         f"check: 201s ranking/choice {created[0]}/{created[1]}; stored {stored_list[0]}/"
@@ -487,7 +520,7 @@ def benchmark(args: argparse.Namespace, workdir: Path, stack: contextlib.ExitSta
             )
     if measured.sent < len(jobs):
         print(f"note: the duration ended the Agora phase after {measured.sent} of {len(jobs)}")
-    failures += stop_and_read_logs([agora, bare], args.keep)
+    failures += stop_and_read_logs([*agoras, bare], args.keep)
     for failure in failures:
         print(f"FAILED: {failure}")
     print("all checks passed" if not failures else f"{len(failures)} check(s) failed")
@@ -506,6 +539,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=os.environ.get("AGORA_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
         help="an existing database on 127.0.0.1 to create the benchmark's database from",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Agora processes (more than 1: PostgreSQL and the Redis broker; the client "
+        "processes are spread over them round robin)",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--clients", type=int, default=1, help="client processes (default 1)")
     parser.add_argument("--client", choices=["raw", "httpx2"], default="raw")
     parser.add_argument(
@@ -526,6 +567,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("join concurrency must be 1..10,000")
     if not (0 < args.duration <= 3600 and 1 <= args.clients <= 64 and args.warmup >= 1):
         parser.error("duration must be 0..3600 s, clients 1..64, warmup at least 1")
+    if not 1 <= args.processes <= 16:
+        parser.error("processes must be 1..16")
+    if args.processes > 1 and args.database != "postgresql":
+        parser.error("several Agora processes need --database postgresql (and Redis)")
     return args
 
 

@@ -311,7 +311,7 @@ class Phase:
 
 def run_phase(
     name: str,
-    server: Server,
+    server: Server | Sequence[Server],
     jobs: Sequence[Job],
     *,
     expected_status: int,
@@ -323,10 +323,13 @@ def run_phase(
 ) -> Phase:
     """Send ``jobs`` to ``server``, ``concurrency`` in flight from ``clients`` processes.
 
+    With several servers (processes of one Agora), client process i sends its share to
+    server i mod S (at least one client per server): a round-robin load balancer.
     Stops sending after ``duration`` seconds; requests still in flight get ``GRACE`` more.
     """
+    servers = [server] if isinstance(server, Server) else list(server)
     context = multiprocessing.get_context("spawn")
-    clients = max(1, min(clients, len(jobs)))
+    clients = max(len(servers), min(clients, len(jobs)))
     barrier = context.Barrier(clients + 1)
     queue = context.Queue()
     processes = []
@@ -336,7 +339,7 @@ def run_phase(
             target=client_process,
             args=(
                 client,
-                server.port,
+                servers[index % len(servers)].port,
                 list(jobs[index::clients]),
                 max(1, share),
                 duration,
@@ -351,7 +354,7 @@ def run_phase(
         processes.append(process)
     try:
         barrier.wait(timeout=READY_TIMEOUT)
-        server_cpu0, (busy0, total0) = process_cpu(server.pid), machine_ticks()
+        server_cpu0, (busy0, total0) = sum(process_cpu(s.pid) for s in servers), machine_ticks()
         results: list[dict[str, Any]] = []
         limit = time.monotonic() + duration + GRACE + 30
         while len(results) < clients:
@@ -362,7 +365,7 @@ def run_phase(
                     raise RuntimeError(
                         f"{name}: a client process failed or did not finish"
                     ) from None
-        server_cpu1, (busy1, total1) = process_cpu(server.pid), machine_ticks()
+        server_cpu1, (busy1, total1) = sum(process_cpu(s.pid) for s in servers), machine_ticks()
     finally:
         for process in processes:
             process.join(timeout=5)
