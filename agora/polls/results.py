@@ -66,8 +66,10 @@ class ResultsStore:
         self._tallies: dict[int, QuestionTally] = {}
         #: Per loaded tally: the answer each response row (by id) holds in it.
         self._answers: dict[int, dict[str, dict[str, Any]]] = {}
-        #: Per tally being loaded: the answers committed meanwhile, applied once it is in.
+        #: Per tally being loaded: the answers committed meanwhile, applied once it is in,
+        #: and how many loads of it are under way.
         self._loading: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        self._loads: dict[int, int] = {}
         # bumped when another process changes a question: a load that started before
         # the bump may have missed that change, so it is not installed
         self._generation: dict[int, int] = {}
@@ -140,6 +142,7 @@ class ResultsStore:
         generation = self._generation.get(question_id, 0)
         # answers committed elsewhere while this loads: applied to it once it is in
         self._loading.setdefault(question_id, [])
+        self._loads[question_id] = self._loads.get(question_id, 0) + 1
 
         def load() -> tuple[QuestionTally, dict[str, dict[str, Any]]]:
             fresh = make_tally(info.spec)
@@ -150,22 +153,25 @@ class ResultsStore:
             return fresh, answers
 
         def install(loaded: tuple[QuestionTally, dict[str, dict[str, Any]]]) -> None:
-            arrived = self._loading.pop(question_id, [])
             if (
                 self._generation.get(question_id, 0) == generation
                 and question_id not in self._tallies
             ):
                 self._tallies[question_id], self._answers[question_id] = loaded
-                for response_id, answer in arrived:
+                for response_id, answer in self._loading.pop(question_id, []):
                     self.apply_answer(question_id, response_id, answer)
 
         try:
             loaded: tuple[
                 QuestionTally, dict[str, dict[str, Any]]
             ] = await self._committer.run_exclusive(load, install)
-        except BaseException:
-            self._loading.pop(question_id, None)
-            raise
+        finally:
+            # the last load under way ends: what waited for a load that was not kept
+            # (another process changed the question meanwhile) is for the database
+            self._loads[question_id] -= 1
+            if not self._loads[question_id]:
+                del self._loads[question_id]
+                self._loading.pop(question_id, None)
         return self._tallies.get(question_id, loaded[0])
 
     def invalidate(self, question_id: int) -> None:

@@ -112,3 +112,26 @@ def test_an_answer_to_a_tally_nobody_loaded_waits_for_the_database(
         return counts(await store.result(qid))
 
     assert asyncio.run(scenario()) == {}
+
+
+def test_a_failed_load_leaves_nothing_waiting_for_it(
+    db: Database, make_event: EventFactory, make_poll: PollFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = make_event()
+    qid = make_poll(event).questions[0].id
+    store = store_of(db)
+
+    def broken(_session: Session, _question_id: int) -> dict[str, dict[str, Any]]:
+        raise RuntimeError("the database went away")
+
+    async def scenario() -> dict[str, int]:
+        await store.question(qid)
+        monkeypatch.setattr("agora.polls.results.answers_by_response", broken)
+        with pytest.raises(RuntimeError):
+            await store.result(qid)
+        store.apply_answer(qid, "b" * 32, {"option": "o1"})  # nobody is loading: not kept
+        assert (store._loading, store._loads) == ({}, {})
+        monkeypatch.setattr("agora.polls.results.answers_by_response", answers_by_response)
+        return counts(await store.result(qid))
+
+    assert asyncio.run(scenario()) == {}
