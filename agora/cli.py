@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from agora.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from agora.core.db import Database
 
 app = typer.Typer(
     help="Agora: live sessions, takeaways and partner matching for cities and regions.",
@@ -25,6 +30,29 @@ app.add_typer(organiser_app, name="organiser")
 knowledge_app = typer.Typer(help="The cooperation knowledge base: import, export, promote.")
 app.add_typer(knowledge_app, name="knowledge")
 console = Console(soft_wrap=True)  # links must stay whole to be clicked or copied
+
+
+@contextmanager
+def configured_database() -> Iterator[Database]:
+    """The configured database for one command, disposed of at the end; a refusal or an
+    unreadable database ends the command with its message and exit status 1."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from agora.core.db import Database
+    from agora.core.errors import AgoraError
+
+    database = Database(get_settings().database_url)
+    try:
+        yield database
+    except AgoraError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+
 
 #: Simulated participants who rank the world areas in the demo (the seed lost the ballots).
 SIMULATED_BALLOTS = 120
@@ -214,10 +242,7 @@ def report(
     ] = None,
 ) -> None:
     """Write the report of an event as HTML, PDF, DOCX, Markdown, XLSX, JSON or CSV (zip)."""
-    from sqlalchemy.exc import SQLAlchemyError
 
-    from agora.core.db import Database
-    from agora.core.errors import AgoraError
     from agora.events.services import get_event
     from agora.reports.exports import FormatUnavailable, extension, renderer
     from agora.reports.model import build_report
@@ -230,20 +255,10 @@ def report(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     path = output or Path(f"{code.upper()}-report.{extension(fmt)}")
-    database = Database(get_settings().database_url)
-    try:
-        with database.session() as session:
-            event = get_event(session, code)
-            annex = report_settings(session, event.id).participant_annex
-            built = build_report(session, event, annex=annex)
-    except AgoraError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        database.dispose()
+    with configured_database() as database, database.session() as session:
+        event = get_event(session, code)
+        annex = report_settings(session, event.id).participant_annex
+        built = build_report(session, event, annex=annex)
     with console.status(f"Writing the {fmt} report…"):
         content = write(built)
     try:
@@ -287,10 +302,7 @@ def match(
 ) -> None:
     """Rank candidate partners for an actor and a goal, every score explained."""
     from rich.table import Table
-    from sqlalchemy.exc import SQLAlchemyError
 
-    from agora.core.db import Database
-    from agora.core.errors import AgoraError
     from agora.domains import import_models
     from agora.matching import services
     from agora.matching.schemas import MatchesOut
@@ -304,25 +316,15 @@ def match(
             console.print(f"[red]--weight takes component=number, not {given!r}.[/red]")
             raise typer.Exit(2) from None
     import_models()
-    database = Database(get_settings().database_url)
-    try:
-        with database.session() as session:
-            found = services.find_actor(session, actor)
-            goal = services.check_goal(
-                session,
-                [t for t in topics.split(",") if t.strip()],
-                world_area or [],
-                kind or [],
-            )
-            result = services.match(session, found.id, goal, weights, limit=limit)
-    except AgoraError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        database.dispose()
+    with configured_database() as database, database.session() as session:
+        found = services.find_actor(session, actor)
+        goal = services.check_goal(
+            session,
+            [t for t in topics.split(",") if t.strip()],
+            world_area or [],
+            kind or [],
+        )
+        result = services.match(session, found.id, goal, weights, limit=limit)
     if format is PrintFormat.json:
         typer.echo(MatchesOut.of(result).model_dump_json(indent=2))
         return
@@ -402,18 +404,14 @@ def search_command(
 
     from rich.table import Table
     from rich.text import Text
-    from sqlalchemy.exc import SQLAlchemyError
 
-    from agora.core.db import Database
-    from agora.core.errors import AgoraError
     from agora.knowledge.search import check_filters, search
     from agora.knowledge.search_routes import parse_mode
 
     if not query and not reindex:
         console.print("[red]Give something to search for, or --reindex.[/red]")
         raise typer.Exit(2)
-    database = Database(get_settings().database_url)
-    try:
+    with configured_database() as database:
         if reindex:
             _reindex(database, full)
         if not query:
@@ -428,14 +426,6 @@ def search_command(
                 mode=parse_mode(mode),
                 limit=limit,
             )
-    except AgoraError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        database.dispose()
     if format is PrintFormat.json:
         print(
             json.dumps(
@@ -483,20 +473,11 @@ def search_command(
 @app.command()
 def purge() -> None:
     """Anonymise the personal data of every event whose retention period is over."""
-    from sqlalchemy.exc import SQLAlchemyError
 
-    from agora.core.db import Database
     from agora.privacy.retention import purge_due
 
-    settings = get_settings()
-    database = Database(settings.database_url)
-    try:
-        done = purge_due(database, settings.retention_days)
-    except SQLAlchemyError as exc:
-        console.print(f"[red]Cannot read the database: {type(exc).__name__}[/red]")
-        raise typer.Exit(1) from None
-    finally:
-        database.dispose()
+    with configured_database() as database:
+        done = purge_due(database, get_settings().retention_days)
     for purged in done:
         console.print(f"{purged.code}: {purged.summary()} anonymised")
     console.print(f"{len(done)} event(s) purged")

@@ -23,7 +23,8 @@ from agora.core.errors import InvalidInput
 from agora.core.i18n import _, current_language
 from agora.knowledge import search_index
 from agora.knowledge.deps import KnowledgeReaderDep
-from agora.knowledge.models import ActorKind, Topic
+from agora.knowledge.models import Topic
+from agora.knowledge.page_labels import actor_kinds
 from agora.knowledge.search import (
     FACETS,
     MAX_LIMIT,
@@ -60,23 +61,6 @@ def facet_titles() -> dict[str, str]:
         "outcome_kind": _("Kind of outcome"),
         "programme": _("Programme"),
         "year": _("Year"),
-    }
-
-
-def actor_kinds() -> dict[str, str]:
-    """Return the kinds of actor, by id, named in the current language."""
-    return {
-        ActorKind.city.value: _("City"),
-        ActorKind.region.value: _("Region"),
-        ActorKind.province.value: _("Province"),
-        ActorKind.metropolitan_area.value: _("Metropolitan area"),
-        ActorKind.national_body.value: _("National body"),
-        ActorKind.network.value: _("Network"),
-        ActorKind.cluster.value: _("Cluster"),
-        ActorKind.university.value: _("University"),
-        ActorKind.company.value: _("Company"),
-        ActorKind.ngo.value: _("Non-governmental organisation"),
-        ActorKind.other.value: _("Other"),
     }
 
 
