@@ -40,9 +40,10 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: Extra wait before rendering again after a failed render.
 RETRY_DELAY = 1.0
@@ -77,6 +78,11 @@ Key = int | str
 Rendered = list[tuple[str, dict[str, Any], bool]]
 
 
+#: Writes a chunk to a stream's connection now if it can: returns None once written, or an
+#: awaitable that finishes writing it (the connection cannot take more at once).
+Write = Callable[[bytes], Awaitable[None] | None]
+
+
 def encode(seq: int, event: str, data: dict[str, Any]) -> bytes:
     """Return one message in Server-Sent-Events wire format (done once per message)."""
     payload = json.dumps(data, separators=(",", ":"))
@@ -100,11 +106,17 @@ class _Subscriber:
     public_only: bool
     #: The last sequence number this stream has sent (or its snapshot covered).
     position: int
-    #: Resolved by the channel (new messages) or the heartbeat (a keep-alive is due).
-    waiter: asyncio.Future[None] | None = None
+    #: Resolved by the channel (new messages; with what finishes a write it started) or
+    #: the heartbeat (a keep-alive is due).
+    waiter: asyncio.Future[Awaitable[None] | None] | None = None
+    #: How the channel writes to this stream without waking it (None: it wakes it).
+    write: Write | None = None
     #: Nothing sent since the last heartbeat.
     idle: bool = False
     keep_alive_due: bool = False
+
+
+_Waiting = tuple[_Subscriber, "asyncio.Future[Awaitable[None] | None]"]
 
 
 @dataclass(eq=False, slots=True)
@@ -153,10 +165,9 @@ class _Channel:
     newest: dict[bool, int] = field(default_factory=dict)
     #: Per audience: its messages of the last flush that had any for it.
     tails: dict[bool, _Tail] = field(default_factory=dict)
-    #: Per audience: the futures of the streams waiting for its next messages.
-    waiting: dict[bool, list[asyncio.Future[None]]] = field(
-        default_factory=lambda: {True: [], False: []}
-    )
+    #: Per audience: the streams waiting for its next messages, each with the future it
+    #: waits on (an entry whose future is no longer the stream's is stale).
+    waiting: dict[bool, list[_Waiting]] = field(default_factory=lambda: {True: [], False: []})
     #: Per audience: its latest snapshot.
     snapshots: dict[bool, _Snapshot] = field(default_factory=dict)
     #: How long the recent fan-outs took (seconds, smoothed): stretches the window.
@@ -277,7 +288,7 @@ class Hub:
             channel.seq += 1
             messages.append(Message(channel.seq, name, public, encode(channel.seq, name, data)))
         channel.buffer.extend(messages)
-        woken: list[asyncio.Future[None]] = []
+        woken: list[_Waiting] = []
         for public_only in (False, True):
             mine = [m for m in messages if m.public] if public_only else messages
             if mine:
@@ -290,20 +301,41 @@ class Hub:
                 channel.newest[public_only] = mine[-1].seq
                 woken += channel.waiting[public_only]
                 channel.waiting[public_only] = []
-        self._wake(channel, woken)
+        self._fan_out(channel, woken)
 
-    @staticmethod
-    def _wake(channel: _Channel, waiting: list[asyncio.Future[None]]) -> None:
-        """Wake the streams of a flush and measure how long sending to them all takes."""
+    def _fan_out(self, channel: _Channel, waiting: list[_Waiting]) -> None:
+        """Send a flush to its streams and measure how long sending to them all takes."""
         if not waiting:
             return
         started = time.monotonic()
 
-        def fanned_out() -> None:  # every woken stream has run up to its send
+        def fanned_out() -> None:  # every stream has been written to, or run up to its send
             took = time.monotonic() - started
             channel.fanout_s = took if took > channel.fanout_s else (channel.fanout_s + took) / 2
 
-        _wake_slices(waiting, on_done=fanned_out)
+        _in_slices(waiting, lambda item: self._deliver(channel, item), on_done=fanned_out)
+
+    def _deliver(self, channel: _Channel, waiting: _Waiting) -> None:
+        """Write what a waiting stream has not sent yet, or wake it to send it itself."""
+        subscriber, waiter = waiting
+        if subscriber.waiter is not waiter or waiter.done():
+            return  # closed, or woken meanwhile (it catches up by itself)
+        write = subscriber.write
+        chunk = None if write is None else self._catch_up(channel, subscriber)
+        if write is None or chunk is None:  # no direct write, or it needs a snapshot
+            waiter.set_result(None)
+            return
+        if chunk:
+            try:
+                pending = write(chunk)
+            except Exception as exc:  # the stream's task raises it, and the stream ends
+                waiter.set_exception(exc)
+                return
+            subscriber.idle = subscriber.keep_alive_due = False
+            if pending is not None:  # the connection is full: the stream finishes it
+                waiter.set_result(pending)
+                return
+        channel.waiting[subscriber.public_only].append(waiting)  # and it waits on
 
     def _catch_up(self, channel: _Channel, subscriber: _Subscriber) -> bytes | None:
         """Return what a stream has not sent yet and move it to the newest message.
@@ -370,11 +402,21 @@ class Hub:
         return snapshot
 
     async def stream(
-        self, event_id: int, *, public_only: bool, last_event_id: str | None = None
+        self,
+        event_id: int,
+        *,
+        public_only: bool,
+        last_event_id: str | None = None,
+        write: Write | None = None,
     ) -> AsyncIterator[bytes]:
-        """Yield an event's live messages in SSE format, starting with what the client missed."""
+        """Yield an event's live messages in SSE format, starting with what the client missed.
+
+        With ``write``, the messages that arrive while the stream waits are written with
+        it by the channel instead of being yielded (see the module's documentation); what
+        the stream sends first, snapshots and keep-alives are still yielded.
+        """
         channel = self._channel(event_id)
-        subscriber = _Subscriber(public_only, channel.seq)
+        subscriber = _Subscriber(public_only, channel.seq, write=write)
         channel.subscribers.add(subscriber)
         self._start_heartbeat()
         loop = asyncio.get_running_loop()
@@ -393,10 +435,13 @@ class Hub:
                     yield KEEP_ALIVE
                 else:
                     waiter = subscriber.waiter = loop.create_future()
-                    channel.waiting[public_only].append(waiter)
-                    await waiter
+                    channel.waiting[public_only].append((subscriber, waiter))
+                    pending = await waiter
                     subscriber.waiter = None
+                    if pending is not None:
+                        await pending
         finally:
+            subscriber.write = None
             channel.subscribers.discard(subscriber)
 
     # -- heartbeat -----------------------------------------------------------------------
@@ -425,10 +470,12 @@ class Hub:
                     if subscriber.waiter is not None:  # else it is busy sending
                         due.append(subscriber.waiter)
                 subscriber.idle = True
-            # Drop the futures of streams closed since the last flush.
+            # Drop the entries of streams closed or woken since the last flush.
             for public_only, waiting in channel.waiting.items():
-                channel.waiting[public_only] = [w for w in waiting if not w.done()]
-        _wake_slices(due)
+                channel.waiting[public_only] = [
+                    (s, w) for s, w in waiting if s.waiter is w and not w.done()
+                ]
+        _in_slices(due, _wake)
 
     async def close(self) -> None:
         """Stop the heartbeat (when the app shuts down)."""
@@ -438,23 +485,28 @@ class Hub:
             await asyncio.wait([task])
 
 
-def _wake_slices(
-    waiters: list[asyncio.Future[None]],
+def _wake(waiter: asyncio.Future[Awaitable[None] | None]) -> None:
+    if not waiter.done():  # a closed stream's future is cancelled
+        waiter.set_result(None)
+
+
+def _in_slices(
+    items: list[_T],
+    act: Callable[[_T], None],
     start: int = 0,
     on_done: Callable[[], None] | None = None,
 ) -> None:
-    """Resolve waiting streams' futures, ``WAKE_SLICE`` per turn of the event loop.
+    """Do ``act`` for each item (a waiting stream), ``WAKE_SLICE`` per turn of the loop.
 
     ``on_done`` runs once the streams woken by the last slice have run: the loop runs
     callbacks in order, and each woken stream's step (up to its send) was scheduled
     before it.
     """
     end = start + WAKE_SLICE
-    for waiter in islice(waiters, start, end):
-        if not waiter.done():  # a closed stream's future is cancelled
-            waiter.set_result(None)
+    for item in islice(items, start, end):
+        act(item)
     loop = asyncio.get_running_loop()
-    if end < len(waiters):
-        loop.call_soon(_wake_slices, waiters, end, on_done)
+    if end < len(items):
+        loop.call_soon(_in_slices, items, act, end, on_done)
     elif on_done is not None:
         loop.call_soon(on_done)

@@ -433,10 +433,12 @@ async def stream(
             lambda session, e: (e.id, _screen_allowed(request, state, session, e, key))
         )
     return LiveStreamResponse(
-        state.hub.stream(
-            event_id, public_only=not privileged, last_event_id=last_event_id or last_id
+        lambda write: state.hub.stream(
+            event_id,
+            public_only=not privileged,
+            last_event_id=last_event_id or last_id,
+            write=write,
         ),
-        media_type="text/event-stream",
         headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
     )
 

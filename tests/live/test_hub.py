@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -663,15 +663,17 @@ def test_after_the_last_slice_the_done_callback_runs_behind_every_woken_stream()
     async def scenario() -> list[str]:
         loop = asyncio.get_running_loop()
         order: list[str] = []
-        waiters = [loop.create_future() for _ in range(WAKE_SLICE + 3)]
+        waiters: list[asyncio.Future[Awaitable[None] | None]] = [
+            loop.create_future() for _ in range(WAKE_SLICE + 3)
+        ]
 
-        async def stream(n: int, waiter: asyncio.Future[None]) -> None:
+        async def stream(n: int, waiter: asyncio.Future[Awaitable[None] | None]) -> None:
             await waiter
             order.append(f"s{n}")
 
         tasks = [loop.create_task(stream(n, w)) for n, w in enumerate(waiters)]
         await asyncio.sleep(0)  # every stream waits
-        hub_module._wake_slices(waiters, on_done=lambda: order.append("done"))
+        hub_module._in_slices(waiters, hub_module._wake, on_done=lambda: order.append("done"))
         await asyncio.gather(*tasks)
         for _ in range(3):
             await asyncio.sleep(0)
@@ -680,3 +682,177 @@ def test_after_the_last_slice_the_done_callback_runs_behind_every_woken_stream()
     order = asyncio.run(scenario())
     assert order[-1] == "done"
     assert len(order) == WAKE_SLICE + 4
+
+
+# -- streams the channel writes to without waking them -------------------------------------
+
+
+@dataclass
+class Connection:
+    """A stream's connection as the channel writes to it (``write``): it records what it
+    took; while ``full`` is set it takes nothing at once and hands back what finishes
+    the write when the test lets it drain."""
+
+    written: list[bytes] = field(default_factory=list)
+    full: bool = False
+    drained: asyncio.Event = field(default_factory=asyncio.Event)
+    fail: Exception | None = None
+
+    def write(self, chunk: bytes) -> Awaitable[None] | None:
+        if self.fail is not None:
+            raise self.fail
+        if not self.full:
+            self.written.append(chunk)
+            return None
+        return self._finish(chunk)
+
+    async def _finish(self, chunk: bytes) -> None:
+        await self.drained.wait()
+        self.written.append(chunk)
+
+
+def open_direct(hub: Hub, connection: Connection) -> AsyncGenerator[bytes, None]:
+    stream = hub.stream(EVENT, public_only=True, write=connection.write)
+    assert isinstance(stream, AsyncGenerator)
+    return stream
+
+
+async def settle() -> None:
+    """Let the loop run what is ready (slices of a fan-out, woken streams)."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_a_stream_that_can_be_written_to_gets_messages_without_being_woken() -> None:
+    hub = make_hub(FakeLive(private_questions={2}))
+    connections = [Connection() for _ in range(WAKE_SLICE + 5)]  # two slices
+    readers = [Reader(open_direct(hub, c)) for c in connections]
+    tasks = [asyncio.get_running_loop().create_task(r.run()) for r in readers]
+    await settle()  # each has yielded its snapshot and waits
+
+    with counting_tasks_and_timers() as counts:
+        for question_id in (1, 2, 3):
+            await publish(hub, range(question_id, question_id + 1))
+            await settle()
+
+    for reader, connection in zip(readers, connections, strict=True):
+        assert [m.event for m in reader.messages] == ["snapshot"]  # its task never woke
+        assert [m.id for chunk in connection.written for m in parse(chunk)] == [1, 3]
+    # One shared bytes object per flush, written to every connection.
+    assert len({id(c.written[0]) for c in connections}) == 1
+    assert hub.messages_sent == 2 * len(connections)
+    assert counts["tasks"] <= 3  # the coalesced flushes' own, none per stream
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert hub.subscribers(EVENT) == 0
+
+
+async def test_a_full_connection_is_finished_by_its_own_stream_and_nobody_waits_for_it() -> None:
+    hub = make_hub(FakeLive())
+    full, other = Connection(full=True), Connection()
+    slow, quick = Reader(open_direct(hub, full)), Reader(open_direct(hub, other))
+    tasks = [asyncio.get_running_loop().create_task(r.run()) for r in (slow, quick)]
+    await settle()
+
+    await publish(hub, range(1, 2))  # the full connection cannot take it at once
+    await settle()
+    full.full = False  # what comes next would fit, but the first write is not done
+    await publish(hub, range(2, 3))
+    await publish(hub, range(3, 4))
+    await settle()
+    assert [m.id for chunk in other.written for m in parse(chunk)] == [1, 2, 3]
+    assert full.written == []  # nothing written past the unfinished write
+
+    full.drained.set()
+    await settle()
+    # The stream finished its write, then caught up itself (one chunk), in order.
+    assert [m.id for chunk in full.written for m in parse(chunk)] == [1]
+    assert [m.id for m in slow.messages] == [0, 2, 3]
+    await publish(hub, range(4, 5))  # waiting again: written to directly once more
+    await settle()
+    assert [m.id for chunk in full.written for m in parse(chunk)] == [1, 4]
+    assert [m.id for m in slow.messages] == [0, 2, 3]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_a_stream_left_behind_by_the_buffer_while_its_connection_was_full() -> None:
+    live = FakeLive()
+    hub = make_hub(live, buffer_size=4)
+    full = Connection(full=True)
+    reader = Reader(open_direct(hub, full))
+    task = asyncio.get_running_loop().create_task(reader.run())
+    await settle()
+
+    for question_id in range(1, 11):  # the buffer moves past it while its write waits
+        await publish(hub, range(question_id, question_id + 1))
+    full.full = False
+    full.drained.set()
+    await settle()
+
+    assert [m.id for chunk in full.written for m in parse(chunk)] == [1]
+    assert [(m.id, m.event) for m in reader.messages] == [(0, "snapshot"), (10, "snapshot")]
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_write_that_fails_ends_that_stream_only() -> None:
+    hub = make_hub(FakeLive())
+    broken, fine = Connection(), Connection()
+    failing, other = open_direct(hub, broken), open_direct(hub, fine)
+    await read(failing)
+    await read(other)
+    waiting = asyncio.ensure_future(anext(failing))
+    other_waiting = asyncio.ensure_future(anext(other))
+    await settle()
+
+    broken.fail = ConnectionResetError("gone")
+    await publish(hub, range(1, 2))
+    with pytest.raises(ConnectionResetError):
+        await asyncio.wait_for(waiting, 2)
+    assert [m.id for chunk in fine.written for m in parse(chunk)] == [1]
+    assert not other_waiting.done()
+    other_waiting.cancel()
+    await asyncio.gather(other_waiting, return_exceptions=True)
+    await other.aclose()
+    assert hub.subscribers(EVENT) == 0
+
+
+async def test_a_closed_stream_is_not_written_to() -> None:
+    hub = make_hub(FakeLive())
+    connection = Connection()
+    reader = Reader(open_direct(hub, connection))
+    task = asyncio.get_running_loop().create_task(reader.run())
+    await settle()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+    await publish(hub, range(1, 2))
+    await settle()
+    assert connection.written == []
+
+
+async def test_a_stream_written_to_gets_no_keep_alive_at_the_next_beat() -> None:
+    hub = make_hub(FakeLive())
+    connection = Connection()
+    reader = Reader(open_direct(hub, connection))
+    task = asyncio.get_running_loop().create_task(reader.run())
+    await settle()
+    hub.beat()  # the snapshot was its last send
+
+    await publish(hub, range(1, 2))
+    await settle()
+    hub.beat()  # it was just written to: nothing due
+    await settle()
+    assert [m.event for m in reader.messages] == ["snapshot"]
+    assert reader.chunks[1:] == []
+    hub.beat()  # nothing since the previous beat: its task wakes and sends a keep-alive
+    await settle()
+    assert reader.chunks[1:] == [b": keep-alive\n\n"]
+    await publish(hub, range(2, 3))  # and it is written to again afterwards
+    await settle()
+    assert [m.id for chunk in connection.written for m in parse(chunk)] == [1, 2]
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
