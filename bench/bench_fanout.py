@@ -13,6 +13,10 @@ message. The same N consumers and M messages then go through two baselines:
 * ``list``: one pre-encoded ``bytes`` appended to N lists, no task woken at all: the cost
   of touching N Python objects per message, a floor no stream server reaches.
 
+``hub+write`` is the hub again with streams that give it a ``write`` taking every chunk at
+once, as the server's ``send`` does while a connection has room (``agora.web.direct``):
+the hub writes to waiting streams from its own loop and wakes none of them.
+
 Reported per variant: µs of CPU per message per stream (the process's CPU time over
 M × N), the time from publishing a message to the last stream having it (median and
 worst of the M messages), the longest turn of the event loop while delivering (what a vote
@@ -175,9 +179,20 @@ async def _deliveries(
 
 
 async def run_hub(
-    hub_module: ModuleType, name: str, streams: int, messages: int, watch: GcWatch
+    hub_module: ModuleType,
+    name: str,
+    streams: int,
+    messages: int,
+    watch: GcWatch,
+    *,
+    direct: bool = False,
 ) -> Figures:
-    """Open ``streams`` streams on a Hub of ``hub_module`` and publish ``messages``."""
+    """Open ``streams`` streams on a Hub of ``hub_module`` and publish ``messages``.
+
+    With ``direct``, each stream gives the hub a ``write`` that takes every chunk at once
+    (as a server's ``send`` does while the connection's buffer has room): the hub writes
+    to the waiting streams itself and their tasks stay asleep.
+    """
     snapshots = 0
 
     async def render(event_id: int, dirty: dict[str, set[Any]]) -> list[Any]:
@@ -192,8 +207,13 @@ async def run_hub(
     counter = Counter()
     counter.expect(streams)  # every stream's first chunk (its snapshot)
     start = time.perf_counter()
+
+    def write(chunk: bytes) -> None:
+        counter.add()
+
+    options: dict[str, Any] = {"write": write} if direct else {}
     tasks = [
-        asyncio.create_task(_consume(hub.stream(EVENT, public_only=True), counter))
+        asyncio.create_task(_consume(hub.stream(EVENT, public_only=True, **options), counter))
         for _ in range(streams)
     ]
     await counter.done.wait()
@@ -409,6 +429,8 @@ async def benchmark(args: argparse.Namespace) -> None:
         rows.append(await run_queues(streams, args.messages, watch))
         for name, module in hubs:
             rows.append(await run_hub(module, name, streams, args.messages, watch))
+        hub = hubs[0][1]
+        rows.append(await run_hub(hub, "hub+write", streams, args.messages, watch, direct=True))
         gc.collect()
     gc.callbacks.remove(watch)
     print_figures(rows)
