@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +217,25 @@ def test_a_file_that_looks_like_xlsx_but_is_not_is_refused(
         importing.import_registrations(session, stored_event(session, event), b"PK\x03\x04 broken")
 
     assert "XLSX" in caught.value.message
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(
+    db: Database, make_event: EventFactory
+) -> None:
+    data = io.BytesIO()
+    openpyxl.Workbook().save(data)
+    with zipfile.ZipFile(data, "a", zipfile.ZIP_DEFLATED) as archive:  # a "bomb" member
+        archive.writestr("xl/padding.xml", b"\0" * (importing.MAX_UNPACKED_BYTES + 1))
+    assert len(data.getvalue()) < importing.MAX_BYTES  # small on disk
+    event = make_event()
+    with db.session() as session, pytest.raises(InvalidInput) as caught:
+        importing.import_registrations(session, stored_event(session, event), data.getvalue())
+
+    assert caught.value.message.startswith(
+        "The workbook unpacks to 40 MB; workbooks of at most 40 MB"
+    )
+    assert caught.value.field == "file"
+    assert count_registrations(db, event) == 0
 
 
 def test_an_empty_workbook_is_refused(db: Database, make_event: EventFactory) -> None:
