@@ -12,7 +12,8 @@ from starlette.types import Message
 from agora.app import SECURITY_HEADERS
 from agora.web.direct import DIRECT_SEND, LiveStreamResponse, writer
 from agora.web.state import AppState
-from tests.conftest import EventFactory, PollFactory, join
+from tests.conftest import EventFactory, PollFactory
+from tests.pages.test_stream import vote
 
 
 def test_the_start_and_the_end_pass_the_layers_the_chunks_do_not() -> None:
@@ -148,12 +149,7 @@ def test_a_phones_stream_hands_the_servers_send_to_the_hub(
         assert b"event: snapshot" in next(chunks)
         [subscriber] = state.hub._channels[event.id].subscribers
         assert subscriber.write is not None  # the server's send, run by the hub
-        voted = client.post(
-            f"/api/v1/questions/{question_id}/responses",
-            json={"answer": {"option": "o1"}},
-            headers=join(client, event.code),
-        )
-        assert voted.status_code == 201
+        vote(client, question_id, event)
         # The test client's send always waits a turn (anyio's checkpoint): here the
         # stream finishes each write itself, which a full connection also does.
         assert b"event: results" in next(chunks)
