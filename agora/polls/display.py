@@ -39,6 +39,20 @@ def figure_of(table: ResultTable, row: Row) -> str:
     return f"{text} ({', '.join(more)})" if more else text
 
 
+def ranks_of(table: ResultTable) -> list[int | None] | None:
+    """Return each row's rank (ties share one: 1, 1, 3), or None when none is known.
+
+    None for a table without ranks, and for a ranking before its first ballot.
+    """
+    if not table.ranked or not any(c.key == "rank" for c in table.columns):
+        return None
+    at = table.index("rank")
+    ranks = [row.cells[at] for row in table.rows]
+    if all(rank is None for rank in ranks):
+        return None
+    return [int(rank) if isinstance(rank, int | float) else None for rank in ranks]
+
+
 #: What the poll templates may call, whatever the question's kind.
 TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
     "question_kind": kind_of,
@@ -48,6 +62,7 @@ TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
     "summary_of": summary_of,
     "label_of": label_of,
     "figure_of": figure_of,
+    "ranks_of": ranks_of,
     "say": say,
     "table_words": words,
 }

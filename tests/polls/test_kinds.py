@@ -35,6 +35,7 @@ from agora.polls.kinds.table import (
     from_json,
     registered,
     say,
+    screen_number,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,6 +166,45 @@ def test_a_table_survives_the_stream_as_json(kind: QuestionKind) -> None:
     assert [say(from_json(text)) for text in data["summary"]] == [say(t) for t in table.summary]
     assert say(from_json(data["title"])) == say(table.title)
     assert [row["cells"] for row in data["rows"]] == [list(row.cells) for row in table.rows]
+
+
+def test_a_ranking_shows_no_rank_before_its_first_ballot() -> None:
+    spec = SPECS[QuestionKind.ranking]
+    tally = make_tally(spec)
+    empty = result_table(tally.result())
+    assert [row.cells[0] for row in empty.rows] == [None] * len(empty.rows)
+    assert [option["rank"] for option in tally.result()["options"]] == [1] * len(empty.rows)
+    assert screen_number(None, Format.integer) == "–"
+
+    tally.add(
+        validate_answer(
+            spec, answer_from_form(QuestionKind.ranking, FormData(FORMS[QuestionKind.ranking][0]))
+        )
+    )
+    counted = result_table(tally.result())
+    assert counted.rows[0].cells[0] == 1
+    assert all(isinstance(row.cells[0], int) for row in counted.rows)
+
+
+def test_the_result_list_numbers_ranks_as_the_method_gives_them() -> None:
+    from agora.app import make_templates
+
+    spec = make_spec(QuestionKind.ranking, options=OPTIONS[:3])
+    macro = make_templates().env.get_template("polls/_result.html").module.result_table  # type: ignore[attr-defined]
+
+    def drawn(*ballots: list[str]) -> str:
+        tally = make_tally(spec)
+        for order in ballots:
+            tally.add({"ranking": order})
+        return str(macro(type("Q", (), {"id": 1})(), tally.result()))
+
+    ids = [option.id for option in spec.options]
+    before = drawn()
+    assert '<ul class="result-list">' in before  # no ballot yet: no numbers
+    assert "<ol" not in before
+    tied = drawn([ids[0], ids[1]], [ids[1], ids[0]])  # the first two tie, the third last
+    assert tied.count('value="1"') == 2
+    assert tied.count('value="3"') == 1
 
 
 def test_the_table_words_are_translated_where_shown() -> None:

@@ -153,8 +153,10 @@ def table(result: Mapping[str, Any]) -> ResultTable:
             Column("label", Phrase(OPTION), Format.text),
             Column("score", score, Format.score),
         ),
+        # Before the first ballot every option ties for first: no rank is shown ("–").
         rows=tuple(
-            Row(str(o["id"]), (o["rank"], o["label"], o["score"])) for o in result["options"]
+            Row(str(o["id"]), (o["rank"] if ballots else None, o["label"], o["score"]))
+            for o in result["options"]
         ),
         label="label",
         value="score",
