@@ -63,7 +63,6 @@ class LiveStreamResponse(StreamingResponse):
     """
 
     _direct: Send | None = None
-    media_type = "text/event-stream"
 
     def __init__(
         self,
@@ -73,7 +72,11 @@ class LiveStreamResponse(StreamingResponse):
         background: BackgroundTask | None = None,
     ) -> None:
         super().__init__(
-            _not_opened(), status_code=status_code, headers=headers, background=background
+            _not_opened(),
+            status_code=status_code,
+            headers=headers,
+            media_type="text/event-stream",
+            background=background,
         )
         self._open = open_stream
 
