@@ -12,7 +12,7 @@ takeaway, its event and its speaker; a takeaway is promoted once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,6 +41,7 @@ from agora.knowledge.schemas import (
     checked,
 )
 from agora.knowledge.topics import match_topic
+from agora.takeaways import live as takeaways_live
 from agora.takeaways.models import Takeaway, TakeawayState
 
 #: The choice that creates an actor with the typed name and no place.
@@ -377,3 +378,17 @@ def promote(session: Session, takeaway: Takeaway, review: Review) -> Cooperation
         takeaway_id=takeaway.id,
         speaker_name=takeaway.speaker_name,
     )
+
+
+def record_links(session: Session, takeaway_ids: Sequence[int]) -> dict[int, str]:
+    """Return the address of the cooperation each promoted takeaway became."""
+    return {
+        takeaway_id: f"/knowledge/cooperations/{cooperation_id}"
+        for takeaway_id, cooperation_id in services.promoted_takeaways(
+            session, takeaway_ids
+        ).items()
+    }
+
+
+# The moderators' takeaways (a domain below this one) show which are in the knowledge base.
+takeaways_live.link_knowledge(record_links)

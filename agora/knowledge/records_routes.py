@@ -39,6 +39,7 @@ from agora.knowledge.schemas import (
     TopicOut,
     checked,
 )
+from agora.takeaways import live as takeaways_live
 from agora.takeaways.models import Takeaway
 from agora.takeaways.services import get_takeaway
 from agora.web.deps import IdPath, StateDep, WorkDep
@@ -560,6 +561,11 @@ def _promote(
     return cooperation
 
 
+def _promoted(event: EventScope, event_id: int) -> None:
+    """Once the promotion is committed: the moderators' takeaways show it is added."""
+    event.state.changed(event_id, takeaways_live.NAME)
+
+
 @router.post("/api/v1/events/{code}/takeaways/{takeaway_id}/promote", status_code=201, tags=TAGS)
 def promote_takeaway(
     takeaway_id: IdPath, data: ReviewIn, event: ModeratedEventDep
@@ -570,11 +576,13 @@ def promote_takeaway(
     """
     review = promotion.Review(data.title, data.programme, data.choices, data.topics)
 
-    def change(session: Session, e: Event) -> CooperationOut:
+    def change(session: Session, e: Event) -> tuple[int, CooperationOut]:
         cooperation = _promote(session, event, e, takeaway_id, review)
-        return cooperation_out(session, cooperation, full=True)
+        return e.id, cooperation_out(session, cooperation, full=True)
 
-    return event.sync(change)
+    event_id, out = event.sync(change)
+    _promoted(event, event_id)
+    return out
 
 
 def _review_page(
@@ -636,7 +644,9 @@ async def promote_form(
         topics=[str(v) for v in form.getlist("topics")],
     )
     try:
-        cooperation_id = await event.run(lambda s, e: _promote(s, event, e, takeaway_id, review).id)
+        event_id, cooperation_id = await event.run(
+            lambda s, e: (e.id, _promote(s, event, e, takeaway_id, review).id)
+        )
     except InvalidInput as error:
         refused: InvalidInput = error
         values = {"title": review.title, "programme": review.programme, "choices": choices,
@@ -647,6 +657,7 @@ async def promote_form(
             return _review_page(request, state, e, draft, session, refused, values)
 
         return await event.run(again)
+    _promoted(event, event_id)
     # an organiser (or anyone, on a public knowledge base) goes on to the record; a
     # moderator by the shared link, who may not read it, back to the moderation page
     organiser = await work(lambda session: current_organiser(request, session))

@@ -5,6 +5,7 @@ Everyone sees the approved takeaways, without participant ids; moderators see th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,6 +22,25 @@ from agora.web.state import AppState
 NAME = "takeaways"
 
 APPROVED = frozenset({TakeawayState.approved})
+
+#: Finds which takeaways are in the knowledge base: takeaway id → the address of the
+#: record each became. The knowledge base, a domain above this one, sets it when it is
+#: imported (``agora.knowledge.promotion``); until then no takeaway shows as added.
+KnowledgeLinks = Callable[[Session, Sequence[int]], dict[int, str]]
+_knowledge_links: list[KnowledgeLinks] = []
+
+
+def link_knowledge(find: KnowledgeLinks) -> None:
+    """Let the moderators' list show which takeaways are in the knowledge base."""
+    _knowledge_links[:] = [find]
+
+
+def knowledge_links(session: Session, takeaway_ids: Sequence[int]) -> dict[int, str]:
+    """Return the knowledge base's record address of each takeaway added to it."""
+    links: dict[int, str] = {}
+    for find in _knowledge_links:
+        links |= find(session, takeaway_ids)
+    return links
 
 
 def _iso(moment: Any) -> str | None:
@@ -65,8 +85,9 @@ def moderation_list(session: Session, event: Event) -> dict[str, Any]:
     counts = {state.value: 0 for state in TakeawayState}
     for takeaway in every:
         counts[takeaway.state.value] += 1
+    links = knowledge_links(session, [t.id for t in every])
     return {
-        "takeaways": [moderation_view(t) for t in every],
+        "takeaways": [{**moderation_view(t), "knowledge": links.get(t.id)} for t in every],
         "counts": counts,
         "closed": event.closed_at is not None,
     }

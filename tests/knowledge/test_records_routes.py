@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from agora.core.db import Database
-from agora.events.models import AuditEntry
+from agora.events.models import AuditEntry, Event
 from agora.knowledge.models import Cooperation
+from agora.takeaways.live import moderation_list
 from tests.accounts.conftest import sign_in
 from tests.conftest import EventFactory, OrganiserFactory
 from tests.knowledge.records_fixtures import ActorFactory, ApprovedFactory, sqlite_only
@@ -287,3 +288,28 @@ def test_an_organiser_who_promotes_goes_on_to_the_record(
     with db.session() as session:
         cooperation = session.scalars(select(Cooperation)).one()
         assert saved.headers["location"] == f"/knowledge/cooperations/{cooperation.id}"
+
+
+def test_a_promoted_takeaway_links_to_its_record_instead_of_offering_promotion(
+    client: TestClient, db: Database, make_event: EventFactory, kb_approved: ApprovedFactory
+) -> None:
+    event = make_event()
+    takeaway = kb_approved(event, place="Graz", country="AT", partners=[])
+    other = kb_approved(event, place="Genova", country="IT", partners=[])
+    key = {"X-Moderator-Key": event.moderator_key}
+    made = client.post(
+        f"/api/v1/events/{event.code}/takeaways/{takeaway.id}/promote", json={}, headers=key
+    )
+    assert made.status_code == 201, made.text
+    record = f"/knowledge/cooperations/{made.json()['id']}"
+
+    page = client.get(f"/e/{event.code}/moderate?key={event.moderator_key}")
+    assert f'href="{record}"' in page.text
+    assert "In the knowledge base" in page.text
+    assert f"/e/{event.code}/takeaways/{takeaway.id}/promote" not in page.text
+    assert f"/e/{event.code}/takeaways/{other.id}/promote" in page.text  # not promoted yet
+    # The moderators' live list says the same (takeaways.js draws it from this).
+    with db.session() as session:
+        stored = session.get_one(Event, event.id)
+        listed = {t["id"]: t["knowledge"] for t in moderation_list(session, stored)["takeaways"]}
+    assert listed == {takeaway.id: record, other.id: None}

@@ -176,7 +176,12 @@ function drawModeration(view) {
     edit.href = `/e/${moderation.dataset.event}/takeaways/${t.id}/edit?back=moderator`;
     edit.append(el("span", "visually-hidden", `: ${t.lesson.slice(0, 40)}`));
     controls.append(edit);
-    if (t.state === "approved") {  // the knowledge base's review page (agora/knowledge)
+    if (t.knowledge) {  // added already: the record it became
+      const record = el("a", "button", strings.in_knowledge);
+      record.href = t.knowledge;
+      record.append(el("span", "visually-hidden", `: ${t.lesson.slice(0, 40)}`));
+      controls.append(record);
+    } else if (t.state === "approved") {  // the knowledge base's review page (agora/knowledge)
       const promote = el("a", "button", strings.promote);
       promote.href = `/e/${moderation.dataset.event}/takeaways/${t.id}/promote`;
       promote.append(el("span", "visually-hidden", `: ${t.lesson.slice(0, 40)}`));
