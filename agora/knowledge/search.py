@@ -1,8 +1,8 @@
 """Search the knowledge base by words and by meaning, in one ranking, with facets.
 
 One query runs up to two searches over the index (``search_index``): *words*, the full-text
-index of the database (FTS5 with BM25 on SQLite, ``to_tsvector('simple', …)`` with
-``ts_rank`` on PostgreSQL), and *meaning*, the dot product of the query's multilingual
+index of the database (FTS5 with BM25 on SQLite, ``to_tsvector('simple', …)`` without
+accents, with ``ts_rank`` on PostgreSQL), and *meaning*, the dot product of the query's multilingual
 embedding with every document's, so that a question in Spanish or Croatian finds an
 English lesson. Both give a ranked list of at most ``DEPTH`` documents; reciprocal rank
 fusion merges them into one (``fuse``). Facets are counted over that merged set, and
@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from agora.core.errors import InvalidInput
 from agora.core.i18n import LANGUAGES, _
 from agora.knowledge import search_index
-from agora.knowledge.models import ActorKind, OutcomeKind
+from agora.knowledge.models import ActorKind, OutcomeKind, Topic
 from agora.knowledge.search_models import SearchDocument, SearchFacet
+from agora.knowledge.topics import topic_name
 from agora.text.stopwords import stop_words
 
 #: How many documents each search ranks before fusion: the merged set facets count over.
@@ -253,6 +254,25 @@ class Segment:
     match: bool = False
 
 
+def _matching(tokens: Sequence[re.Match[str]], terms: Sequence[str]) -> list[bool]:
+    """Return, for each word, whether it matches a term: its folded form starts with one
+    (as the index matches)."""
+    if not terms:
+        return [False] * len(tokens)
+    starts = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + ")")
+    return [starts.search(fold(t.group())) is not None for t in tokens]
+
+
+def hit_snippet(kind: str, text: str, terms: Sequence[str]) -> list[Segment]:
+    """Return a hit's snippet. A topic's text begins with its names in every language: they
+    are shown only when the query matched one of them (``Mobilität``); else its description."""
+    if kind == "topic":
+        names, _newline, rest = text.partition("\n")
+        if rest.strip() and not any(_matching(list(re.finditer(r"\S+", names)), terms)):
+            return snippet(rest, terms)
+    return snippet(text, terms)
+
+
 def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WORDS) -> list[Segment]:
     """Return the window of ``text`` where the query's words are densest, words marked.
 
@@ -263,11 +283,7 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WORDS) -> list
     if not tokens:
         return []
 
-    if terms:  # a term matches where a word starts, as the index matches
-        starts = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + ")")
-        hits = [starts.search(fold(t.group())) is not None for t in tokens]
-    else:
-        hits = [False] * len(tokens)
+    hits = _matching(tokens, terms)
     best, best_count = 0, -1
     window = min(width, len(tokens))
     running = sum(hits[:window])
@@ -351,8 +367,9 @@ def record_url(kind: str, record_id: int, slug: str = "") -> str:
 
 #: The word index's table on SQLite (made by migration 0014, not a model).
 _FTS = table("knowledge_search_fts", column("rowid"))
-#: PostgreSQL's stored ``to_tsvector('simple', title || ' ' || text)`` of each document,
-#: with its GIN index (migration 0014, not a model).
+#: PostgreSQL's stored ``to_tsvector('simple', …)`` of each document's title and text,
+#: accents removed as ``fold`` removes them, with its GIN index (migrations 0016 and 0017,
+#: not a model).
 _TSVECTOR = "words"
 
 
@@ -495,8 +512,13 @@ def search(
     }
     word_rank = {doc_id: rank for rank, doc_id in enumerate(word_ids, start=1)}
     meaning_rank = {doc_id: rank for rank, doc_id in enumerate(meaning_ids, start=1)}
-    slugs = search_index.topic_slugs(
-        session, [d.record_id for d in documents.values() if d.kind == "topic"]
+    topic_ids = [d.record_id for d in documents.values() if d.kind == "topic"]
+    slugs = search_index.topic_slugs(session, topic_ids)
+    # a topic under its name in the reader's language (its document holds the English one)
+    topic_titles = (
+        {t.id: topic_name(t) for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}
+        if topic_ids
+        else {}
     )
     hits = []
     for doc_id, score in page:
@@ -507,11 +529,13 @@ def search(
             Hit(
                 kind=document.kind,
                 record_id=document.record_id,
-                title=document.title,
+                title=topic_titles.get(document.record_id, document.title)
+                if document.kind == "topic"
+                else document.title,
                 url=record_url(
                     document.kind, document.record_id, slugs.get(document.record_id, "")
                 ),
-                snippet=snippet(document.text, terms),
+                snippet=hit_snippet(document.kind, document.text, terms),
                 score=round(score, 6),
                 word_rank=word_rank.get(doc_id),
                 meaning_rank=meaning_rank.get(doc_id),

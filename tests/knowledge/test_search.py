@@ -14,6 +14,7 @@ from agora.knowledge.search import (
     check_query,
     fts5_query,
     fuse,
+    hit_snippet,
     query_terms,
     rank_facets,
     snippet,
@@ -82,6 +83,18 @@ def test_snippet_marks_the_query_words_where_they_are_densest() -> None:
     assert parts[0].text.startswith("… ")
     assert parts[-1].text.endswith(" …")
     assert "".join(p.text for p in parts).count("filler") <= 10
+
+
+def test_a_topics_snippet_shows_its_names_only_when_the_query_matched_one() -> None:
+    text = "Mobilität · Mobilité · Movilidad · Mobilnost\nHow people and goods move in a region."
+    described = hit_snippet("topic", text, ["region"])
+    assert "Mobilité" not in "".join(s.text for s in described)
+    assert [s.text for s in described if s.match] == ["region."]
+    named = hit_snippet("topic", text, ["mobilnost"])
+    assert [s.text for s in named if s.match] == ["Mobilnost"]
+    # a cooperation's text is not cut, nor a topic with nothing but names
+    assert hit_snippet("cooperation", text, ["region"]) == snippet(text, ["region"])
+    assert hit_snippet("topic", "Mobilität · Mobilité", []) == snippet("Mobilität · Mobilité", [])
 
 
 def test_snippet_without_a_match_is_the_start_of_the_text() -> None:

@@ -8,8 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from agora.app import create_app
+from agora.core.db import Database
 from agora.core.settings import Settings
 from agora.knowledge import search_index
+from agora.knowledge.models import Topic
 from tests.conftest import OrganiserFactory
 from tests.knowledge.search_fixtures import SearchCooperationFactory
 
@@ -124,3 +126,24 @@ def test_the_page_speaks_the_readers_language(public_client: TestClient, search_
     assert 'lang="hr"' in page.text
     assert "Hrvatska" in page.text  # the country facet, named in Croatian
     assert "Pretraži bazu znanja" in page.text
+
+
+def test_a_topic_is_found_under_its_name_in_the_readers_language(
+    public_client: TestClient, db: Database, search_topics: dict[str, int], search_data: int
+) -> None:
+    names = {"en": "Urban mobility", "de": "Urbane Mobilität", "fr": "Mobilité urbaine"}
+    with db.session() as session:
+        topic = session.get_one(Topic, search_topics["mobility"])
+        topic.names = names
+        topic.description = "Public transport, active travel and logistics."
+    public_client.cookies.set("agora_lang", "de")
+
+    by_name = public_client.get(API, params={"q": "Mobilität", "mode": "words"}).json()
+    [topic_hit] = [hit for hit in by_name["hits"] if hit["kind"] == "topic"]
+    assert topic_hit["title"] == "Urbane Mobilität"
+    assert any(s["match"] and s["text"].startswith("Mobilität") for s in topic_hit["snippet"])
+
+    by_description = public_client.get(API, params={"q": "logistics", "mode": "words"}).json()
+    [topic_hit] = [hit for hit in by_description["hits"] if hit["kind"] == "topic"]
+    shown = "".join(s["text"] for s in topic_hit["snippet"])
+    assert shown == "Public transport, active travel and logistics."  # not every name
