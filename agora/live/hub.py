@@ -208,6 +208,8 @@ class Hub:
         self.messages_sent = 0
         #: Snapshots rendered (each shared by every stream opening at its version).
         self.snapshots_rendered = 0
+        #: Writes a connection could not take at once (their streams finished them).
+        self.writes_waited = 0
 
     def _channel(self, event_id: int) -> _Channel:
         channel = self._channels.get(event_id)
@@ -333,6 +335,7 @@ class Hub:
                 return
             subscriber.idle = subscriber.keep_alive_due = False
             if pending is not None:  # the connection is full: the stream finishes it
+                self.writes_waited += 1
                 waiter.set_result(pending)
                 return
         channel.waiting[subscriber.public_only].append(waiting)  # and it waits on

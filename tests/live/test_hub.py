@@ -773,6 +773,7 @@ async def test_a_full_connection_is_finished_by_its_own_stream_and_nobody_waits_
     await settle()
     assert [m.id for chunk in full.written for m in parse(chunk)] == [1, 4]
     assert [m.id for m in slow.messages] == [0, 2, 3]
+    assert hub.writes_waited == 1
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
