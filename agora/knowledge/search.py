@@ -17,7 +17,7 @@ import enum
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -263,13 +263,36 @@ def _matching(tokens: Sequence[re.Match[str]], terms: Sequence[str]) -> list[boo
     return [starts.search(fold(t.group())) is not None for t in tokens]
 
 
-def hit_snippet(kind: str, text: str, terms: Sequence[str]) -> list[Segment]:
-    """Return a hit's snippet. A topic's text begins with its names in every language: they
-    are shown only when the query matched one of them (``Mobilität``); else its description."""
+def _matches(text: str, terms: Sequence[str]) -> bool:
+    return any(_matching(list(re.finditer(r"\S+", text)), terms))
+
+
+def _topic_line(line: str, terms: Sequence[str], topic_names: Mapping[str, str]) -> str:
+    """Return a cooperation's line of topic names (every language's, joined by "; ") as
+    the names the query matched, else as the reader's names; any other line as it is."""
+    items = line.split("; ")
+    if not all(item in topic_names for item in items):
+        return line
+    matched = [item for item in items if _matches(item, terms)]
+    return "; ".join(dict.fromkeys(matched or [topic_names[item] for item in items]))
+
+
+def hit_snippet(
+    kind: str, text: str, terms: Sequence[str], topic_names: Mapping[str, str] | None = None
+) -> list[Segment]:
+    """Return a hit's snippet, without lists of names in every language.
+
+    A topic's text begins with its names in every language: they are shown only when the
+    query matched one of them (``Mobilität``); else its description. A cooperation's line of
+    topic names shows the names the query matched, else the reader's (``topic_names``: every
+    language's name of a topic → its name in the reader's language).
+    """
     if kind == "topic":
         names, _newline, rest = text.partition("\n")
-        if rest.strip() and not any(_matching(list(re.finditer(r"\S+", names)), terms)):
+        if rest.strip() and not _matches(names, terms):
             return snippet(rest, terms)
+    if kind == "cooperation" and topic_names:
+        text = "\n".join(_topic_line(line, terms, topic_names) for line in text.split("\n"))
     return snippet(text, terms)
 
 
@@ -514,12 +537,15 @@ def search(
     meaning_rank = {doc_id: rank for rank, doc_id in enumerate(meaning_ids, start=1)}
     topic_ids = [d.record_id for d in documents.values() if d.kind == "topic"]
     slugs = search_index.topic_slugs(session, topic_ids)
-    # a topic under its name in the reader's language (its document holds the English one)
-    topic_titles = (
-        {t.id: topic_name(t) for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}
-        if topic_ids
-        else {}
-    )
+    # topics under their names in the reader's language (documents hold every language's)
+    every_topic = session.scalars(select(Topic)).all() if documents else []
+    topic_titles = {t.id: topic_name(t) for t in every_topic}
+    reader_names = {
+        name: topic_titles[t.id]
+        for t in every_topic
+        for name in (t.name, *(t.names or {}).values())
+        if name
+    }
     hits = []
     for doc_id, score in page:
         document = documents.get(doc_id)
@@ -535,7 +561,7 @@ def search(
                 url=record_url(
                     document.kind, document.record_id, slugs.get(document.record_id, "")
                 ),
-                snippet=hit_snippet(document.kind, document.text, terms),
+                snippet=hit_snippet(document.kind, document.text, terms, reader_names),
                 score=round(score, 6),
                 word_rank=word_rank.get(doc_id),
                 meaning_rank=meaning_rank.get(doc_id),

@@ -97,6 +97,37 @@ def test_a_topics_snippet_shows_its_names_only_when_the_query_matched_one() -> N
     assert hit_snippet("topic", "Mobilität · Mobilité", []) == snippet("Mobilität · Mobilité", [])
 
 
+def test_a_cooperations_topic_names_show_what_matched_or_the_readers_names() -> None:
+    reader = {  # every language's name → the reader's (German here)
+        "Urban mobility": "Urbane Mobilität",
+        "Urbane Mobilität": "Urbane Mobilität",
+        "Mobilité urbaine": "Urbane Mobilität",
+        "Culture and tourism": "Kultur und Tourismus",
+        "Culture et tourisme": "Kultur und Tourismus",
+    }
+    text = (
+        "Shared bus lanes cut travel times.\n"
+        "Urban mobility; Urbane Mobilität; Mobilité urbaine; Culture and tourism; "
+        "Culture et tourisme\nCity of Melbourne"
+    )
+
+    def shown(terms: list[str]) -> str:
+        return "".join(s.text for s in hit_snippet("cooperation", text, terms, reader))
+
+    assert "Mobilité urbaine; " not in shown(["mobilite"])
+    assert "Mobilité urbaine" in shown(["mobilite"])  # the name that matched
+    assert "Urban mobility" not in shown(["mobilite"])
+    by_lesson = shown(["bus"])  # nothing matched a name: the reader's names, once each
+    assert "Urbane Mobilität; Kultur und Tourismus" in by_lesson
+    assert "Mobilité" not in by_lesson
+    # a line that is not only topic names is left as it is
+    assert "Urban mobility and more" in shown_line("Urban mobility and more", reader)
+
+
+def shown_line(line: str, reader: dict[str, str]) -> str:
+    return "".join(s.text for s in hit_snippet("cooperation", line, [], reader))
+
+
 def test_snippet_without_a_match_is_the_start_of_the_text() -> None:
     parts = snippet("One two three four", ["zzz"], width=2)
     assert "".join(p.text for p in parts) == "One two …"
