@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from agora.core.errors import InvalidInput
+from agora.knowledge import search_index
 from agora.knowledge.search import (
     FACETS,
+    MEANING_FLOOR,
     RRF_K,
     FacetCount,
     Filters,
@@ -15,6 +18,8 @@ from agora.knowledge.search import (
     fts5_query,
     fuse,
     hit_snippet,
+    meaning_cut,
+    meaning_ranking,
     query_terms,
     rank_facets,
     snippet,
@@ -126,6 +131,22 @@ def test_a_cooperations_topic_names_show_what_matched_or_the_readers_names() -> 
 
 def shown_line(line: str, reader: dict[str, str]) -> str:
     return "".join(s.text for s in hit_snippet("cooperation", line, [], reader))
+
+
+def test_meaning_keeps_documents_near_the_best_and_above_the_floor() -> None:
+    def ranked(scores: list[float], allowed: set[int] | None = None) -> list[int]:
+        angles = np.arccos(np.array(scores))  # unit vectors whose dot with (1, 0) is a score
+        vectors = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+        ids = np.arange(1, len(scores) + 1, dtype=np.int64)
+        matrix = search_index.VectorMatrix(ids=ids, vectors=vectors, version=1)
+        return meaning_ranking(matrix, np.array([1.0, 0.0], dtype=np.float32), allowed)
+
+    assert ranked([0.80, 0.90, 0.86, 0.83]) == [2, 3]  # within 0.06 of the best (0.84)
+    assert ranked([0.83, 0.82, 0.80]) == [1, 2]  # the floor (0.81) is the higher cut
+    assert ranked([0.79, 0.78]) == []  # nothing near the query at all
+    assert ranked([0.90, 0.85], allowed={2}) == [2]  # the best among the allowed
+    assert meaning_cut(0.95) == pytest.approx(0.89)
+    assert meaning_cut(0.80) == MEANING_FLOOR
 
 
 def test_snippet_without_a_match_is_the_start_of_the_text() -> None:

@@ -100,6 +100,17 @@ def test_words_ignore_accents_case_and_match_word_beginnings(
     assert find(db, "zzzunknown", mode=SearchMode.words).hits == []
 
 
+@needs_model
+def test_meaning_finds_nothing_for_a_query_about_nothing_in_the_base(
+    db: Database, search_lessons: dict[str, int]
+) -> None:
+    for query in ("recipe for chocolate cake", "zebra giraffe"):
+        assert find(db, query, mode=SearchMode.meaning).hits == []
+        assert find(db, query).total == 0
+    # A question on a subject of the base, in another language, still finds it.
+    assert find(db, "festivales de cultura fuera del verano", mode=SearchMode.meaning).hits
+
+
 def test_facets_are_counted_over_the_results_and_filters_narrow_them(
     db: Database, search_lessons: dict[str, int]
 ) -> None:
