@@ -552,10 +552,10 @@ def search(
     }
     word_rank = {doc_id: rank for rank, doc_id in enumerate(word_ids, start=1)}
     meaning_rank = {doc_id: rank for rank, doc_id in enumerate(meaning_ids, start=1)}
-    topic_ids = [d.record_id for d in documents.values() if d.kind == "topic"]
-    slugs = search_index.topic_slugs(session, topic_ids)
-    # topics under their names in the reader's language (documents hold every language's)
+    # topics (a taxonomy of a few dozen): their slugs, their names in the reader's language
+    # (documents hold every language's) and every name of each
     every_topic = session.scalars(select(Topic)).all() if documents else []
+    slugs = {t.id: t.slug for t in every_topic}
     topic_titles = {t.id: topic_name(t) for t in every_topic}
     reader_names = {
         name: topic_titles[t.id]

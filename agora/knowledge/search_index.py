@@ -298,14 +298,6 @@ def compose_topics(session: Session) -> list[Composed]:
     return composed
 
 
-def topic_slugs(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    """Return the slugs of topics ``ids``."""
-    if not ids:
-        return {}
-    rows = session.execute(select(Topic.id, Topic.slug).where(Topic.id.in_(ids)))
-    return {int(i): str(s) for i, s in rows}
-
-
 # -- keeping the index up to date --------------------------------------------------------
 
 

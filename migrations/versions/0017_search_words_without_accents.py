@@ -43,6 +43,7 @@ def folding() -> tuple[str, str]:
         for code in range(start, end + 1):
             letter = chr(code)
             folded = _fold(letter)
+            # (a quote would end the SQL literal the letters are written into)
             if len(folded) == 1 and folded != letter and folded != "'":
                 source.append(letter)
                 target.append(folded)

@@ -23,37 +23,41 @@ from agora.live.hub import Hub
 from tests.browser import LiveServer
 from tests.conftest import EventFactory, PollFactory, question
 
-#: Changes the moderator makes (each closes or opens the poll: two messages for phones).
-CHANGES = 40
+#: Changes the moderator makes (each closes or opens the poll: two messages for phones);
+#: then the results are shown, which no phone saw before: the last change, seen as
+#: (state, results shown).
+CHANGES = 41
+FINAL = ("closed", True)
 #: How long a reader waits for what it expects before the test fails (not a measure).
 PATIENCE_S = 60.0
 
 
-def poll_states(body: bytes, poll_id: int) -> list[str]:
-    """Return the poll's state in each ``polls`` or ``snapshot`` message, in order."""
+def poll_states(body: bytes, poll_id: int) -> list[tuple[str, bool]]:
+    """Return the poll's state and whether its results are shown, in each ``polls`` or
+    ``snapshot`` message, in order."""
     states = []
-    for block in body.decode(errors="replace").split("\n\n"):
+    text = body.decode(errors="replace")
+    for block in text[: text.rfind("\n\n")].split("\n\n"):  # whole messages only
         fields = dict(
             line.split(": ", 1) for line in block.splitlines() if ": " in line and line[0] != ":"
         )
         if fields.get("event") not in {"polls", "snapshot"}:
             continue
         data: Any = json.loads(fields["data"])
-        entries = data["polls"] if fields["event"] == "polls" else data["sections"]["polls"]
-        entries = entries.get("polls", entries) if isinstance(entries, dict) else entries
-        states += [str(p["state"]) for p in entries if p.get("id") == poll_id]
+        snapshot = fields["event"] == "snapshot"
+        entries = data["sections"]["polls"]["polls"] if snapshot else data["polls"]
+        states += [(p["state"], p["results_visible"]) for p in entries if p["id"] == poll_id]
     return states
 
 
 class Reader(threading.Thread):
-    """A phone reading its stream until it has seen the poll in ``final`` state."""
+    """A phone reading its stream until it has seen the moderator's last change."""
 
     def __init__(self, url: str, poll_id: int) -> None:
         super().__init__(daemon=True)
         self.url, self.poll_id = url, poll_id
         self.body = bytearray()
         self.opened = threading.Event()
-        self.final: str | None = None
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -64,9 +68,7 @@ class Reader(threading.Thread):
             for chunk in response.iter_bytes():
                 self.body += chunk
                 self.opened.set()
-                if self.final is not None and poll_states(bytes(self.body), self.poll_id)[-1:] == [
-                    self.final
-                ]:
+                if poll_states(bytes(self.body), self.poll_id)[-1:] == [FINAL]:
                     self.done.set()
                     return
 
@@ -148,9 +150,7 @@ def test_a_phone_that_stops_reading_holds_up_no_other_phone(
             for change in range(CHANGES):
                 action = "close" if change % 2 == 0 else "open"
                 assert moderator.post(f"/api/v1/polls/{poll.id}/{action}", headers=key).is_success
-            final = "open" if CHANGES % 2 == 0 else "closed"
-            for reader in readers:
-                reader.final = final
+            assert moderator.post(f"/api/v1/polls/{poll.id}/reveal", headers=key).is_success
             # The phones that read have the last change (the stopped one holds nobody up).
             for reader in readers:
                 assert reader.done.wait(PATIENCE_S), poll_states(bytes(reader.body), poll.id)[-3:]
@@ -161,7 +161,7 @@ def test_a_phone_that_stops_reading_holds_up_no_other_phone(
         # It reads again: a well-formed stream that ends in the same state.
         stopped.settimeout(PATIENCE_S)
         raw = b""
-        while poll_states(dechunked(raw), poll.id)[-1:] != [final]:
+        while poll_states(dechunked(raw), poll.id)[-1:] != [FINAL]:
             received = stopped.recv(1 << 16)
             assert received, "the server closed the stopped phone's stream"
             raw += received
