@@ -639,8 +639,11 @@ def embed_pending(engine: Engine, progress: Callable[[int, int], None] | None = 
     """Embed every document without an up-to-date vector, in batches; return how many.
 
     Each batch is its own transaction; searches see the new vectors every
-    ``PUBLISH_EVERY_S`` and at the end.
+    ``PUBLISH_EVERY_S`` and at the end. The count of pending documents falls only when
+    the vectors are published (the version moved): a search that sees none pending uses
+    words no more, so its matrix must already hold every vector.
     """
+    url = str(engine.url)
     with Session(engine) as session:
         total = count_pending(session)
     done = 0
@@ -648,21 +651,23 @@ def embed_pending(engine: Engine, progress: Callable[[int, int], None] | None = 
     while True:
         with Session(engine) as session:
             embedded = embed_some(session, EMBED_BATCH)
-            if embedded and time.monotonic() - published > PUBLISH_EVERY_S:
+            publish = bool(embedded) and time.monotonic() - published > PUBLISH_EVERY_S
+            if publish:
                 bump_version(session)
                 published = time.monotonic()
             session.commit()
         if not embedded:
             break
         done += embedded
-        _set_pending(str(engine.url), max(0, total - done))
+        if publish:
+            _set_pending(url, max(0, total - done))
         if progress is not None:
             progress(done, max(total, done))
     if done:
         with Session(engine) as session:
             bump_version(session)
             session.commit()
-    _set_pending(str(engine.url), 0)
+    _set_pending(url, 0)
     return done
 
 

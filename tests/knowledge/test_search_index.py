@@ -11,7 +11,7 @@ from agora.core.db import Database, utcnow
 from agora.knowledge import search_index
 from agora.knowledge.models import Actor, Cooperation, Lesson
 from agora.knowledge.search import Filters, Hit, SearchMode, SearchResult, search
-from agora.knowledge.search_models import SearchDocument, SearchVector
+from agora.knowledge.search_models import SearchDocument, SearchState, SearchVector
 from tests.knowledge.search_fixtures import SearchCooperationFactory
 
 needs_model = pytest.mark.skipif(
@@ -104,6 +104,8 @@ def test_words_ignore_accents_case_and_match_word_beginnings(
 def test_meaning_finds_nothing_for_a_query_about_nothing_in_the_base(
     db: Database, search_lessons: dict[str, int]
 ) -> None:
+    with db.session() as session:  # every vector in, as meaning search sees a settled base
+        search_index.refresh_index(session, embed_inline=100)
     for query in ("recipe for chocolate cake", "zebra giraffe"):
         assert find(db, query, mode=SearchMode.meaning).hits == []
         assert find(db, query).total == 0
@@ -197,6 +199,31 @@ def test_meaning_finds_an_english_lesson_from_spanish_and_croatian(
     assert best.meaning_rank is not None
     both = find(db, "prijenos tehnologije sveučilišta")
     assert first_cooperation(both).title == "Technology transfer with Jalisco"
+
+
+@needs_model
+def test_no_document_counts_as_embedded_before_searches_can_see_its_vector(
+    db: Database, search_lessons: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search that sees nothing pending stops using words: the vectors it counted on
+    must be in the version it loads (they were not, for a moment, at the end of a job)."""
+    with db.session() as session:
+        refreshed = search_index.refresh_index(session, embed_inline=0, background=False)
+        first = session.scalars(select(SearchState.version)).one()
+    monkeypatch.setattr("agora.knowledge.search_index.EMBED_BATCH", 2)  # several batches
+    seen: list[tuple[int, int]] = []
+
+    def counted(url: str, count: int) -> None:
+        with db.session() as session:  # what another request would read at that moment
+            seen.append((count, session.scalars(select(SearchState.version)).one()))
+
+    monkeypatch.setattr("agora.knowledge.search_index._set_pending", counted)
+    search_index.embed_pending(db.engine)
+    assert refreshed.pending > 2
+    assert seen[-1][0] == 0
+    for count, version in seen:
+        if count < refreshed.pending:  # fewer pending: their vectors are published
+            assert version > first
 
 
 @needs_model
